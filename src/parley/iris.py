@@ -1,0 +1,89 @@
+"""Namespaces and IRI minting. IRIs derive from ids and offsets, never from list order."""
+
+from __future__ import annotations
+
+import re
+
+from rdflib import Namespace, URIRef
+
+BASE = "https://w3id.org/parley/"
+PARLEY = Namespace(BASE + "ontology#")
+ROLE = Namespace(BASE + "vocab/role/")
+KIND = Namespace(BASE + "vocab/statement-kind/")
+OFFICE = Namespace(BASE + "vocab/office/")
+LEVEL = Namespace(BASE + "vocab/level/")
+BASIS = Namespace(BASE + "vocab/date-basis/")
+PID = Namespace(BASE + "id/")
+PG = Namespace(BASE + "graph/")
+SEM = Namespace("http://semanticweb.cs.vu.nl/2009/11/sem/")
+ORG = Namespace("http://www.w3.org/ns/org#")
+PROV = Namespace("http://www.w3.org/ns/prov#")
+SCHEMA = Namespace("https://schema.org/")
+OA = Namespace("http://www.w3.org/ns/oa#")
+WD = Namespace("http://www.wikidata.org/entity/")
+
+PREFIXES = {
+    "parley": PARLEY,
+    "role": ROLE,
+    "kind": KIND,
+    "office": OFFICE,
+    "level": LEVEL,
+    "basis": BASIS,
+    "pid": PID,
+    "pg": PG,
+    "sem": SEM,
+    "org": ORG,
+    "prov": PROV,
+    "schema": SCHEMA,
+    "oa": OA,
+    "wd": WD,
+}
+
+REGISTRY_GRAPH = PG["registry"]
+
+
+def entity(kind: str, ident: str) -> URIRef:
+    return PID[f"{kind}/{ident}"]
+
+
+def article(ident: str) -> URIRef:
+    return PID[f"article/{ident}"]
+
+
+def article_graph(ident: str) -> URIRef:
+    return PG[f"article/{ident}"]
+
+
+def in_article(article_id: str, *parts: str) -> URIRef:
+    return PID["/".join(("article", article_id, *parts))]
+
+
+def span(article_id: str, start: int, end: int) -> URIRef:
+    return in_article(article_id, "span", f"{start}-{end}")
+
+
+def delegation(meeting: str, party: str) -> URIRef:
+    return PID[f"meeting/{meeting}/delegation/{party}"]
+
+
+def holding(post: str, person: str) -> URIRef:
+    return PID[f"post/{post}/holder/{person}"]
+
+
+def camel(slug: str) -> str:
+    """`years-since-previous-talks` -> `yearsSincePreviousTalks`."""
+    head, *rest = slug.split("-")
+    return head + "".join(part.capitalize() for part in rest)
+
+
+def value_slug(value: object) -> str:
+    """A short, IRI-safe rendering of a claim value."""
+    text = str(value)
+    if isinstance(value, URIRef):
+        text = text.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+    return re.sub(r"[^A-Za-z0-9-]+", "-", text).strip("-") or "value"
+
+
+def local_id(iri: str) -> str:
+    """The registry id at the end of a Parley entity IRI (`…/person/ryan-crocker`)."""
+    return iri.rstrip("/").rsplit("/", 1)[-1]

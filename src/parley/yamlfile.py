@@ -1,0 +1,93 @@
+"""Read YAML keeping the line of every mapping key and list item, for `file:line` errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import InputError, Problem
+
+
+class Node(dict):
+    """A YAML mapping that remembers its own line and the line of each key."""
+
+    line: int
+    key_lines: dict[str, int]
+
+    def line_of(self, key: str) -> int:
+        return self.key_lines.get(key, self.line)
+
+
+class Items(list):
+    """A YAML sequence that remembers its own line and the line of each item."""
+
+    line: int
+    item_lines: list[int]
+
+
+def _convert(loader: yaml.SafeLoader, node: yaml.Node, path: str) -> Any:
+    if isinstance(node, yaml.MappingNode):
+        out = Node()
+        out.line = node.start_mark.line + 1
+        out.key_lines = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            line = key_node.start_mark.line + 1
+            if not isinstance(key, str):
+                raise InputError(Problem(path, line, f"key {key!r} is not a string", "quote it"))
+            if key in out:
+                raise InputError(
+                    Problem(path, line, f"duplicate key '{key}'", "keep one of the two entries")
+                )
+            out[key] = _convert(loader, value_node, path)
+            out.key_lines[key] = line
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        items = Items(_convert(loader, item, path) for item in node.value)
+        items.line = node.start_mark.line + 1
+        items.item_lines = [item.start_mark.line + 1 for item in node.value]
+        return items
+    return loader.construct_object(node, deep=True)
+
+
+def parse_yaml(text: str, path: str) -> Any:
+    """Parse one YAML document into `Node`/`Items`/scalars; syntax errors become `InputError`."""
+    loader = yaml.SafeLoader(text)
+    try:
+        root = loader.get_single_node()
+        if root is None:
+            return None
+        return _convert(loader, root, path)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        what = (exc.problem or exc.context or "invalid YAML").strip()
+        raise InputError(
+            Problem(path, line, f"YAML syntax error: {what}", "fix the indentation or quoting")
+        ) from None
+    except yaml.YAMLError as exc:
+        raise InputError(Problem(path, None, f"YAML error: {exc}", "fix the file")) from None
+    except RecursionError:
+        raise InputError(
+            Problem(path, None, "YAML nested too deeply", "flatten the structure")
+        ) from None
+    finally:
+        loader.dispose()
+
+
+def read_yaml(path: Path, shown: str) -> Any:
+    """Read and parse a YAML file; `shown` is the path used in error messages."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(Problem(shown, None, f"cannot read file: {exc.strerror}", "")) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError(
+            Problem(shown, line, "not valid UTF-8", "save the file as UTF-8")
+        ) from None
+    return parse_yaml(text, shown)
