@@ -85,13 +85,17 @@ class _Context:
         if occurrence is not None and (
             not isinstance(occurrence, int) or isinstance(occurrence, bool) or occurrence < 1
         ):
-            self.check.add(node.line_of("occurrence"), f"{what}.occurrence must be 1 or more",
-                           "1 is the first match")
+            self.check.add(
+                node.line_of("occurrence"),
+                f"{what}.occurrence must be 1 or more",
+                "1 is the first match",
+            )
             return None
         return QuoteSpec(quote=quote, occurrence=occurrence, **parts)
 
-    def ref(self, node: Node, key: str, what: str, kinds: tuple[str, ...],
-            required: bool = True) -> str | None:
+    def ref(
+        self, node: Node, key: str, what: str, kinds: tuple[str, ...], required: bool = True
+    ) -> str | None:
         ident = self.check.slug(node, key, what, required)
         if ident is None:
             if required and key not in node:
@@ -100,9 +104,11 @@ class _Context:
         entity = self.registry.get(ident)
         if entity is None or entity.kind not in kinds:
             known = [e.id for e in self.registry.of_kind(*kinds)]
-            self.check.add(node.line_of(key),
-                           f"{what}.{key}: unknown {'/'.join(kinds)} '{ident}'",
-                           closest(ident, known))
+            self.check.add(
+                node.line_of(key),
+                f"{what}.{key}: unknown {'/'.join(kinds)} '{ident}'",
+                closest(ident, known),
+            )
             return None
         return ident
 
@@ -160,8 +166,11 @@ def load_annotations(path: Path, articles_dir: Path, registry: Registry) -> Anno
         raise InputError(check.problems)
     check.keys(root, "annotation file", ("format", "article"), TOP_KEYS[2:])
     if root.get("format") != FORMAT:
-        check.add(root.line_of("format"), f"format must be '{FORMAT}'",
-                  f"start the file with `format: {FORMAT}`")
+        check.add(
+            root.line_of("format"),
+            f"format must be '{FORMAT}'",
+            f"start the file with `format: {FORMAT}`",
+        )
     article = _article(ctx, root, path, articles_dir)
     if article is None:
         raise InputError(check.problems or [Problem(shown, 1, "no article", "add `article:`")])
@@ -184,14 +193,21 @@ def _article(ctx: _Context, root: Node, path: Path, articles_dir: Path) -> Artic
     if node is None:
         return None
     what = "article"
-    check.keys(node, what, ("id", "sha256", "date_basis"),
-               ("title", "outlet", "outlet_evidence", "date", "date_note", "furniture"))
+    check.keys(
+        node,
+        what,
+        ("id", "sha256", "date_basis"),
+        ("title", "outlet", "outlet_evidence", "date", "date_note", "furniture"),
+    )
     ident = check.slug(node, "id", what)
     if ident is None:
         return None
     if ident != path.stem:
-        check.add(node.line_of("id"), f"article id '{ident}' differs from the file name",
-                  f"name the file {ident}.yaml or set `id: {path.stem}`")
+        check.add(
+            node.line_of("id"),
+            f"article id '{ident}' differs from the file name",
+            f"name the file {ident}.yaml or set `id: {path.stem}`",
+        )
     text_path = articles_dir / f"{ident}.txt"
     try:
         raw = text_path.read_bytes()
@@ -201,10 +217,11 @@ def _article(ctx: _Context, root: Node, path: Path, articles_dir: Path) -> Artic
         return None
     digest = hashlib.sha256(raw).hexdigest()
     if node.get("sha256") != digest:
-        check.add(node.line_of("sha256"),
-                  f"sha256 does not match {text_path.name} (the article was edited or the "
-                  "hash is wrong)",
-                  f"restore the published text, or re-check every quote and set sha256: {digest}")
+        check.add(
+            node.line_of("sha256"),
+            f"sha256 does not match {text_path.name} (the article was edited or the hash is wrong)",
+            f"restore the published text, or re-check every quote and set sha256: {digest}",
+        )
         return None
     try:
         ctx.text = raw.decode("utf-8")
@@ -219,12 +236,24 @@ def _article(ctx: _Context, root: Node, path: Path, articles_dir: Path) -> Artic
     basis = check.choice(node, "date_basis", what, DATE_BASES)
     note = check.string(node, "date_note", what, required=False)
     if basis in ("inferred", "dateline") and date is not None and not note:
-        check.add(node.line_of("date_basis"), f"date_basis {basis} needs a date_note",
-                  "say how the date is known, e.g. 'FACTS.md: same-day report of round 1'")
-    return Article(id=ident, file=text_path.name, sha256=digest, text=ctx.text, title=title,
-                   outlet=outlet, outlet_span=outlet_span, date=date,
-                   date_basis=basis or "unknown", date_note=note,
-                   furniture=tuple(ctx.furniture))
+        check.add(
+            node.line_of("date_basis"),
+            f"date_basis {basis} needs a date_note",
+            "say how the date is known, e.g. 'FACTS.md: same-day report of round 1'",
+        )
+    return Article(
+        id=ident,
+        file=text_path.name,
+        sha256=digest,
+        text=ctx.text,
+        title=title,
+        outlet=outlet,
+        outlet_span=outlet_span,
+        date=date,
+        date_basis=basis or "unknown",
+        date_note=note,
+        furniture=tuple(ctx.furniture),
+    )
 
 
 def _furniture(ctx: _Context, node: Node) -> list[tuple[int, int]]:
@@ -240,8 +269,11 @@ def _furniture(ctx: _Context, node: Node) -> list[tuple[int, int]]:
             if span is None:
                 continue
             if span.end <= start.start:
-                ctx.check.add(item.line_of("end"), "furniture ends before it starts",
-                              "the end quote must come after the start quote")
+                ctx.check.add(
+                    item.line_of("end"),
+                    "furniture ends before it starts",
+                    "the end quote must come after the start quote",
+                )
                 continue
             end = span.end
         out.append((start.start, end))
@@ -261,27 +293,45 @@ def _mentions(ctx: _Context, root: Node) -> tuple[Mention, ...]:
         line = node.line_of(entity_id)
         entity = ctx.registry.get(entity_id)
         if entity is None:
-            ctx.check.add(line, f"mentions: unknown entity '{entity_id}'",
-                          closest(entity_id, ctx.registry.entities))
+            ctx.check.add(
+                line,
+                f"mentions: unknown entity '{entity_id}'",
+                closest(entity_id, ctx.registry.entities),
+            )
             continue
-        if not isinstance(spellings, list) or not spellings or not all(
-            isinstance(s, str) and s.strip() for s in spellings
+        if (
+            not isinstance(spellings, list)
+            or not spellings
+            or not all(isinstance(s, str) and s.strip() for s in spellings)
         ):
-            ctx.check.add(line, f"mentions.{entity_id} must be a list of spellings",
-                          f'e.g. {entity_id}: ["{entity.label}"]')
+            ctx.check.add(
+                line,
+                f"mentions.{entity_id} must be a list of spellings",
+                f'e.g. {entity_id}: ["{entity.label}"]',
+            )
             continue
         for spelling in spellings:
             if spelling in owner and owner[spelling] != entity_id:
-                ctx.check.add(line, f"spelling '{spelling}' is listed for both "
-                              f"'{owner[spelling]}' and '{entity_id}'", "keep it for one entity")
+                ctx.check.add(
+                    line,
+                    f"spelling '{spelling}' is listed for both "
+                    f"'{owner[spelling]}' and '{entity_id}'",
+                    "keep it for one entity",
+                )
                 continue
             owner[spelling] = entity_id
-            hits = [h for h in word_occurrences(ctx.text, spelling)
-                    if not in_any(h[0], h[1], ctx.furniture)]
+            hits = [
+                h
+                for h in word_occurrences(ctx.text, spelling)
+                if not in_any(h[0], h[1], ctx.furniture)
+            ]
             if not hits:
-                ctx.check.add(line, f"spelling '{spelling}' of '{entity_id}' does not occur "
-                              "(as a whole word, outside furniture)",
-                              "copy the spelling exactly from the article, or remove it")
+                ctx.check.add(
+                    line,
+                    f"spelling '{spelling}' of '{entity_id}' does not occur "
+                    "(as a whole word, outside furniture)",
+                    "copy the spelling exactly from the article, or remove it",
+                )
             found.extend((s, e, entity_id) for s, e in hits)
     # longest match wins where spellings overlap ("Ryan Crocker" over "Crocker")
     found.sort(key=lambda h: (h[0], -(h[1] - h[0]), h[2]))
@@ -297,8 +347,9 @@ def _mentions(ctx: _Context, root: Node) -> tuple[Mention, ...]:
 def _meeting(ctx: _Context, node: Node) -> MeetingReport | None:
     check = ctx.check
     what = f"meeting '{node.get('event', '?')}'"
-    check.keys(node, what, ("event", "evidence"),
-               ("date", "place", "venue", "host", "participants"))
+    check.keys(
+        node, what, ("event", "evidence"), ("date", "place", "venue", "host", "participants")
+    )
     event = ctx.ref(node, "event", what, ("meeting",))
     span = ctx.evidence(node, "evidence", what)
     date = ctx.date_value(node, "date", what)
@@ -312,15 +363,25 @@ def _meeting(ctx: _Context, node: Node) -> MeetingReport | None:
         if part is None:
             continue
         if part.key in seen:
-            check.add(line, f"participant '{part.key}' listed twice in {what}",
-                      f"merge with the entry at line {seen[part.key]}")
+            check.add(
+                line,
+                f"participant '{part.key}' listed twice in {what}",
+                f"merge with the entry at line {seen[part.key]}",
+            )
             continue
         seen[part.key] = line
         participants.append(part)
     if event is None or span is None:
         return None
-    return MeetingReport(event=event, span=span, date=date, place=place, venue=venue, host=host,
-                         participants=tuple(participants))
+    return MeetingReport(
+        event=event,
+        span=span,
+        date=date,
+        place=place,
+        venue=venue,
+        host=host,
+        participants=tuple(participants),
+    )
 
 
 def _participant(ctx: _Context, node: Node, event: str) -> Participation | None:
@@ -333,15 +394,18 @@ def _participant(ctx: _Context, node: Node, event: str) -> Participation | None:
     note = ctx.check.string(node, "note", what, required=False)
     if party is None or role is None or span is None:
         return None
-    return Participation(meeting=event, person=person, party=party, role=role, span=span,
-                         note=note)
+    return Participation(meeting=event, person=person, party=party, role=role, span=span, note=note)
 
 
 def _statement(ctx: _Context, node: Node) -> Statement | None:
     check = ctx.check
     what = f"statement by '{node.get('speaker', '?')}'"
-    check.keys(node, what, ("speaker", "quote", "kind"),
-               ("paraphrase", "attribution", "date", "meeting", "target", "topics", "note"))
+    check.keys(
+        node,
+        what,
+        ("speaker", "quote", "kind"),
+        ("paraphrase", "attribution", "date", "meeting", "target", "topics", "note"),
+    )
     speaker = ctx.ref(node, "speaker", what, AGENT_KINDS)
     quote = ctx.evidence(node, "quote", what)
     paraphrase = node.get("paraphrase", False)
@@ -362,15 +426,26 @@ def _statement(ctx: _Context, node: Node) -> Statement | None:
             known = [e.id for e in ctx.registry.of_kind("topic")]
             for topic in value:
                 if topic not in known:
-                    check.add(node.line_of("topics"), f"{what}: unknown topic '{topic}'",
-                              closest(str(topic), known))
+                    check.add(
+                        node.line_of("topics"),
+                        f"{what}: unknown topic '{topic}'",
+                        closest(str(topic), known),
+                    )
                 else:
                     topics.append(topic)
     if speaker is None or quote is None or kind is None:
         return None
-    return Statement(speaker=speaker, quote=quote, paraphrase=paraphrase, kind=kind,
-                     attribution=attribution, date=date, meeting=meeting, target=target,
-                     topics=tuple(sorted(set(topics))))
+    return Statement(
+        speaker=speaker,
+        quote=quote,
+        paraphrase=paraphrase,
+        kind=kind,
+        attribution=attribution,
+        date=date,
+        meeting=meeting,
+        target=target,
+        topics=tuple(sorted(set(topics))),
+    )
 
 
 def _all_kinds(ctx: _Context) -> set[str]:

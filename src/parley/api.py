@@ -27,8 +27,13 @@ def open_store(kg: Path) -> MemoryStore:
     return MemoryStore.from_files(*paths)
 
 
-def run_query(name: str, kg: Path, params: dict[str, str] | None = None,
-              limit: int | None = None, store: MemoryStore | None = None) -> QueryResult:
+def run_query(
+    name: str,
+    kg: Path,
+    params: dict[str, str] | None = None,
+    limit: int | None = None,
+    store: MemoryStore | None = None,
+) -> QueryResult:
     """Run the saved query `name` over the graph in `kg/` with typed, engine-bound params."""
     query = get_query(name)
     store = store or open_store(kg)

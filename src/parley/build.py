@@ -34,8 +34,14 @@ class BuildResult:
 def load_corpus(seeds: Path) -> Corpus:
     """Read the registry and every annotation file; raise `InputError` listing all problems."""
     if not seeds.is_dir():
-        raise InputError(Problem(str(seeds), None, "seeds folder not found",
-                                 "pass --seeds DIR with articles/, annotations/ and registry/"))
+        raise InputError(
+            Problem(
+                str(seeds),
+                None,
+                "seeds folder not found",
+                "pass --seeds DIR with articles/, annotations/ and registry/",
+            )
+        )
     registry = load_registry(seeds / "registry")
     articles_dir = seeds / "articles"
     problems: list[Problem] = []
@@ -44,8 +50,14 @@ def load_corpus(seeds: Path) -> Corpus:
     annotated = {p.stem for p in annotation_files}
     for text in sorted(articles_dir.glob("*.txt")):
         if text.stem not in annotated:
-            problems.append(Problem(str(text), None, "article has no annotation file",
-                                    f"write {seeds / 'annotations' / (text.stem + '.yaml')}"))
+            problems.append(
+                Problem(
+                    str(text),
+                    None,
+                    "article has no annotation file",
+                    f"write {seeds / 'annotations' / (text.stem + '.yaml')}",
+                )
+            )
     for path in annotation_files:
         try:
             loaded.append(load_annotations(path, articles_dir, registry))

@@ -34,15 +34,28 @@ def handle_errors(func):
 
 
 seeds_option = click.option(
-    "--seeds", type=click.Path(path_type=Path, file_okay=False), default=Path("seeds"),
-    show_default=True, help="Folder with articles/, annotations/ and registry/.")
+    "--seeds",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("seeds"),
+    show_default=True,
+    help="Folder with articles/, annotations/ and registry/.",
+)
 kg_option = click.option(
-    "--kg", type=click.Path(path_type=Path, file_okay=False), default=Path("kg"),
-    show_default=True, help="Folder of the built graph.")
+    "--kg",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("kg"),
+    show_default=True,
+    help="Folder of the built graph.",
+)
 format_option = click.option(
-    "--format", "fmt", type=click.Choice(sorted(WRITERS)), default="table", show_default=True,
+    "--format",
+    "fmt",
+    type=click.Choice(sorted(WRITERS)),
+    default="table",
+    show_default=True,
     help="Output format; csv/tsv add a *_label column beside each IRI column; json is the "
-         "SPARQL 1.1 Query Results JSON format.")
+    "SPARQL 1.1 Query Results JSON format.",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -57,8 +70,11 @@ def main() -> None:
 @main.command()
 @seeds_option
 @kg_option
-@click.option("--check", is_flag=True,
-              help="Write nothing; exit 1 when kg/ differs from what the seeds produce.")
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Write nothing; exit 1 when kg/ differs from what the seeds produce.",
+)
 @handle_errors
 def build(seeds: Path, kg: Path, check: bool) -> None:
     """Build kg/parley.trig from the seeds: one named graph per article plus the registry."""
@@ -66,8 +82,11 @@ def build(seeds: Path, kg: Path, check: bool) -> None:
     quads = len(result.dataset)
     if check:
         if result.stale:
-            click.echo(f"kg/ is out of date: {', '.join(result.stale)} differ from what "
-                       f"{seeds} produces — run `parley build`", err=True)
+            click.echo(
+                f"kg/ is out of date: {', '.join(result.stale)} differ from what "
+                f"{seeds} produces — run `parley build`",
+                err=True,
+            )
             sys.exit(EXIT_DATA)
         click.echo(f"kg/ is up to date ({quads} quads)")
         return
@@ -79,8 +98,9 @@ def build(seeds: Path, kg: Path, check: bool) -> None:
 def list_queries() -> None:
     """List the saved queries with their parameters."""
     for name, q in catalogue().items():
-        params = " ".join(f"[-p {p.name}=…]" if not p.required else f"-p {p.name}=…"
-                          for p in q.params)
+        params = " ".join(
+            f"[-p {p.name}=…]" if not p.required else f"-p {p.name}=…" for p in q.params
+        )
         click.echo(f"{name:<20} {q.summary}" + (f"  {params}" if params else ""))
 
 
@@ -96,9 +116,15 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
 
 @main.command()
 @click.argument("name")
-@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
-              help="A query parameter (repeatable). IRI values take a registry id, a "
-                   "prefixed name or a full IRI.")
+@click.option(
+    "-p",
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A query parameter (repeatable). IRI values take a registry id, a "
+    "prefixed name or a full IRI.",
+)
 @click.option("--limit", type=click.IntRange(min=0), default=None, help="Print at most N rows.")
 @format_option
 @kg_option

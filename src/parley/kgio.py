@@ -62,8 +62,10 @@ def trig_bytes(ds: Dataset) -> bytes:
 def turtle_bytes(graph: Graph) -> bytes:
     """Canonical Turtle of one graph (sorted triples, fixed prefixes)."""
     ntriples = graph.serialize(format="nt", encoding="utf-8")
-    triples = sorted(ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES),
-                     key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    triples = sorted(
+        ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES),
+        key=lambda t: (str(t.subject), str(t.predicate), str(t.object)),
+    )
     return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=CANONICAL_PREFIXES)
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-
-
 from rdflib import OWL, RDF, RDFS, SKOS, XSD, Dataset, Graph, Literal, URIRef
 
 from . import iris
@@ -153,8 +151,13 @@ class ArticleMapper:
                 value = LEVEL[str(c.value)]
             else:
                 value = self.iri(str(c.value))
-            self.assertion(self.iri(c.about), PARLEY[iris.camel(c.property)], value, c.span,
-                           qualifier=c.qualifier)
+            self.assertion(
+                self.iri(c.about),
+                PARLEY[iris.camel(c.property)],
+                value,
+                c.span,
+                qualifier=c.qualifier,
+            )
         return self.g
 
     def span(self, span: Span) -> URIRef:
@@ -177,18 +180,35 @@ class ArticleMapper:
         add((position, OA.end, Literal(span.end, datatype=XSD.nonNegativeInteger)))
         return node
 
-    def assertion(self, subject: URIRef, prop: URIRef, value, span: Span | None,
-                  qualifier: str | None = None, basis: str | None = None) -> URIRef:
+    def assertion(
+        self,
+        subject: URIRef,
+        prop: URIRef,
+        value,
+        span: Span | None,
+        qualifier: str | None = None,
+        basis: str | None = None,
+    ) -> URIRef:
         """State `subject prop value` and an Assertion node carrying its evidence."""
         self.g.add((subject, prop, value))
-        node = iris.in_article(self.art.id, "assertion", iris.local_id(subject),
-                               iris.local_id(prop.split("#")[-1]), iris.value_slug(value))
+        node = iris.in_article(
+            self.art.id,
+            "assertion",
+            iris.local_id(subject),
+            iris.local_id(prop.split("#")[-1]),
+            iris.value_slug(value),
+        )
         add = self.g.add
         add((node, RDF.type, PARLEY.Assertion))
         add((node, PARLEY.assertedOf, subject))
         add((node, PARLEY.assertedProperty, prop))
-        add((node, PARLEY.assertedObject if isinstance(value, URIRef)
-             else PARLEY.assertedLiteral, value))
+        add(
+            (
+                node,
+                PARLEY.assertedObject if isinstance(value, URIRef) else PARLEY.assertedLiteral,
+                value,
+            )
+        )
         if qualifier:
             add((node, PARLEY.qualifier, Literal(qualifier)))
         if basis:
@@ -217,8 +237,13 @@ class ArticleMapper:
 
     def _date(self, subject: URIRef, date: DateValue | None) -> None:
         if date is not None:
-            self.assertion(subject, PARLEY.date, Literal(date.value, datatype=XSD.date),
-                           date.span, basis=date.basis)
+            self.assertion(
+                subject,
+                PARLEY.date,
+                Literal(date.value, datatype=XSD.date),
+                date.span,
+                basis=date.basis,
+            )
 
     def _ref(self, subject: URIRef, prop: URIRef, ref: Ref | None) -> None:
         if ref is not None:
@@ -289,5 +314,3 @@ def map_corpus(registry: Registry, articles: list[AnnotatedArticle]) -> Dataset:
         graph = ds.graph(iris.article_graph(annotated.article.id))
         ArticleMapper(registry, annotated, graph).map()
     return ds
-
-

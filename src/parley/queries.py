@@ -47,8 +47,11 @@ class SavedQuery:
                 return p
         raise UsageError(
             f"query '{self.name}' has no parameter '{name}' — "
-            + (f"its parameters: {', '.join(p.name for p in self.params)}" if self.params
-               else "it takes no parameters")
+            + (
+                f"its parameters: {', '.join(p.name for p in self.params)}"
+                if self.params
+                else "it takes no parameters"
+            )
         )
 
 
@@ -79,9 +82,15 @@ def parse_query_file(path: Path, name: str) -> SavedQuery:
         ptype = item.get("type", "string")
         if ptype not in PARAM_TYPES:
             raise UsageError(f"{path}: param {item['name']}: type must be one of {PARAM_TYPES}")
-        params.append(Param(name=str(item["name"]), type=ptype,
-                            required=bool(item.get("required", False)),
-                            default=item.get("default"), doc=str(item.get("doc", ""))))
+        params.append(
+            Param(
+                name=str(item["name"]),
+                type=ptype,
+                required=bool(item.get("required", False)),
+                default=item.get("default"),
+                doc=str(item.get("doc", "")),
+            )
+        )
     return SavedQuery(
         name=name,
         summary=str(header["summary"]).strip(),
@@ -110,13 +119,13 @@ def catalogue(root: Path | None = None) -> dict[str, SavedQuery]:
 def get_query(name: str, root: Path | None = None) -> SavedQuery:
     queries = catalogue(root)
     if name not in queries:
-        raise UsageError(f"no saved query '{name}' — {closest(name, queries)}; "
-                         "`parley queries` lists them")
+        raise UsageError(
+            f"no saved query '{name}' — {closest(name, queries)}; `parley queries` lists them"
+        )
     return queries[name]
 
 
-def bind_params(query: SavedQuery, given: dict[str, str],
-                resolve_id=None) -> dict[str, object]:
+def bind_params(query: SavedQuery, given: dict[str, str], resolve_id=None) -> dict[str, object]:
     """Typed rdflib terms for the given `name=value` strings, checked against the header.
 
     `resolve_id(text)` maps a bare registry id to an IRI (or None when unknown).
@@ -161,8 +170,9 @@ def resolve_iri(text: str, where: str, resolve_id=None) -> str:
     elif ":" in text:
         prefix, local = text.split(":", 1)
         if prefix not in PREFIXES:
-            raise UsageError(f"{where}: unknown prefix '{prefix}:' — known: "
-                             + ", ".join(sorted(PREFIXES)))
+            raise UsageError(
+                f"{where}: unknown prefix '{prefix}:' — known: " + ", ".join(sorted(PREFIXES))
+            )
         iri = str(PREFIXES[prefix]) + local
     else:
         iri = resolve_id(text) if resolve_id else None

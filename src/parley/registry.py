@@ -63,8 +63,11 @@ def load_registry(folder: Path) -> Registry:
             continue
         for section, entries in root.items():
             if section not in SECTIONS:
-                check.add(root.line_of(section), f"unknown section '{section}'",
-                          closest(section, SECTIONS))
+                check.add(
+                    root.line_of(section),
+                    f"unknown section '{section}'",
+                    closest(section, SECTIONS),
+                )
                 continue
             kind, fields = SECTIONS[section]
             if not isinstance(entries, Items):
@@ -78,8 +81,11 @@ def load_registry(folder: Path) -> Registry:
                 if entity is None:
                     continue
                 if entity.id in entities:
-                    check.add(node.line_of("id"), f"duplicate id '{entity.id}'",
-                              f"already defined at {where[entity.id]}; ids are global")
+                    check.add(
+                        node.line_of("id"),
+                        f"duplicate id '{entity.id}'",
+                        f"already defined at {where[entity.id]}; ids are global",
+                    )
                     continue
                 entities[entity.id] = entity
                 where[entity.id] = f"{shown}:{node.line_of('id')}"
@@ -87,8 +93,9 @@ def load_registry(folder: Path) -> Registry:
         target = entities.get(ref)
         if target is None or target.kind not in kinds:
             known = [e.id for e in entities.values() if e.kind in kinds]
-            check.add(line, f"{what} refers to unknown {'/'.join(kinds)} '{ref}'",
-                      closest(ref, known))
+            check.add(
+                line, f"{what} refers to unknown {'/'.join(kinds)} '{ref}'", closest(ref, known)
+            )
     problems = [p for c in checkers for p in c.problems]
     if problems:
         raise InputError(problems)
@@ -96,8 +103,14 @@ def load_registry(folder: Path) -> Registry:
 
 
 def _missing(folder: Path) -> InputError:
-    return InputError(Problem(str(folder), None, "registry folder not found",
-                              "pass --seeds pointing at a folder with registry/"))
+    return InputError(
+        Problem(
+            str(folder),
+            None,
+            "registry folder not found",
+            "pass --seeds pointing at a folder with registry/",
+        )
+    )
 
 
 def _entity(check, node: Node, kind, fields, pending_refs, holdings) -> Entity | None:
@@ -135,8 +148,14 @@ def _entity(check, node: Node, kind, fields, pending_refs, holdings) -> Entity |
                 attrs[name] = ref
                 pending_refs.append((check, line, ref, f"{what}.{name}", kinds))
     attrs = {k: v for k, v in attrs.items() if v is not None}
-    return Entity(kind=kind, id=ident, label=label, spellings=spellings, wikidata=wikidata,
-                  attrs=tuple(sorted(attrs.items())))
+    return Entity(
+        kind=kind,
+        id=ident,
+        label=label,
+        spellings=spellings,
+        wikidata=wikidata,
+        attrs=tuple(sorted(attrs.items())),
+    )
 
 
 def _spellings(check: Checker, node: Node, what: str) -> tuple[str, ...]:
@@ -144,8 +163,11 @@ def _spellings(check: Checker, node: Node, what: str) -> tuple[str, ...]:
     if value is None:
         return ()
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        check.add(node.line_of("spellings"), f"{what}.spellings must be a list of text",
-                  "e.g. [Ryan Crocker, Crocker]")
+        check.add(
+            node.line_of("spellings"),
+            f"{what}.spellings must be a list of text",
+            "e.g. [Ryan Crocker, Crocker]",
+        )
         return ()
     return tuple(dict.fromkeys(v.strip() for v in value))
 
@@ -184,10 +206,13 @@ def _holders(check, value, line, post, pending_refs, holdings) -> None:
         start = check.partial_date(node, "start", what)
         end = check.partial_date(node, "end", what)
         if start and end and start > end:
-            check.add(node.line_of("end"), f"{what} ends ({end}) before it starts ({start})",
-                      "swap or correct the dates")
+            check.add(
+                node.line_of("end"),
+                f"{what} ends ({end}) before it starts ({start})",
+                "swap or correct the dates",
+            )
         if person and source:
-            pending_refs.append((check, node.line_of("person"), person, f"{what}.person",
-                                 ("person",)))
-            holdings.append(Holding(post=post, person=person, start=start, end=end,
-                                    source=source))
+            pending_refs.append(
+                (check, node.line_of("person"), person, f"{what}.person", ("person",))
+            )
+            holdings.append(Holding(post=post, person=person, start=start, end=end, source=source))

@@ -26,8 +26,11 @@ def _plain(value: object, labels: dict[str, str] | None = None) -> str:
 
 def _with_label_columns(table: Table, labels: dict[str, str]) -> tuple[list[str], list[list]]:
     """Columns with a `*_label` column beside every column that holds IRIs."""
-    iri_cols = {i for i, _ in enumerate(table.columns)
-                if any(isinstance(row[i], URIRef) for row in table.rows)}
+    iri_cols = {
+        i
+        for i, _ in enumerate(table.columns)
+        if any(isinstance(row[i], URIRef) for row in table.rows)
+    }
     header: list[str] = []
     for i, name in enumerate(table.columns):
         header.append(name)
@@ -67,8 +70,9 @@ def write_table(table: Table, labels: dict[str, str]) -> str:
         widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]
     line = "  ".join(c.ljust(w) for c, w in zip(table.columns, widths, strict=True)).rstrip()
     rule = "  ".join("-" * w for w in widths)
-    body = ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
-            for row in cells]
+    body = [
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells
+    ]
     return "\n".join([line, rule, *body, f"({len(cells)} rows)"]) + "\n"
 
 
@@ -82,8 +86,11 @@ def write_csv(table: Table, labels: dict[str, str]) -> str:
 
 
 def write_tsv(table: Table, labels: dict[str, str]) -> str:
-    iri_cols = {i for i, _ in enumerate(table.columns)
-                if any(isinstance(row[i], URIRef) for row in table.rows)}
+    iri_cols = {
+        i
+        for i, _ in enumerate(table.columns)
+        if any(isinstance(row[i], URIRef) for row in table.rows)
+    }
     header = []
     for i, name in enumerate(table.columns):
         header.append(f"?{name}")
@@ -129,8 +136,10 @@ def write_markdown(table: Table, labels: dict[str, str]) -> str:
     def cell(v):
         return _plain(v, labels).replace("|", "\\|").replace("\n", " ")
 
-    lines = ["| " + " | ".join(table.columns) + " |",
-             "|" + "|".join("---" for _ in table.columns) + "|"]
+    lines = [
+        "| " + " | ".join(table.columns) + " |",
+        "|" + "|".join("---" for _ in table.columns) + "|",
+    ]
     lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in table.rows]
     return "\n".join(lines) + "\n"
 

@@ -32,8 +32,14 @@ class MemoryStore:
         ds = Dataset()
         for path in paths:
             if not path.exists():
-                raise InputError(Problem(str(path), None, "graph file not found",
-                                         "run `parley build` first, or pass --kg DIR"))
+                raise InputError(
+                    Problem(
+                        str(path),
+                        None,
+                        "graph file not found",
+                        "run `parley build` first, or pass --kg DIR",
+                    )
+                )
             fmt = "trig" if path.suffix == ".trig" else "turtle"
             try:
                 if fmt == "trig":
@@ -41,8 +47,11 @@ class MemoryStore:
                 else:
                     ds.graph(URIRef(path.resolve().as_uri())).parse(path, format=fmt)
             except Exception as exc:  # rdflib raises many parser exception types
-                raise InputError(Problem(str(path), None, f"cannot parse: {exc}",
-                                         "rebuild it with `parley build`")) from None
+                raise InputError(
+                    Problem(
+                        str(path), None, f"cannot parse: {exc}", "rebuild it with `parley build`"
+                    )
+                ) from None
         return cls(ds)
 
     def select(self, text: str, bindings: dict[str, object] | None = None) -> Table:
