@@ -445,6 +445,7 @@ def _statement(ctx: _Context, node: Node) -> Statement | None:
         meeting=meeting,
         target=target,
         topics=tuple(sorted(set(topics))),
+        note=check.string(node, "note", what, required=False),
     )
 
 
@@ -454,13 +455,14 @@ def _all_kinds(ctx: _Context) -> set[str]:
 
 def _office(ctx: _Context, node: Node) -> OfficeClaim | None:
     what = f"office of '{node.get('person', '?')}'"
-    ctx.check.keys(node, what, ("person", "post", "evidence"), ())
+    ctx.check.keys(node, what, ("person", "post", "evidence"), ("note",))
     person = ctx.ref(node, "person", what, ("person",))
     post = ctx.ref(node, "post", what, ("post",))
     span = ctx.evidence(node, "evidence", what)
     if person is None or post is None or span is None:
         return None
-    return OfficeClaim(person=person, post=post, span=span)
+    note = ctx.check.string(node, "note", what, required=False)
+    return OfficeClaim(person=person, post=post, span=span, note=note)
 
 
 def _claim(ctx: _Context, node: Node) -> Claim | None:

@@ -142,6 +142,8 @@ class ArticleMapper:
             self.g.add((node, PARLEY.holder, person))
             self.g.add((node, PARLEY.post, post))
             self.g.add((node, PARLEY.evidence, self.span(o.span)))
+            if o.note:
+                self.g.add((node, RDFS.comment, Literal(o.note)))
             self.g.add((person, ORG.holds, post))
         for c in self.doc.claims:
             kind = CLAIM_PROPERTIES[c.property]
@@ -304,6 +306,8 @@ class ArticleMapper:
             add((node, PARLEY.target, self.iri(s.target)))
         for topic in s.topics:
             add((node, PARLEY.topic, self.iri(topic)))
+        if s.note:
+            add((node, RDFS.comment, Literal(s.note)))
 
 
 def map_corpus(registry: Registry, articles: list[AnnotatedArticle]) -> Dataset:

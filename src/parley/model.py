@@ -180,6 +180,7 @@ class Statement:
     meeting: str | None = None
     target: str | None = None
     topics: tuple[str, ...] = ()
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -187,6 +188,7 @@ class OfficeClaim:
     person: str
     post: str
     span: Span
+    note: str | None = None
 
 
 @dataclass(frozen=True)

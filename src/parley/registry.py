@@ -42,6 +42,8 @@ SECTIONS: dict[str, tuple[str, dict[str, object]]] = {
     "topics": ("topic", {}),
 }
 COMMON = ("id", "label", "spellings", "wikidata")
+# fields without which an entry cannot be mapped (the mapper needs every post's office)
+REQUIRED = {"post": ("office",)}
 
 
 def load_registry(folder: Path) -> Registry:
@@ -115,7 +117,8 @@ def _missing(folder: Path) -> InputError:
 
 def _entity(check, node: Node, kind, fields, pending_refs, holdings) -> Entity | None:
     what = f"{kind} '{node.get('id', '?')}'"
-    check.keys(node, what, ("id", "label"), (*COMMON[2:], *fields))
+    required = REQUIRED.get(kind, ())
+    check.keys(node, what, ("id", "label", *required), (*COMMON[2:], *fields))
     ident = check.slug(node, "id", what)
     label = check.string(node, "label", what)
     if ident is None or label is None:
@@ -124,9 +127,11 @@ def _entity(check, node: Node, kind, fields, pending_refs, holdings) -> Entity |
     wikidata = _wikidata(check, node, what)
     attrs: dict[str, object] = {}
     for name, spec in fields.items():
-        if node.get(name) is None:
-            continue
         line = node.line_of(name)
+        if node.get(name) is None:
+            if name in required and name in node:
+                check.add(line, f"{what}.{name} is empty", closest("", spec))
+            continue
         if spec == "text":
             attrs[name] = check.string(node, name, what)
         elif spec == "int":

@@ -33,7 +33,7 @@ def _convert(loader: yaml.SafeLoader, node: yaml.Node, path: str) -> Any:
         out.line = node.start_mark.line + 1
         out.key_lines = {}
         for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
+            key = _scalar(loader, key_node, path)
             line = key_node.start_mark.line + 1
             if not isinstance(key, str):
                 raise InputError(Problem(path, line, f"key {key!r} is not a string", "quote it"))
@@ -49,7 +49,24 @@ def _convert(loader: yaml.SafeLoader, node: yaml.Node, path: str) -> Any:
         items.line = node.start_mark.line + 1
         items.item_lines = [item.start_mark.line + 1 for item in node.value]
         return items
-    return loader.construct_object(node, deep=True)
+    return _scalar(loader, node, path)
+
+
+def _scalar(loader: yaml.SafeLoader, node: yaml.Node, path: str) -> Any:
+    """Construct a scalar; a value YAML cannot build (2007-02-30, `!!int x`) is a `Problem`."""
+    try:
+        return loader.construct_object(node, deep=True)
+    except (ValueError, TypeError, OverflowError) as exc:
+        if node.tag == "tag:yaml.org,2002:timestamp":
+            return node.value  # an impossible date stays text; the date checks report it
+        raise InputError(
+            Problem(
+                path,
+                node.start_mark.line + 1,
+                f"bad value {node.value!r}: {exc}",
+                "correct the value, or quote it to make it text",
+            )
+        ) from None
 
 
 def parse_yaml(text: str, path: str) -> Any:
