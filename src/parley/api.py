@@ -8,6 +8,7 @@ from pathlib import Path
 from .build import TRIG_NAME
 from .queries import SavedQuery, bind_params, get_query
 from .results import iris_in
+from .stats import GraphStats, graph_stats
 from .store import MemoryStore, Table
 
 
@@ -42,3 +43,8 @@ def run_query(
     if limit is not None:
         table = Table(columns=table.columns, rows=table.rows[:limit])
     return QueryResult(query=query, table=table, labels=store.labels(iris_in(table)))
+
+
+def stats(kg: Path) -> list[GraphStats]:
+    """Per-graph counts of the built graph in `kg/`."""
+    return graph_stats(open_store(kg).dataset)

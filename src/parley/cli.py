@@ -133,3 +133,14 @@ def query(name: str, params: tuple[str, ...], limit: int | None, fmt: str, kg: P
     """Run the saved query NAME (see `parley queries`)."""
     result = api.run_query(name, kg, _parse_params(params), limit=limit)
     click.echo(render(result.table, fmt, result.labels), nl=False)
+
+
+@main.command()
+@kg_option
+@handle_errors
+def stats(kg: Path) -> None:
+    """Counts per named graph: quads, nodes per class, facts with evidence."""
+    for s in api.stats(kg):
+        classes = ", ".join(f"{k} {v}" for k, v in sorted(s.classes.items()))
+        share = f"{s.facts_with_evidence}/{s.facts}" if s.facts else "-"
+        click.echo(f"{s.graph}\n  quads {s.quads}; facts with evidence {share}; {classes}")
