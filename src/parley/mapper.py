@@ -226,12 +226,9 @@ class ArticleMapper:
         g.add((node, PARLEY.sourceFile, Literal(f"seeds/articles/{a.file}")))
         g.add((node, PARLEY.dateBasis, BASIS[a.date_basis]))
         if a.title:
-            g.add((node, SCHEMA.headline, Literal(a.title.exact)))
-            g.add((node, PARLEY.evidence, self.span(a.title)))
+            self.assertion(node, SCHEMA.headline, Literal(a.title.exact), a.title)
         if a.outlet:
-            g.add((node, SCHEMA.publisher, self.iri(a.outlet)))
-            if a.outlet_span:
-                g.add((node, PARLEY.evidence, self.span(a.outlet_span)))
+            self.assertion(node, SCHEMA.publisher, self.iri(a.outlet), a.outlet_span)
         if a.date:
             g.add((node, SCHEMA.datePublished, Literal(a.date, datatype=XSD.date)))
         if a.date_note:
