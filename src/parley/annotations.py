@@ -33,7 +33,16 @@ from .quotes import QuoteError, QuoteSpec, in_any, resolve, word_occurrences
 from .yamlfile import Items, Node, read_yaml
 
 FORMAT = "parley-annotations/1"
-TOP_KEYS = ("format", "article", "mentions", "meetings", "statements", "offices", "claims")
+TOP_KEYS = (
+    "format",
+    "article",
+    "draft",
+    "mentions",
+    "meetings",
+    "statements",
+    "offices",
+    "claims",
+)
 
 
 class _Context:
@@ -156,8 +165,13 @@ class _Context:
         return Ref(id=ident, span=span) if ident and span else None
 
 
-def load_annotations(path: Path, articles_dir: Path, registry: Registry) -> AnnotatedArticle:
-    """Load `path`, resolving every quote in its article; raise `InputError` with all problems."""
+def load_annotations(
+    path: Path, articles_dir: Path, registry: Registry, allow_draft: bool = False
+) -> AnnotatedArticle:
+    """Load `path`, resolving every quote in its article; raise `InputError` with all problems.
+
+    A file marked `draft: true` (written by `parley draft`) is refused unless `allow_draft`.
+    """
     shown = str(path)
     check = Checker(shown)
     ctx = _Context(check, registry)
@@ -165,6 +179,15 @@ def load_annotations(path: Path, articles_dir: Path, registry: Registry) -> Anno
     if root is None:
         raise InputError(check.problems)
     check.keys(root, "annotation file", ("format", "article"), TOP_KEYS[2:])
+    draft = root.get("draft", False)
+    if not isinstance(draft, bool):
+        check.add(root.line_of("draft"), "draft must be true or false", "write `draft: true`")
+    elif draft and not allow_draft:
+        check.add(
+            root.line_of("draft"),
+            "this annotation file is a draft written by `parley draft`",
+            "check every entry against the article, then delete the `draft: true` line",
+        )
     if root.get("format") != FORMAT:
         check.add(
             root.line_of("format"),

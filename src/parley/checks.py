@@ -15,13 +15,15 @@ QID = re.compile(r"^Q[1-9][0-9]*$")
 PARTIAL_DATE = re.compile(r"^[0-9]{4}(?:-(?:0[1-9]|1[0-2]))?$")
 
 
-def closest(word: str, choices: Iterable[str], n: int = 3) -> str:
-    """A hint naming the closest choices, or all of them when few."""
+def closest(word: str, choices: Iterable[str], n: int = 3, list_up_to: int = 12) -> str:
+    """A hint naming the closest choices, or all of them when at most `list_up_to`."""
     choices = sorted(set(choices))
+    if not choices:
+        return "none of that kind is defined yet: add it first"
     near = difflib.get_close_matches(str(word), choices, n=n, cutoff=0.5)
     if near:
         return "did you mean " + " or ".join(f"'{c}'" for c in near) + "?"
-    if len(choices) <= 12:
+    if len(choices) <= list_up_to:
         return "allowed: " + ", ".join(choices)
     return f"no close match among {len(choices)} known ids"
 
@@ -91,7 +93,7 @@ class Checker:
             self.add(
                 node.line_of(key),
                 f"unknown {key} '{value}' in {what}",
-                closest(value, allowed),
+                closest(value, allowed, list_up_to=len(allowed)),
             )
             return None
         return value

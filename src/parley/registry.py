@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .checks import QID, Checker, closest
+from .decisions import apply_decisions, decisions_path
 from .errors import InputError, Problem
 from .model import OFFICES, ORGANISATION_KINDS, PLACE_KINDS, Entity, Holding, Registry, Wikidata
 from .yamlfile import Items, Node, read_yaml
@@ -98,7 +99,9 @@ def load_registry(folder: Path) -> Registry:
             check.add(
                 line, f"{what} refers to unknown {'/'.join(kinds)} '{ref}'", closest(ref, known)
             )
-    problems = [p for c in checkers for p in c.problems]
+    # accepted Wikidata links from seeds/links/decisions.yaml (absent: nothing changes)
+    entities, link_problems = apply_decisions(entities, decisions_path(folder.parent))
+    problems = [p for c in checkers for p in c.problems] + link_problems
     if problems:
         raise InputError(problems)
     return Registry(entities=dict(sorted(entities.items())), holdings=tuple(holdings))
@@ -130,7 +133,7 @@ def _entity(check, node: Node, kind, fields, pending_refs, holdings) -> Entity |
         line = node.line_of(name)
         if node.get(name) is None:
             if name in required and name in node:
-                check.add(line, f"{what}.{name} is empty", closest("", spec))
+                check.add(line, f"{what}.{name} is empty", closest("", spec, list_up_to=len(spec)))
             continue
         if spec == "text":
             attrs[name] = check.string(node, name, what)
