@@ -411,7 +411,10 @@ def article_text(info: ArticleInfo, seeds: Path | None = None) -> str | None:
     return None
 
 
-SENTENCE_ENDS = (". ", "? ", "! ", ".\n", "?\n", "!\n", "\n")
+SENTENCE_ENDS = (
+    *(f"{stop}{close}{space}" for stop in ".?!" for close in ("", "”", '"') for space in " \n"),
+    "\n",
+)
 
 
 def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
@@ -425,7 +428,7 @@ def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
     for mark in SENTENCE_ENDS:
         at = text.find(mark, max(end - 1, start), len(text))
         if at != -1:
-            right = min(right, at + 1)
+            right = min(right, at + len(mark.rstrip()) if mark.strip() else at)
     while left < start and text[left].isspace():
         left += 1
     right = max(right, end)
