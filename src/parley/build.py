@@ -12,6 +12,7 @@ from .errors import InputError, Problem
 from .kgio import trig_bytes, write_atomic
 from .mapper import map_corpus
 from .model import AnnotatedArticle, Registry
+from .reason import INFERRED_NAME, infer
 from .registry import load_registry
 
 TRIG_NAME = "parley.trig"
@@ -72,7 +73,7 @@ def build(seeds: Path, out: Path | None = None, check: bool = False) -> BuildRes
     """Build from `seeds`; write into `out` (atomically), or with `check` compare instead."""
     corpus = load_corpus(seeds)
     dataset = map_corpus(corpus.registry, list(corpus.articles))
-    files = {TRIG_NAME: trig_bytes(dataset)}
+    files = {TRIG_NAME: trig_bytes(dataset), INFERRED_NAME: infer(dataset).data}
     if out is None:
         return BuildResult(dataset=dataset, files=files)
     if check:

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sys
 from pathlib import Path
 
 import click
 
-from . import api
+from . import api, linking, wikidata
 from .build import build as build_graph
+from .enrich import DEFAULT_LANGUAGES
+from .enrich import enrich as enrich_graph
 from .errors import ParleyError
+from .export import EXPORT_FORMATS
 from .queries import catalogue
 from .results import WRITERS, render
+from .validate import REPORT_FORMATS
 
 EXIT_DATA = 1
 EXIT_USAGE = 2
@@ -95,13 +100,21 @@ def build(seeds: Path, kg: Path, check: bool) -> None:
 
 
 @main.command("queries")
-def list_queries() -> None:
-    """List the saved queries with their parameters."""
-    for name, q in catalogue().items():
-        params = " ".join(
-            f"[-p {p.name}=…]" if not p.required else f"-p {p.name}=…" for p in q.params
-        )
-        click.echo(f"{name:<20} {q.summary}" + (f"  {params}" if params else ""))
+@click.argument("name", required=False)
+@handle_errors
+def list_queries(name: str | None) -> None:
+    """List the saved queries with their parameters; with NAME, describe that query."""
+    from .queries import describe, get_query
+
+    if name:
+        click.echo(describe(get_query(name)), nl=False)
+        return
+    for qname, q in catalogue().items():
+        click.echo(f"{qname:<20} {q.summary}")
+        for p in q.params:
+            usage = f"-p {p.name}={p.type.upper()}"
+            need = "required" if p.required else "optional"
+            click.echo(f"{'':<21}{usage:<22} {need}; {p.doc}")
 
 
 def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
@@ -128,10 +141,50 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
 @click.option("--limit", type=click.IntRange(min=0), default=None, help="Print at most N rows.")
 @format_option
 @kg_option
+@click.option("--online", is_flag=True, help="Allow online-only (federated) queries.")
+@click.option(
+    "--backend",
+    type=click.Choice(["memory", "oxigraph", "endpoint"]),
+    default=None,
+    help="Query engine: oxigraph (embedded, the default: fastest), memory (rdflib, the "
+    "reference) or endpoint (a SPARQL endpoint loaded by `parley load`).",
+)
+@click.option(
+    "--endpoint",
+    metavar="URL",
+    default=None,
+    help="Run the query on this SPARQL endpoint (implies --backend endpoint). Credentials come "
+    "from PARLEY_ENDPOINT_USER/PARLEY_ENDPOINT_PASSWORD or ~/.netrc.",
+)
+@click.option(
+    "--store-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Keep the Oxigraph store on disk in DIR (reloaded only when kg/ changes).",
+)
 @handle_errors
-def query(name: str, params: tuple[str, ...], limit: int | None, fmt: str, kg: Path) -> None:
+def query(
+    name: str,
+    params: tuple[str, ...],
+    limit: int | None,
+    fmt: str,
+    kg: Path,
+    online: bool,
+    backend: str | None,
+    endpoint: str | None,
+    store_dir: Path | None,
+) -> None:
     """Run the saved query NAME (see `parley queries`)."""
-    result = api.run_query(name, kg, _parse_params(params), limit=limit)
+    result = api.run_query(
+        name,
+        kg,
+        _parse_params(params),
+        limit=limit,
+        online=online,
+        backend=backend,
+        endpoint=endpoint,
+        store_dir=store_dir,
+    )
     click.echo(render(result.table, fmt, result.labels), nl=False)
 
 
@@ -144,3 +197,472 @@ def stats(kg: Path) -> None:
         classes = ", ".join(f"{k} {v}" for k, v in sorted(s.classes.items()))
         share = f"{s.facts_with_evidence}/{s.facts}" if s.facts else "-"
         click.echo(f"{s.graph}\n  quads {s.quads}; facts with evidence {share}; {classes}")
+
+
+# --- Wikidata: link, review, accept/reject, enrich (docs/wikidata.md) ---------------------------
+
+
+def wikidata_options(func):
+    """The client options shared by `link` and `enrich`, passed on as `client` and `api`."""
+
+    @functools.wraps(func)
+    def wrapper(*args, api_url, cache, offline, refresh, timeout, retries, contact, **kwargs):
+        client = wikidata.Client(
+            cache=cache,
+            offline=offline,
+            refresh=refresh,
+            timeout=timeout,
+            retries=retries,
+            agent=wikidata.user_agent(contact),
+        )
+        return func(*args, client=client, api_url=api_url, **kwargs)
+
+    options = [
+        click.option(
+            "--api",
+            "api_url",
+            default=wikidata.DEFAULT_API,
+            show_default=True,
+            metavar="URL",
+            help="MediaWiki API of Wikidata (or a local stand-in).",
+        ),
+        click.option(
+            "--cache",
+            type=click.Path(path_type=Path, file_okay=False),
+            default=wikidata.DEFAULT_CACHE,
+            show_default=True,
+            help="Folder of cached answers (one JSON file per request).",
+        ),
+        click.option("--offline", is_flag=True, help="Use cached answers only; never the network."),
+        click.option("--refresh", is_flag=True, help="Ask again even when an answer is cached."),
+        click.option(
+            "--timeout",
+            type=click.FloatRange(min=0.001),
+            default=10.0,
+            show_default=True,
+            help="Seconds to wait for each answer.",
+        ),
+        click.option(
+            "--retries",
+            type=click.IntRange(0, 10),
+            default=3,
+            show_default=True,
+            help="Retries after 429 (honouring Retry-After), 5xx, timeouts.",
+        ),
+        click.option(
+            "--contact",
+            envvar="PARLEY_CONTACT",
+            default=wikidata.CONTACT,
+            show_default=True,
+            help="Contact (URL or e-mail) sent in the User-Agent, as Wikimedia asks.",
+        ),
+    ]
+    for option in reversed(options):
+        wrapper = option(wrapper)
+    return wrapper
+
+
+@main.group("link", invoke_without_command=True)
+@seeds_option
+@click.option(
+    "--entity", "only", multiple=True, metavar="ID", help="Only this entity (repeatable)."
+)
+@click.option(
+    "--kind",
+    "kinds",
+    multiple=True,
+    type=click.Choice(linking.LINKABLE),
+    help="Only entities of this kind (repeatable).",
+)
+@click.option("--reconcile", metavar="URL", help="Search with a Reconciliation API v0.2 service.")
+@click.option("--language", default="en", show_default=True, help="Language of names searched.")
+@click.option(
+    "--limit",
+    type=click.IntRange(1, 50),
+    default=10,
+    show_default=True,
+    help="Candidates per name searched.",
+)
+@wikidata_options
+@click.pass_context
+@handle_errors
+def link(ctx, seeds, only, kinds, reconcile, language, limit, client, api_url) -> None:
+    """Propose Wikidata links for unlinked registry entities: review files, nothing in the graph.
+
+    Writes seeds/links/review/ENTITY.yaml with ranked candidates and their evidence; record a
+    decision with `parley link accept` or `parley link reject`.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    result = linking.link(
+        seeds,
+        client,
+        api_url,
+        reconcile,
+        tuple(only),
+        tuple(kinds) or linking.LINKABLE,
+        language,
+        limit,
+    )
+    for review in result.reviews:
+        best, top = review.suggested, review.candidates[0] if review.candidates else None
+        if top is None:
+            what = "no candidates"
+        elif best is not None:
+            what = f"suggested {best.qid} '{best.label}' (score {best.score:g})"
+        else:
+            what = f"no clear winner; best {top.qid} '{top.label}' (score {top.score:g})"
+        n = len(review.candidates)
+        click.echo(f"{review.entity.id}: {n} candidate{'s' * (n != 1)}, {what} → {review.path}")
+    if result.already_linked:
+        click.echo(f"already linked: {len(result.already_linked)} entities")
+    click.echo(f"{result.requests} requests sent, {result.from_cache} answers from the cache")
+
+
+def _decision_options(func):
+    for option in reversed(
+        [
+            click.argument("entity"),
+            click.argument("qid"),
+            click.option(
+                "--by",
+                envvar="PARLEY_REVIEWER",
+                required=True,
+                help="Who decides (or set PARLEY_REVIEWER).",
+            ),
+            click.option("--note", help="Why; for accept without a review file, the evidence."),
+            click.option(
+                "--at",
+                type=click.DateTime(["%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"]),
+                default=None,
+                help="When, in UTC (default: now).",
+            ),
+            seeds_option,
+        ]
+    ):
+        func = option(func)
+    return func
+
+
+@link.command("accept")
+@_decision_options
+@handle_errors
+def link_accept(entity, qid, by, note, at, seeds) -> None:
+    """Accept QID as the Wikidata item of registry ENTITY (in seeds/links/decisions.yaml)."""
+    d = linking.decide(seeds, entity, qid, "accepted", by, at, note)
+    click.echo(f"accepted {d.entity} → {d.qid} by {d.by} at {d.at}; run `parley build`")
+
+
+@link.command("reject")
+@_decision_options
+@handle_errors
+def link_reject(entity, qid, by, note, at, seeds) -> None:
+    """Reject QID for registry ENTITY: it is not proposed again (and an accepted link is undone)."""
+    d = linking.decide(seeds, entity, qid, "rejected", by, at, note)
+    click.echo(f"rejected {d.entity} → {d.qid} by {d.by} at {d.at}")
+
+
+@main.command()
+@seeds_option
+@kg_option
+@click.option(
+    "--languages",
+    default=",".join(DEFAULT_LANGUAGES),
+    show_default=True,
+    help="Comma-separated language codes of labels to fetch.",
+)
+@wikidata_options
+@handle_errors
+def enrich(seeds, kg, languages, client, api_url) -> None:
+    """Fetch labels, countries and positions held of linked entities into kg/wikidata.trig."""
+    result = enrich_graph(seeds, kg, client, api_url, tuple(languages.split(",")))
+    click.echo(f"wrote {result.path} ({result.triples} triples about {len(result.items)} items)")
+    if result.missing:
+        click.echo(f"warning: Wikidata has no item {', '.join(result.missing)}", err=True)
+    click.echo(f"{result.requests} requests sent, {result.from_cache} answers from the cache")
+
+
+# -- triplestores: `parley load`, `parley serve` (docs/triplestores.md) ----------------------
+
+
+@main.command("load")
+@click.option(
+    "--endpoint",
+    metavar="URL",
+    required=True,
+    help="SPARQL query URL of the store, used to verify the counts (Oxigraph: /query, "
+    "Virtuoso: /sparql).",
+)
+@click.option(
+    "--graph-store",
+    metavar="URL",
+    default=None,
+    help="Graph Store Protocol URL when it differs from --endpoint (Oxigraph: /store, "
+    "Virtuoso: /sparql-graph-crud-auth).",
+)
+@click.option("--dry-run", is_flag=True, help="Count the graphs to load; send nothing.")
+@click.option("--prune", is_flag=True, help="Also drop Parley graphs that kg/ no longer has.")
+@kg_option
+@handle_errors
+def load_command(
+    endpoint: str, graph_store: str | None, dry_run: bool, prune: bool, kg: Path
+) -> None:
+    """Load every named graph of kg/ (and the ontology) into a triplestore, replacing each.
+
+    Credentials come from PARLEY_ENDPOINT_USER/PARLEY_ENDPOINT_PASSWORD or ~/.netrc.
+    Exit 1 when a graph's triple count in the store differs from the local one.
+    """
+    from . import load
+
+    todo = load.plan(kg)
+    with click.progressbar(
+        length=todo.triples, label="loading", file=sys.stderr, hidden=not sys.stderr.isatty()
+    ) as bar:
+        result = load.load(
+            todo, endpoint, graph_store, dry_run=dry_run, prune=prune, progress=bar.update
+        )
+    for g in result.graphs:
+        remote = "" if result.dry_run else f" -> {g.remote} in the store"
+        click.echo(f"{g.graph}: {g.local} triples{remote}")
+    if result.dry_run:
+        click.echo(
+            f"dry run: would load {len(result.graphs)} graphs, {result.triples} triples "
+            f"into {result.graph_store}"
+        )
+        return
+    for graph in result.stale:
+        action = "dropped" if result.pruned else "kept (not in kg/; --prune drops it)"
+        click.echo(f"warning: {graph}: {action}", err=True)
+    if result.mismatches:
+        for g in result.mismatches:
+            click.echo(
+                f"error: {g.graph}: {g.remote} triples in the store, {g.local} in kg/ — "
+                "load again; if it persists the store rewrites some literals",
+                err=True,
+            )
+        sys.exit(EXIT_DATA)
+    click.echo(
+        f"loaded {len(result.graphs)} graphs, {result.triples} triples in "
+        f"{result.seconds:.1f} s; counts verified"
+    )
+
+
+@main.command("serve")
+@kg_option
+@click.option("--port", type=click.IntRange(0, 65535), default=7878, show_default=True)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Interface to listen on; anything but loopback exposes the graph to the network.",
+)
+@handle_errors
+def serve_command(kg: Path, port: int, host: str) -> None:
+    """Serve kg/ as a read-only SPARQL endpoint (Oxigraph) until Ctrl-C."""
+    from .serve import is_loopback, serve
+
+    if not is_loopback(host):
+        click.echo(f"warning: listening on {host}: other machines can query this graph", err=True)
+
+    def ready(server) -> None:
+        click.echo(f"SPARQL endpoint: {server.url}\nquery UI: {server.ui}\n(Ctrl-C to stop)")
+
+    with contextlib.suppress(KeyboardInterrupt):
+        serve(kg, host, port, on_ready=ready)
+    click.echo("stopped")
+
+
+# -- ad-hoc SPARQL (docs/competency-questions.md) ----------------------------------------------
+
+
+@main.command("sparql")
+@click.argument("file", type=click.File("r", encoding="utf-8"))
+@click.option("--limit", type=click.IntRange(min=0), default=None, help="Print at most N rows.")
+@format_option
+@kg_option
+@click.option(
+    "--backend",
+    type=click.Choice(["memory", "oxigraph", "endpoint"]),
+    default=None,
+    help="Query engine: oxigraph (default), memory (rdflib) or endpoint.",
+)
+@click.option("--endpoint", metavar="URL", default=None, help="Run it on this SPARQL endpoint.")
+@handle_errors
+def sparql_command(
+    file, limit: int | None, fmt: str, kg: Path, backend: str | None, endpoint: str | None
+) -> None:
+    """Run an ad-hoc SPARQL SELECT query from FILE (or - for stdin) over kg/.
+
+    Use GRAPH patterns: facts live in named graphs (one per article, plus the registry).
+    """
+    result = api.run_sparql(
+        file.read(), kg, source=file.name, limit=limit, backend=backend, endpoint=endpoint
+    )
+    click.echo(render(result.table, fmt, result.labels), nl=False)
+
+
+# -- analyst features: export, report, explain, draft, import-brat (issue 9) -------------------
+
+
+def _emit(data: bytes, out: Path | None) -> None:
+    """Write `data` atomically to `out`, or to stdout."""
+    if out is None:
+        click.echo(data.decode("utf-8"), nl=False)
+    else:
+        from .kgio import write_atomic
+
+        write_atomic(out, data)
+        click.echo(f"wrote {out}", err=True)
+
+
+@main.command("export")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(list(EXPORT_FORMATS)),
+    required=True,
+    help="plover: PLOVER-style JSON Lines; cameo-csv: ICEWS-like dyadic CSV; or the graph "
+    "itself as nquads, trig, turtle (all graphs merged) or jsonld (see docs/export.md).",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Write to this file (atomically) instead of stdout.",
+)
+@kg_option
+@handle_errors
+def export_command(fmt: str, out: Path | None, kg: Path) -> None:
+    """Export the graph as event data (PLOVER, CAMEO) or as RDF."""
+    from .export import export
+
+    _emit(export(kg, fmt), out)
+
+
+@main.command("report")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=Path("report.html"),
+    show_default=True,
+    help="The HTML file to write.",
+)
+@kg_option
+@seeds_option
+@handle_errors
+def report_command(out: Path, kg: Path, seeds: Path) -> None:
+    """Write one self-contained HTML report: timeline, who-met-whom network, meetings,
+    statements in their sentences, and conflicts between sources."""
+    from .report import report
+
+    result = report(kg, out, seeds)
+    click.echo(
+        f"wrote {out}: {result.meetings} meetings, {result.people} people, "
+        f"{result.statements} statements, {result.conflicts} conflicts"
+    )
+
+
+@main.command("explain")
+@click.argument("thing")
+@kg_option
+@seeds_option
+@handle_errors
+def explain_command(thing: str, kg: Path, seeds: Path) -> None:
+    """The evidence trail of THING: a meeting, person or other registry id, a statement IRI,
+    or a claim SUBJECT/PROPERTY (e.g. round-1/years-since-previous-talks)."""
+    from .explain import explain
+
+    click.echo(explain(thing, kg, seeds).text(), nl=False)
+
+
+@main.command("draft")
+@click.argument("article", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--date",
+    "date",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="The article's publication date (YYYY-MM-DD): relative dates are normalised against it.",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Write the draft here (atomically) instead of stdout.",
+)
+@seeds_option
+@handle_errors
+def draft_command(article: Path, date, out: Path | None, seeds: Path) -> None:
+    """Draft an annotation file for ARTICLE.txt, marked `draft: true` for review."""
+    from .draft import draft_article
+    from .registry import load_registry
+
+    text = draft_article(article, load_registry(seeds / "registry"), date.date() if date else None)
+    _emit(text.encode("utf-8"), out)
+
+
+@main.command("import-brat")
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+@click.option(
+    "--mapping",
+    type=click.Path(path_type=Path, dir_okay=False),
+    required=True,
+    help="YAML file mapping brat types to Parley (docs/brat.md).",
+)
+@click.option("--force", is_flag=True, help="Replace existing annotation files.")
+@seeds_option
+@handle_errors
+def import_brat_command(folder: Path, mapping: Path, force: bool, seeds: Path) -> None:
+    """Convert brat standoff (.txt + .ann) in FOLDER into seeds/annotations (and articles)."""
+    from .brat import import_brat
+
+    result = import_brat(folder, mapping, seeds, force=force)
+    for path in result.written:
+        click.echo(f"wrote {path}")
+
+
+@main.command("validate")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(list(REPORT_FORMATS)),
+    default="text",
+    show_default=True,
+    help="text: grouped by rule, naming article and node; turtle: a SHACL validation report; "
+    "json: one object per violation.",
+)
+@kg_option
+@handle_errors
+def validate_cmd(fmt: str, kg: Path) -> None:
+    """Check kg/parley.trig against ontology/shapes.ttl and queries/checks/ (exit 1 if it fails)."""
+    from .validate import render as render_report
+    from .validate import validate
+
+    report = validate(kg)
+    click.echo(render_report(report, fmt), nl=False)
+    if not report.conforms:
+        sys.exit(EXIT_DATA)
+
+
+@main.command("reason")
+@kg_option
+@handle_errors
+def reason_cmd(kg: Path) -> None:
+    """OWL 2 RL closure of kg/parley.trig + ontology; write the new triples to kg/inferred.ttl.
+
+    Prints the count per predicate and class; exits 1 when the graph contradicts the ontology.
+    """
+    from .reason import reason
+
+    result = reason(kg)
+    inference = result.inference
+    state = "wrote" if result.changed else "unchanged"
+    click.echo(f"{state} {result.path} ({len(inference.graph)} inferred triples)")
+    for predicate, count in inference.counts.items():
+        click.echo(f"{count:>7}  {predicate}")
+    for cls, count in inference.types.items():
+        click.echo(f"{count:>7}  rdf:type {cls}")
+    for message in inference.inconsistencies:
+        click.echo(f"inconsistent with ontology/parley.ttl: {message}", err=True)
+    if inference.inconsistencies:
+        sys.exit(EXIT_DATA)

@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
+
+
+def one_line(text: str) -> str:
+    """`text` with line breaks and other control characters escaped (`\\n`, `\\x00`, `\\u2028`)."""
+    return "".join(
+        c.encode("unicode_escape").decode("ascii")
+        if unicodedata.category(c) in ("Cc", "Zl", "Zp")
+        else c
+        for c in text
+    )
 
 
 @dataclass(frozen=True)
@@ -16,7 +27,8 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: {self.message}" + (f" — {self.hint}" if self.hint else "")
+        # user text quoted in a message must not break the one-line format (or the terminal)
+        return one_line(f"{where}: {self.message}" + (f" — {self.hint}" if self.hint else ""))
 
 
 class ParleyError(Exception):

@@ -17,6 +17,8 @@ from .errors import UsageError
 from .iris import PREFIXES
 
 PARAM_TYPES = ("iri", "string", "date", "integer")
+PARAM_KEYS = {"name", "type", "required", "default", "doc", "var", "prefix"}
+VAR_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 HEADER = re.compile(r"^#\+ ?(.*)$")
 IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
@@ -28,6 +30,12 @@ class Param:
     required: bool = False
     default: object = None
     doc: str = ""
+    var: str = ""  # the SPARQL variable it binds (default: its name)
+    prefix: str = ""  # iri params: a bare value is a local name under this prefix
+
+    @property
+    def variable(self) -> str:
+        return self.var or self.name
 
 
 @dataclass(frozen=True)
@@ -40,6 +48,7 @@ class SavedQuery:
     columns: tuple[str, ...]
     text: str
     path: str
+    online: bool = False  # `online: true`: federated (SERVICE), needs the network
 
     def param(self, name: str) -> Param:
         for p in self.params:
@@ -53,6 +62,14 @@ class SavedQuery:
                 else "it takes no parameters"
             )
         )
+
+    def usage(self) -> str:
+        """`-p name=TYPE` for each parameter, optional ones in brackets."""
+        parts = []
+        for p in self.params:
+            part = f"-p {p.name}={p.type.upper()}"
+            parts.append(part if p.required else f"[{part}]")
+        return " ".join(parts)
 
 
 def queries_root() -> Path:
@@ -82,6 +99,21 @@ def parse_query_file(path: Path, name: str) -> SavedQuery:
         ptype = item.get("type", "string")
         if ptype not in PARAM_TYPES:
             raise UsageError(f"{path}: param {item['name']}: type must be one of {PARAM_TYPES}")
+        unknown = set(item) - PARAM_KEYS
+        if unknown:
+            raise UsageError(
+                f"{path}: param {item['name']}: unknown key(s) {', '.join(sorted(unknown))} — "
+                f"allowed: {', '.join(sorted(PARAM_KEYS))}"
+            )
+        prefix = str(item.get("prefix") or "")
+        if prefix and (ptype != "iri" or prefix not in PREFIXES):
+            raise UsageError(
+                f"{path}: param {item['name']}: `prefix` needs type iri and one of "
+                + ", ".join(sorted(PREFIXES))
+            )
+        var = str(item.get("var") or "")
+        if var and not VAR_NAME.fullmatch(var):
+            raise UsageError(f"{path}: param {item['name']}: var '{var}' is not a variable name")
         params.append(
             Param(
                 name=str(item["name"]),
@@ -89,6 +121,8 @@ def parse_query_file(path: Path, name: str) -> SavedQuery:
                 required=bool(item.get("required", False)),
                 default=item.get("default"),
                 doc=str(item.get("doc", "")),
+                var=var,
+                prefix=prefix,
             )
         )
     return SavedQuery(
@@ -100,6 +134,7 @@ def parse_query_file(path: Path, name: str) -> SavedQuery:
         columns=tuple(header.get("columns") or ()),
         text=text,
         path=str(path),
+        online=header.get("online") is True,
     )
 
 
@@ -129,18 +164,19 @@ def bind_params(query: SavedQuery, given: dict[str, str], resolve_id=None) -> di
     """Typed rdflib terms for the given `name=value` strings, checked against the header.
 
     `resolve_id(text)` maps a bare registry id to an IRI (or None when unknown).
+    Keys are the SPARQL variable names (`Param.variable`), ready for initBindings or VALUES.
     """
     bindings: dict[str, object] = {}
     for name, raw in given.items():
         param = query.param(name)
-        bindings[name] = convert(param, raw, resolve_id)
+        bindings[param.variable] = convert(param, raw, resolve_id)
     for param in query.params:
-        if param.name in bindings:
+        if param.variable in bindings:
             continue
         if param.required:
             raise UsageError(f"query '{query.name}' needs -p {param.name}=… ({param.doc})")
         if param.default is not None:
-            bindings[param.name] = convert(param, str(param.default), resolve_id)
+            bindings[param.variable] = convert(param, str(param.default), resolve_id)
     return bindings
 
 
@@ -160,7 +196,10 @@ def convert(param: Param, raw: str, resolve_id=None):
         if "\x00" in raw or len(raw) > 10_000:
             raise UsageError(f"{where}: value has a NUL character or is too long")
         return Literal(raw)
-    return URIRef(resolve_iri(raw.strip(), where, resolve_id))
+    text = raw.strip()
+    if param.prefix and text and ":" not in text:
+        text = f"{param.prefix}:{text}"
+    return URIRef(resolve_iri(text, where, resolve_id))
 
 
 def resolve_iri(text: str, where: str, resolve_id=None) -> str:
@@ -189,3 +228,31 @@ def check_syntax(query: SavedQuery) -> None:
         prepareQuery(query.text)
     except Exception as exc:  # rdflib raises pyparsing errors of several kinds
         raise UsageError(f"{query.path}: SPARQL syntax error: {exc}") from None
+
+
+def is_select(text: str, source: str = "query") -> bool:
+    """Whether `text` parses as a SPARQL SELECT query; raise `UsageError` on a syntax error."""
+    try:
+        parsed = prepareQuery(text)
+    except Exception as exc:  # rdflib raises pyparsing errors of several kinds
+        raise UsageError(f"{source}: SPARQL syntax error: {exc} — fix the query text") from None
+    return parsed.algebra.name == "SelectQuery"
+
+
+def describe(query: SavedQuery) -> str:
+    """A saved query's header as text for `parley queries NAME`."""
+    lines = [f"{query.name}: {query.summary}", ""]
+    if query.description:
+        lines += [query.description, ""]
+    lines.append(f"usage: parley query {query.name} {query.usage()}".rstrip())
+    for p in query.params:
+        extra = [p.type, "required" if p.required else "optional"]
+        if p.default is not None:
+            extra.append(f"default {p.default}")
+        if p.prefix:
+            extra.append(f"bare values are {p.prefix}:…")
+        lines.append(f"  {p.name} ({', '.join(extra)}): {p.doc}")
+    lines.append(f"columns: {', '.join(query.columns)}")
+    if query.tags:
+        lines.append(f"tags: {', '.join(query.tags)}")
+    return "\n".join(lines) + "\n"

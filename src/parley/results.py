@@ -5,10 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Callable
 
-from rdflib import BNode, Literal, URIRef
+from rdflib import XSD, BNode, Literal, URIRef
 
+from .iris import PREFIXES
 from .store import Table
 
 
@@ -16,12 +18,25 @@ def _iris(table: Table) -> set[str]:
     return {str(v) for row in table.rows for v in row if isinstance(v, URIRef)}
 
 
+def compact(iri: str) -> str:
+    """`role:host` for an IRI under a known prefix (the longest match), else the IRI."""
+    best = ""
+    for prefix, namespace in PREFIXES.items():
+        ns = str(namespace)
+        if iri.startswith(ns) and len(iri) > len(ns) and len(ns) > len(str(PREFIXES.get(best, ""))):
+            best = prefix
+    return f"{best}:{iri[len(str(PREFIXES[best])) :]}" if best else iri
+
+
 def _plain(value: object, labels: dict[str, str] | None = None) -> str:
+    """A cell for people: labels for IRIs (else a prefixed name), line breaks shown as ⏎."""
     if value is None:
         return ""
     if isinstance(value, URIRef) and labels is not None:
-        return labels.get(str(value), str(value))
-    return str(value)
+        text = labels.get(str(value)) or compact(str(value))
+    else:
+        text = str(value)
+    return text.replace("\r\n", "⏎").replace("\n", "⏎").replace("\r", "⏎")
 
 
 def _with_label_columns(table: Table, labels: dict[str, str]) -> tuple[list[str], list[list]]:
@@ -56,11 +71,33 @@ def _csv_value(value: object) -> str:
     return str(value)
 
 
+def _tsv_string(text: str) -> str:
+    for raw, escaped in (("\\", "\\\\"), ('"', '\\"'), ("\n", "\\n"), ("\r", "\\r"), ("\t", "\\t")):
+        text = text.replace(raw, escaped)
+    return f'"{text}"'
+
+
 def _tsv_value(value: object) -> str:
-    """SPARQL 1.1 TSV: terms in Turtle/N-Triples syntax."""
+    """SPARQL 1.1 TSV: terms in Turtle syntax, escaped so that a cell never holds a tab or
+    a line break; integers and booleans in their short form."""
     if value is None:
         return ""
-    return value.n3() if hasattr(value, "n3") else str(value)
+    if isinstance(value, URIRef):
+        return f"<{value}>"
+    if isinstance(value, BNode):
+        return f"_:{value}"
+    if isinstance(value, Literal):
+        lexical = str(value)
+        if value.language:
+            return f"{_tsv_string(lexical)}@{value.language}"
+        if value.datatype is None or value.datatype == XSD.string:
+            return _tsv_string(lexical)
+        if value.datatype == XSD.boolean and lexical in ("true", "false"):
+            return lexical
+        if value.datatype == XSD.integer and re.fullmatch(r"[+-]?[0-9]+", lexical):
+            return lexical
+        return f"{_tsv_string(lexical)}^^<{value.datatype}>"
+    return str(value)
 
 
 def write_table(table: Table, labels: dict[str, str]) -> str:
@@ -103,7 +140,7 @@ def write_tsv(table: Table, labels: dict[str, str]) -> str:
             out.append(_tsv_value(value))
             if i in iri_cols:
                 label = labels.get(str(value)) if isinstance(value, URIRef) else None
-                out.append(Literal(label).n3() if label else "")
+                out.append(_tsv_string(label) if label else "")
         lines.append("\t".join(out))
     return "\n".join(lines) + "\n"
 

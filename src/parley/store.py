@@ -1,16 +1,35 @@
-"""Query backends. rdflib in memory is the reference engine; more backends come later."""
+"""Query backends: rdflib in memory (the reference), Oxigraph embedded, any SPARQL endpoint.
+
+All three hold the same dataset (see `graphs.kg_sources`), return `Table`s of normalised rdflib
+terms, bind parameters in the engine (initBindings for rdflib, a VALUES block otherwise), and
+pick labels with the same rule, so a saved query prints the same output on each of them.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import RDFS, Dataset, URIRef
 from rdflib.query import Result
 
-from .errors import InputError, Problem
+from .endpoint import Endpoint
+from .errors import InputError, Problem, UsageError
+from .graphs import GRAPH_PREFIX, Source, fingerprint
 from .iris import PID, REGISTRY_GRAPH
+from .kgio import write_atomic
 from .model import ENTITY_KINDS
+from .terms import IRI_FORBIDDEN, from_json, from_oxigraph, normalise, with_values
+
+BACKENDS = ("memory", "oxigraph", "endpoint")
+DEFAULT_BACKEND = "oxigraph"
+# A graph that never exists: the default graph of remote queries, which is then empty, as it
+# is in the local stores (Virtuoso's own default graph is the union of every graph it holds).
+NO_DEFAULT_GRAPH = "urn:x-parley:no-default-graph"
+ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 
 @dataclass
@@ -21,15 +40,51 @@ class Table:
     rows: list[list[object]]
 
 
+def pick_labels(found: Iterable[tuple[str, str, str]]) -> dict[str, str]:
+    """One label per IRI from (iri, graph, label) triples: the registry's first, then the
+    label of the graph with the smallest IRI, the smallest label on ties: deterministic."""
+    best: dict[str, tuple[tuple[bool, str, str], str]] = {}
+    registry = str(REGISTRY_GRAPH)
+    for iri, graph, label in found:
+        key = (graph != registry, graph, label)
+        if iri not in best or key < best[iri][0]:
+            best[iri] = (key, label)
+    return {iri: label for iri, (_, label) in best.items()}
+
+
+def registry_candidates(ident: str) -> list[str]:
+    """The IRIs a bare registry id may stand for, in ENTITY_KINDS order."""
+    if IRI_FORBIDDEN.search(ident) or not ident:
+        return []
+    return [str(PID[f"{kind}/{ident}"]) for kind in ENTITY_KINDS]
+
+
 class MemoryStore:
-    """An rdflib Dataset loaded from `kg/` files."""
+    """An rdflib Dataset loaded from `kg/` files: the reference engine."""
+
+    name = "memory"
 
     def __init__(self, dataset: Dataset):
         self.dataset = dataset
 
     @classmethod
-    def from_files(cls, *paths: Path) -> MemoryStore:
+    def from_sources(cls, sources: list[Source]) -> MemoryStore:
         ds = Dataset()
+        for source in sources:
+            try:
+                if source.graph is None:
+                    ds.parse(source.path, format="trig")
+                else:
+                    ds.graph(URIRef(source.graph)).parse(source.path, format="turtle")
+            except Exception as exc:  # rdflib raises many parser exception types
+                raise InputError(
+                    Problem(str(source.path), None, f"cannot parse: {exc}", "rebuild it")
+                ) from None
+        return cls(ds)
+
+    @classmethod
+    def from_files(cls, *paths: Path) -> MemoryStore:
+        """TriG files keep their graphs; a Turtle file goes into the graph of its file URI."""
         for path in paths:
             if not path.exists():
                 raise InputError(
@@ -40,46 +95,157 @@ class MemoryStore:
                         "run `parley build` first, or pass --kg DIR",
                     )
                 )
-            fmt = "trig" if path.suffix == ".trig" else "turtle"
-            try:
-                if fmt == "trig":
-                    ds.parse(path, format=fmt)
-                else:
-                    ds.graph(URIRef(path.resolve().as_uri())).parse(path, format=fmt)
-            except Exception as exc:  # rdflib raises many parser exception types
-                raise InputError(
-                    Problem(
-                        str(path), None, f"cannot parse: {exc}", "rebuild it with `parley build`"
-                    )
-                ) from None
-        return cls(ds)
+        return cls.from_sources(
+            [
+                Source(path, None if path.suffix == ".trig" else path.resolve().as_uri())
+                for path in paths
+            ]
+        )
 
     def select(self, text: str, bindings: dict[str, object] | None = None) -> Table:
         result: Result = self.dataset.query(text, initBindings=bindings or {})
         columns = [str(v) for v in result.vars or []]
-        return Table(columns=columns, rows=[list(row) for row in result])
+        return Table(columns=columns, rows=[[normalise(v) for v in row] for row in result])
 
     def labels(self, iris: set[str]) -> dict[str, str]:
         """rdfs:label of each IRI (from any graph; the registry wins), when there is one."""
-        out: dict[str, str] = {}
-        registry = self.dataset.graph(REGISTRY_GRAPH)
+        found = []
         for iri in iris:
-            node = URIRef(iri)
-            label = registry.value(node, RDFS.label)
-            if label is None:
-                for ctx in self.dataset.graphs():
-                    label = ctx.value(node, RDFS.label)
-                    if label is not None:
-                        break
-            if label is not None:
-                out[iri] = str(label)
-        return out
+            for _, _, label, ctx in self.dataset.quads((URIRef(iri), RDFS.label, None, None)):
+                graph = ctx.identifier if hasattr(ctx, "identifier") else ctx
+                found.append((iri, str(graph), str(label)))
+        return pick_labels(found)
 
     def resolve_id(self, ident: str) -> str | None:
         """The IRI of a registry id (`ryan-crocker` -> …/person/ryan-crocker), if known."""
         registry = self.dataset.graph(REGISTRY_GRAPH)
-        for kind in ENTITY_KINDS:
-            iri = PID[f"{kind}/{ident}"]
-            if (iri, None, None) in registry:
-                return str(iri)
+        for iri in registry_candidates(ident):
+            if (URIRef(iri), None, None) in registry:
+                return iri
         return None
+
+
+class SparqlLookups:
+    """Labels and registry ids through SPARQL, for the stores that are not rdflib."""
+
+    def _run(self, text: str) -> Table:
+        raise NotImplementedError
+
+    def select(self, text: str, bindings: dict[str, object] | None = None) -> Table:
+        return self._run(with_values(text, bindings or {}))
+
+    def labels(self, iris: set[str]) -> dict[str, str]:
+        found = []
+        ordered = sorted(i for i in iris if ABSOLUTE_IRI.match(i) and not IRI_FORBIDDEN.search(i))
+        for start in range(0, len(ordered), 200):
+            values = " ".join(f"<{iri}>" for iri in ordered[start : start + 200])
+            table = self._run(
+                f"SELECT ?s ?g ?l WHERE {{ VALUES ?s {{ {values} }} "
+                f"GRAPH ?g {{ ?s <{RDFS.label}> ?l }} }}"
+            )
+            found += [(str(s), str(g), str(label)) for s, g, label in table.rows]
+        return pick_labels(found)
+
+    def resolve_id(self, ident: str) -> str | None:
+        candidates = registry_candidates(ident)
+        if not candidates:
+            return None
+        values = " ".join(f"<{iri}>" for iri in candidates)
+        table = self._run(
+            f"SELECT DISTINCT ?s WHERE {{ VALUES ?s {{ {values} }} "
+            f"GRAPH <{REGISTRY_GRAPH}> {{ ?s ?p ?o }} }}"
+        )
+        known = {str(row[0]) for row in table.rows}
+        return next((iri for iri in candidates if iri in known), None)
+
+
+class OxigraphStore(SparqlLookups):
+    """pyoxigraph, in memory or on disk; the on-disk store reloads when `kg/` changed."""
+
+    name = "oxigraph"
+    MARKER = "parley-sources.sha256"
+
+    def __init__(self, store: ox.Store):
+        self.store = store
+
+    @classmethod
+    def from_sources(cls, sources: list[Source], store_dir: Path | None = None) -> OxigraphStore:
+        if store_dir is None:
+            store = ox.Store()
+            _bulk_load(store, sources)
+            return cls(store)
+        marker = store_dir / cls.MARKER
+        try:
+            store_dir.mkdir(parents=True, exist_ok=True)
+            store = ox.Store(str(store_dir / "oxigraph"))
+        except OSError as exc:
+            raise UsageError(
+                f"{store_dir}: cannot open the Oxigraph store ({exc}) — is another process "
+                "using it? Pass another --store-dir"
+            ) from None
+        wanted = fingerprint(sources)
+        current = marker.read_text(encoding="utf-8").strip() if marker.exists() else None
+        if current != wanted:
+            marker.unlink(missing_ok=True)
+            store.clear()
+            _bulk_load(store, sources)
+            store.flush()
+            write_atomic(marker, wanted.encode("ascii") + b"\n")
+        return cls(store)
+
+    def _run(self, text: str) -> Table:
+        try:
+            solutions = self.store.query(text)
+        except SyntaxError as exc:
+            raise UsageError(f"SPARQL syntax error: {exc}") from None
+        if not isinstance(solutions, ox.QuerySolutions):
+            raise UsageError("only SELECT queries can be run as saved queries")
+        names = [v.value for v in solutions.variables]
+        rows = [
+            [normalise(from_oxigraph(solution[name])) for name in names] for solution in solutions
+        ]
+        return Table(columns=names, rows=rows)
+
+
+def _bulk_load(store: ox.Store, sources: list[Source]) -> None:
+    for source in sources:
+        try:
+            store.bulk_load(
+                path=str(source.path),
+                format=source.format,
+                to_graph=ox.NamedNode(source.graph) if source.graph else None,
+            )
+        except (SyntaxError, ValueError) as exc:
+            raise InputError(
+                Problem(str(source.path), None, f"cannot parse: {exc}", "rebuild it")
+            ) from None
+
+
+class EndpointStore(SparqlLookups):
+    """A remote SPARQL 1.1 endpoint holding Parley's graphs (`parley load`).
+
+    Each query names its dataset: an empty default graph and Parley's named graphs only, so
+    that Virtuoso's union default graph and system graphs do not change the answers.
+    """
+
+    name = "endpoint"
+
+    def __init__(self, endpoint: Endpoint, graphs: list[str] | None = None):
+        self.endpoint = endpoint
+        self._graphs = graphs
+
+    @property
+    def graphs(self) -> list[str]:
+        if self._graphs is None:
+            self._graphs = self.endpoint.graph_names(GRAPH_PREFIX)
+            if not self._graphs:
+                raise UsageError(
+                    f"{self.endpoint.query_url}: no Parley graphs there — load them with "
+                    f"`parley load --endpoint {self.endpoint.query_url}`"
+                )
+        return self._graphs
+
+    def _run(self, text: str) -> Table:
+        columns, bindings = self.endpoint.select(text, [NO_DEFAULT_GRAPH], self.graphs)
+        rows = [[normalise(from_json(b.get(name))) for name in columns] for b in bindings]
+        return Table(columns=columns, rows=rows)

@@ -27,7 +27,48 @@ class Items(list):
     item_lines: list[int]
 
 
-def _convert(loader: yaml.SafeLoader, node: yaml.Node, path: str) -> Any:
+class _Budget:
+    """How many more nodes `_convert` may build: aliases must not expand a small file into
+    millions of nodes (the "billion laughs" file), nor loop forever."""
+
+    def __init__(self, text: str):
+        self.left = 2 * len(text) + 10_000  # a file without aliases has fewer nodes than chars
+        self.open: set[int] = set()  # the collections being converted: an alias to one loops
+
+    def spend(self, node: yaml.Node, path: str) -> None:
+        self.left -= 1
+        if self.left < 0:
+            raise InputError(
+                Problem(
+                    path,
+                    node.start_mark.line + 1,
+                    "YAML aliases expand to far more entries than the file holds",
+                    "write the entries out instead of nesting aliases (`*name`)",
+                )
+            )
+
+
+def _convert(loader: yaml.SafeLoader, node: yaml.Node, path: str, budget: _Budget) -> Any:
+    budget.spend(node, path)
+    if isinstance(node, yaml.CollectionNode):
+        if id(node) in budget.open:
+            raise InputError(
+                Problem(
+                    path,
+                    node.start_mark.line + 1,
+                    "YAML alias refers to the entry that contains it (a loop)",
+                    "remove the alias (`*name`) or point it at another entry",
+                )
+            )
+        budget.open.add(id(node))
+        try:
+            return _collection(loader, node, path, budget)
+        finally:
+            budget.open.discard(id(node))
+    return _scalar(loader, node, path)
+
+
+def _collection(loader: yaml.SafeLoader, node: yaml.Node, path: str, budget: _Budget) -> Any:
     if isinstance(node, yaml.MappingNode):
         out = Node()
         out.line = node.start_mark.line + 1
@@ -41,15 +82,15 @@ def _convert(loader: yaml.SafeLoader, node: yaml.Node, path: str) -> Any:
                 raise InputError(
                     Problem(path, line, f"duplicate key '{key}'", "keep one of the two entries")
                 )
-            out[key] = _convert(loader, value_node, path)
+            out[key] = _convert(loader, value_node, path, budget)
             out.key_lines[key] = line
         return out
     if isinstance(node, yaml.SequenceNode):
-        items = Items(_convert(loader, item, path) for item in node.value)
+        items = Items(_convert(loader, item, path, budget) for item in node.value)
         items.line = node.start_mark.line + 1
         items.item_lines = [item.start_mark.line + 1 for item in node.value]
         return items
-    return _scalar(loader, node, path)
+    raise TypeError(f"unexpected YAML node {node!r}")
 
 
 def _scalar(loader: yaml.SafeLoader, node: yaml.Node, path: str) -> Any:
@@ -71,12 +112,23 @@ def _scalar(loader: yaml.SafeLoader, node: yaml.Node, path: str) -> Any:
 
 def parse_yaml(text: str, path: str) -> Any:
     """Parse one YAML document into `Node`/`Items`/scalars; syntax errors become `InputError`."""
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow, such as NUL
+        line = text.count("\n", 0, exc.position) + 1
+        raise InputError(
+            Problem(
+                path,
+                line,
+                f"character U+{exc.character:04X} is not allowed in YAML",
+                'remove it, or write it as an escape such as "\\x07" in a double-quoted string',
+            )
+        ) from None
     try:
         root = loader.get_single_node()
         if root is None:
             return None
-        return _convert(loader, root, path)
+        return _convert(loader, root, path, _Budget(text))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
