@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint install clean-venv
+.PHONY: run test lint install system-deps docs clean-venv
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,15 +14,21 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## Build the graph from seeds/, then print who met whom.
+## Build the graph from seeds/, validate it, reason over it, then print who met whom.
 run: $(STAMP)
 	$(BIN)/parley build
+	$(BIN)/parley validate
+	$(BIN)/parley reason
 	$(BIN)/parley query who-met-whom
 
+## Debian packages the tests run against: Java (HermiT), Chromium (report), Virtuoso 7.
+system-deps:
+	scripts/ensure-java.sh
+	scripts/ensure-chromium.sh
+	scripts/ensure-virtuoso.sh
+
 ## Run lint and the whole test suite.
-test: $(STAMP)
-	@command -v java >/dev/null 2>&1 || { echo "installing a Java runtime for the HermiT consistency test"; \
-	  (apt-get update -qq && apt-get install -y -qq default-jre-headless >/dev/null) || echo "warning: could not install Java"; }
+test: $(STAMP) system-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -q
@@ -30,6 +36,10 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+## Regenerate generated docs (competency questions with their answers on the seeds).
+docs: $(STAMP)
+	$(BIN)/python scripts/competency_doc.py
 
 clean-venv:
 	rm -rf $(VENV)

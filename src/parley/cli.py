@@ -82,7 +82,11 @@ def main() -> None:
 )
 @handle_errors
 def build(seeds: Path, kg: Path, check: bool) -> None:
-    """Build kg/parley.trig from the seeds: one named graph per article plus the registry."""
+    """Build kg/ from the seeds.
+
+    Writes kg/parley.trig (one named graph per article plus the registry graph) and
+    kg/inferred.ttl (what OWL RL reasoning adds), canonically and atomically.
+    """
     result = build_graph(seeds, kg, check=check)
     quads = len(result.dataset)
     if check:
@@ -96,7 +100,10 @@ def build(seeds: Path, kg: Path, check: bool) -> None:
         click.echo(f"kg/ is up to date ({quads} quads)")
         return
     for path in result.written:
-        click.echo(f"wrote {path} ({quads} quads)")
+        size = len(result.files[path.name])
+        click.echo(f"wrote {path} ({size:,} bytes)")
+    graphs = sum(1 for g in result.dataset.graphs() if len(g))
+    click.echo(f"graph: {quads} quads in {graphs} named graphs")
 
 
 @main.command("queries")

@@ -118,6 +118,20 @@ class Endpoint:
         named_graphs: list[str] | tuple[str, ...] = (),
     ) -> tuple[list[str], list[dict[str, dict]]]:
         """Run a SELECT query; return its variables and its JSON bindings."""
+        doc = self._query(query, default_graphs, named_graphs)
+        try:
+            return list(doc["head"].get("vars", [])), list(doc["results"]["bindings"])
+        except (KeyError, TypeError, AttributeError):
+            raise UsageError(f"{self.query_url}: the answer is not SELECT results") from None
+
+    def ask(self, query: str) -> bool:
+        """Run an ASK query."""
+        answer = self._query(query, (), ())
+        if not isinstance(answer, dict) or not isinstance(answer.get("boolean"), bool):
+            raise UsageError(f"{self.query_url}: the answer is not ASK results")
+        return answer["boolean"]
+
+    def _query(self, query: str, default_graphs, named_graphs) -> dict:
         form = [("query", query)]
         form += [("default-graph-uri", g) for g in default_graphs]
         form += [("named-graph-uri", g) for g in named_graphs]
@@ -131,9 +145,8 @@ class Endpoint:
             },
         )
         try:
-            doc = json.loads(body.decode("utf-8"))
-            return list(doc["head"].get("vars", [])), list(doc["results"]["bindings"])
-        except (ValueError, KeyError, TypeError):
+            return json.loads(body.decode("utf-8"))
+        except ValueError:
             raise UsageError(
                 f"{self.query_url}: the answer is not SPARQL JSON results — "
                 "is this the SPARQL query URL of the server?"
@@ -194,10 +207,12 @@ class Endpoint:
         if self._auth is not None and not self._auth.ready and data and len(data) > PROBE_ABOVE:
             # Learn the challenge with an empty body: a 401 in the middle of a large upload
             # arrives as a broken connection.
-            self._request(method, url, b"", headers, where, missing_ok, retry=False)
-        return self._request(method, url, data, headers, where, missing_ok, retry=True)
+            self._request(method, url, b"", headers, where, missing_ok, probe=True)
+        return self._request(method, url, data, headers, where, missing_ok)
 
-    def _request(self, method, url, data, headers, where, missing_ok, retry) -> bytes:
+    def _request(
+        self, method, url, data, headers, where, missing_ok, attempts=2, probe=False
+    ) -> bytes:
         signed = dict(headers)
         auth = self._auth.header(method, url) if self._auth is not None else None
         if auth is not None:
@@ -211,10 +226,12 @@ class Endpoint:
         except urllib.error.HTTPError as exc:
             if exc.code == 401 and self._auth is not None:
                 learnt = self._auth.learn(exc.headers.get_all("WWW-Authenticate") or [])
-                if not retry:
+                if probe:
                     return b""
-                if learnt:
-                    return self._request(method, url, data, headers, where, missing_ok, False)
+                if learnt and attempts > 1:
+                    return self._request(
+                        method, url, data, headers, where, missing_ok, attempts - 1
+                    )
             if missing_ok and exc.code == 404:
                 return b""
             raise UsageError(f"{where}: {method} failed: {_http_problem(exc)}") from None

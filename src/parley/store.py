@@ -224,28 +224,41 @@ def _bulk_load(store: ox.Store, sources: list[Source]) -> None:
 class EndpointStore(SparqlLookups):
     """A remote SPARQL 1.1 endpoint holding Parley's graphs (`parley load`).
 
-    Each query names its dataset: an empty default graph and Parley's named graphs only, so
-    that Virtuoso's union default graph and system graphs do not change the answers.
+    When the store holds anything but Parley's named graphs (Virtuoso's default graph is the
+    union of every graph, system graphs included), each query names its dataset: an empty
+    default graph and Parley's graphs. Otherwise queries go as they are, which is faster.
     """
 
     name = "endpoint"
 
-    def __init__(self, endpoint: Endpoint, graphs: list[str] | None = None):
+    def __init__(self, endpoint: Endpoint):
         self.endpoint = endpoint
-        self._graphs = graphs
+        self._dataset: tuple[list[str], list[str]] | None = None
+        self._graphs: list[str] = []
 
     @property
     def graphs(self) -> list[str]:
-        if self._graphs is None:
-            self._graphs = self.endpoint.graph_names(GRAPH_PREFIX)
+        """Parley's named graphs in the store."""
+        _ = self.dataset  # looks them up once
+        return self._graphs
+
+    @property
+    def dataset(self) -> tuple[list[str], list[str]]:
+        """(default-graph-uri, named-graph-uri) to send with each query."""
+        if self._dataset is None:
+            every = self.endpoint.graph_names("")
+            self._graphs = [g for g in every if g.startswith(GRAPH_PREFIX)]
             if not self._graphs:
                 raise UsageError(
                     f"{self.endpoint.query_url}: no Parley graphs there — load them with "
                     f"`parley load --endpoint {self.endpoint.query_url}`"
                 )
-        return self._graphs
+            clean = len(every) == len(self._graphs) and not self.endpoint.ask("ASK { ?s ?p ?o }")
+            self._dataset = ([], []) if clean else ([NO_DEFAULT_GRAPH], self._graphs)
+        return self._dataset
 
     def _run(self, text: str) -> Table:
-        columns, bindings = self.endpoint.select(text, [NO_DEFAULT_GRAPH], self.graphs)
+        default, named = self.dataset
+        columns, bindings = self.endpoint.select(text, default, named)
         rows = [[normalise(from_json(b.get(name))) for name in columns] for b in bindings]
         return Table(columns=columns, rows=rows)

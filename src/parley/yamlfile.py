@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+import re
 from pathlib import Path
 from typing import Any
 
@@ -27,99 +29,97 @@ class Items(list):
     item_lines: list[int]
 
 
-class _Budget:
-    """How many more nodes `_convert` may build: aliases must not expand a small file into
-    millions of nodes (the "billion laughs" file), nor loop forever."""
+class _Document:
+    """What `_convert` needs to know about the text: lines as editors count them, and how many
+    more nodes it may build (aliases must not blow a small file up into millions of nodes, the
+    "billion laughs" file, nor loop)."""
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, path: str):
+        self.path = path
+        # YAML also breaks lines at \r, U+0085, U+2028 and U+2029; editors and `grep -n` do not
+        self.breaks = [m.start() for m in re.finditer("\n", text)]
         self.left = 2 * len(text) + 10_000  # a file without aliases has fewer nodes than chars
         self.open: set[int] = set()  # the collections being converted: an alias to one loops
 
-    def spend(self, node: yaml.Node, path: str) -> None:
-        self.left -= 1
-        if self.left < 0:
-            raise InputError(
-                Problem(
-                    path,
-                    node.start_mark.line + 1,
-                    "YAML aliases expand to far more entries than the file holds",
-                    "write the entries out instead of nesting aliases (`*name`)",
-                )
-            )
+    def line(self, mark: yaml.Mark | None) -> int | None:
+        return bisect.bisect_left(self.breaks, mark.index) + 1 if mark else None
+
+    def problem(self, node: yaml.Node, message: str, hint: str) -> InputError:
+        return InputError(Problem(self.path, self.line(node.start_mark), message, hint))
 
 
-def _convert(loader: yaml.SafeLoader, node: yaml.Node, path: str, budget: _Budget) -> Any:
-    budget.spend(node, path)
-    if isinstance(node, yaml.CollectionNode):
-        if id(node) in budget.open:
-            raise InputError(
-                Problem(
-                    path,
-                    node.start_mark.line + 1,
-                    "YAML alias refers to the entry that contains it (a loop)",
-                    "remove the alias (`*name`) or point it at another entry",
-                )
-            )
-        budget.open.add(id(node))
-        try:
-            return _collection(loader, node, path, budget)
-        finally:
-            budget.open.discard(id(node))
-    return _scalar(loader, node, path)
+def _convert(loader: yaml.SafeLoader, node: yaml.Node, doc: _Document) -> Any:
+    doc.left -= 1
+    if doc.left < 0:
+        raise doc.problem(
+            node,
+            "YAML aliases expand to far more entries than the file holds",
+            "write the entries out instead of nesting aliases (`*name`)",
+        )
+    if not isinstance(node, yaml.CollectionNode):
+        return _scalar(loader, node, doc)
+    if id(node) in doc.open:
+        raise doc.problem(
+            node,
+            "YAML alias refers to the entry that contains it (a loop)",
+            "remove the alias (`*name`) or point it at another entry",
+        )
+    doc.open.add(id(node))
+    try:
+        return _collection(loader, node, doc)
+    finally:
+        doc.open.discard(id(node))
 
 
-def _collection(loader: yaml.SafeLoader, node: yaml.Node, path: str, budget: _Budget) -> Any:
+def _collection(loader: yaml.SafeLoader, node: yaml.CollectionNode, doc: _Document) -> Any:
     if isinstance(node, yaml.MappingNode):
         out = Node()
-        out.line = node.start_mark.line + 1
+        out.line = doc.line(node.start_mark)
         out.key_lines = {}
         for key_node, value_node in node.value:
-            key = _scalar(loader, key_node, path)
-            line = key_node.start_mark.line + 1
+            key = _scalar(loader, key_node, doc)
+            line = doc.line(key_node.start_mark)
             if not isinstance(key, str):
-                raise InputError(Problem(path, line, f"key {key!r} is not a string", "quote it"))
+                raise InputError(
+                    Problem(doc.path, line, f"key {key!r} is not a string", "quote it")
+                )
             if key in out:
                 raise InputError(
-                    Problem(path, line, f"duplicate key '{key}'", "keep one of the two entries")
+                    Problem(doc.path, line, f"duplicate key '{key}'", "keep one of the two entries")
                 )
-            out[key] = _convert(loader, value_node, path, budget)
+            out[key] = _convert(loader, value_node, doc)
             out.key_lines[key] = line
         return out
-    if isinstance(node, yaml.SequenceNode):
-        items = Items(_convert(loader, item, path, budget) for item in node.value)
-        items.line = node.start_mark.line + 1
-        items.item_lines = [item.start_mark.line + 1 for item in node.value]
-        return items
-    raise TypeError(f"unexpected YAML node {node!r}")
+    items = Items(_convert(loader, item, doc) for item in node.value)
+    items.line = doc.line(node.start_mark)
+    items.item_lines = [doc.line(item.start_mark) for item in node.value]
+    return items
 
 
-def _scalar(loader: yaml.SafeLoader, node: yaml.Node, path: str) -> Any:
+def _scalar(loader: yaml.SafeLoader, node: yaml.Node, doc: _Document) -> Any:
     """Construct a scalar; a value YAML cannot build (2007-02-30, `!!int x`) is a `Problem`."""
     try:
         return loader.construct_object(node, deep=True)
     except (ValueError, TypeError, OverflowError) as exc:
         if node.tag == "tag:yaml.org,2002:timestamp":
             return node.value  # an impossible date stays text; the date checks report it
-        raise InputError(
-            Problem(
-                path,
-                node.start_mark.line + 1,
-                f"bad value {node.value!r}: {exc}",
-                "correct the value, or quote it to make it text",
-            )
+        raise doc.problem(
+            node,
+            f"bad value {node.value!r}: {exc}",
+            "correct the value, or quote it to make it text",
         ) from None
 
 
 def parse_yaml(text: str, path: str) -> Any:
     """Parse one YAML document into `Node`/`Items`/scalars; syntax errors become `InputError`."""
+    doc = _Document(text, path)
     try:
         loader = yaml.SafeLoader(text)
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow, such as NUL
-        line = text.count("\n", 0, exc.position) + 1
         raise InputError(
             Problem(
                 path,
-                line,
+                text.count("\n", 0, exc.position) + 1,
                 f"character U+{exc.character:04X} is not allowed in YAML",
                 'remove it, or write it as an escape such as "\\x07" in a double-quoted string',
             )
@@ -128,10 +128,9 @@ def parse_yaml(text: str, path: str) -> Any:
         root = loader.get_single_node()
         if root is None:
             return None
-        return _convert(loader, root, path, _Budget(text))
+        return _convert(loader, root, doc)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
+        line = doc.line(exc.problem_mark or exc.context_mark)
         what = (exc.problem or exc.context or "invalid YAML").strip()
         raise InputError(
             Problem(path, line, f"YAML syntax error: {what}", "fix the indentation or quoting")
