@@ -102,6 +102,7 @@ class Endpoint:
         self.credentials = credentials
         self._auth = Authenticator(credentials.user, credentials.password) if credentials else None
         self._opener = urllib.request.build_opener()
+        self._probed: set[str] = set()
 
     @classmethod
     def connect(cls, query_url: str, store_url: str | None = None, **kwargs) -> Endpoint:
@@ -124,9 +125,9 @@ class Endpoint:
         except (KeyError, TypeError, AttributeError):
             raise UsageError(f"{self.query_url}: the answer is not SELECT results") from None
 
-    def ask(self, query: str) -> bool:
+    def ask(self, query: str, default_graphs=(), named_graphs=()) -> bool:
         """Run an ASK query."""
-        answer = self._query(query, (), ())
+        answer = self._query(query, default_graphs, named_graphs)
         if not isinstance(answer, dict) or not isinstance(answer.get("boolean"), bool):
             raise UsageError(f"{self.query_url}: the answer is not ASK results")
         return answer["boolean"]
@@ -166,13 +167,11 @@ class Endpoint:
                 counts[row["g"]["value"]] = int(row["n"]["value"])
         return counts
 
-    def graph_names(self, prefix: str) -> list[str]:
-        """The named graphs in the store whose IRI starts with `prefix`, sorted."""
+    def graph_names(self, prefix: str = "") -> list[str]:
+        """The named graphs in the store (whose IRI starts with `prefix`), sorted."""
         literal = prefix.replace("\\", "\\\\").replace('"', '\\"')
-        _, rows = self.select(
-            "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
-            f'FILTER (STRSTARTS(STR(?g), "{literal}")) }}'
-        )
+        where = f'FILTER (STRSTARTS(STR(?g), "{literal}"))' if prefix else ""
+        _, rows = self.select(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {where} }}")
         return sorted(row["g"]["value"] for row in rows if row.get("g", {}).get("type") == "uri")
 
     # -- Graph Store Protocol -----------------------------------------------------------
@@ -204,9 +203,16 @@ class Endpoint:
         missing_ok: bool = False,
     ) -> bytes:
         where = redact(url.split("?", 1)[0])
-        if self._auth is not None and not self._auth.ready and data and len(data) > PROBE_ABOVE:
+        big = data is not None and len(data) > PROBE_ABOVE
+        if (
+            self._auth is not None
+            and not self._auth.ready
+            and big
+            and url.split("?", 1)[0] not in self._probed
+        ):
             # Learn the challenge with an empty body: a 401 in the middle of a large upload
             # arrives as a broken connection.
+            self._probed.add(url.split("?", 1)[0])
             self._request(method, url, b"", headers, where, missing_ok, probe=True)
         return self._request(method, url, data, headers, where, missing_ok)
 
@@ -224,10 +230,12 @@ class Endpoint:
             with self._opener.open(request, timeout=self.timeout) as response:
                 return response.read()
         except urllib.error.HTTPError as exc:
+            if probe:  # only there to learn a challenge; any other answer is fine
+                if exc.code == 401 and self._auth is not None:
+                    self._auth.learn(exc.headers.get_all("WWW-Authenticate") or [])
+                return b""
             if exc.code == 401 and self._auth is not None:
                 learnt = self._auth.learn(exc.headers.get_all("WWW-Authenticate") or [])
-                if probe:
-                    return b""
                 if learnt and attempts > 1:
                     return self._request(
                         method, url, data, headers, where, missing_ok, attempts - 1

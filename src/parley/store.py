@@ -227,6 +227,8 @@ class EndpointStore(SparqlLookups):
     When the store holds anything but Parley's named graphs (Virtuoso's default graph is the
     union of every graph, system graphs included), each query names its dataset: an empty
     default graph and Parley's graphs. Otherwise queries go as they are, which is faster.
+    (Virtuoso given only an empty default graph drops explicit `GRAPH <iri>` matches, so the
+    named graphs are always listed.)
     """
 
     name = "endpoint"

@@ -18,10 +18,20 @@ from .errors import UsageError
 # rdflib keeps the input type), so results show them all as xsd:integer.
 INTEGER_TYPES = {
     str(XSD[name])
-    for name in (
-        "int long short byte nonNegativeInteger positiveInteger nonPositiveInteger "
-        "negativeInteger unsignedLong unsignedInt unsignedShort unsignedByte"
-    ).split()
+    for name in [
+        "int",
+        "long",
+        "short",
+        "byte",
+        "nonNegativeInteger",
+        "positiveInteger",
+        "nonPositiveInteger",
+        "negativeInteger",
+        "unsignedLong",
+        "unsignedInt",
+        "unsignedShort",
+        "unsignedByte",
+    ]
 }
 VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
