@@ -41,6 +41,12 @@ def open_store(
             raise UsageError("--backend endpoint needs --endpoint URL")
         return EndpointStore(Endpoint.connect(endpoint, timeout=120.0))
     if backend == "oxigraph":
+        if store_dir is None:  # the store `parley build` keeps beside its cache, if current
+            from .combine import open_built_store
+
+            built = open_built_store(kg)
+            if built is not None:
+                return OxigraphStore(built)
         return OxigraphStore.from_sources(kg_sources(kg), store_dir)
     if backend == "memory":
         return MemoryStore.from_sources(kg_sources(kg))

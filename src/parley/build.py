@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from rdflib import Dataset
 
 from .annotations import load_annotations
 from .errors import InputError, Problem
-from .kgio import trig_bytes, write_atomic
-from .mapper import map_corpus
+from .kglock import kg_lock
 from .model import AnnotatedArticle, Registry
-from .reason import INFERRED_NAME, infer
 from .registry import load_registry
 
 TRIG_NAME = "parley.trig"
@@ -24,12 +24,41 @@ class Corpus:
     articles: tuple[AnnotatedArticle, ...]
 
 
+class Files(Mapping):
+    """File name in kg/ -> content; contents on disk are read when asked for."""
+
+    def __init__(self, files: dict[str, bytes | Path]):
+        self._files = files
+
+    def __getitem__(self, name: str) -> bytes:
+        value = self._files[name]
+        return value.read_bytes() if isinstance(value, Path) else value
+
+    def __iter__(self):
+        return iter(self._files)
+
+    def __len__(self) -> int:
+        return len(self._files)
+
+    def size(self, name: str) -> int:
+        value = self._files[name]
+        return value.stat().st_size if isinstance(value, Path) else len(value)
+
+
 @dataclass(frozen=True)
 class BuildResult:
-    dataset: Dataset
-    files: dict[str, bytes]  # file name in kg/ -> content
+    files: Files  # file name in kg/ -> content
     written: tuple[Path, ...] = ()
     stale: tuple[str, ...] = ()  # with check=True: files that differ from kg/
+    quads: int = 0  # in all named graphs
+    graphs: int = 0  # named graphs that hold triples
+
+    @cached_property
+    def dataset(self) -> Dataset:
+        """The built graph as an rdflib Dataset, parsed on first use (slow on large corpora)."""
+        ds = Dataset()
+        ds.parse(data=self.files[TRIG_NAME], format="trig")
+        return ds
 
 
 def load_corpus(seeds: Path) -> Corpus:
@@ -69,26 +98,22 @@ def load_corpus(seeds: Path) -> Corpus:
     return Corpus(registry=registry, articles=tuple(loaded))
 
 
-def build(seeds: Path, out: Path | None = None, check: bool = False) -> BuildResult:
-    """Build from `seeds`; write into `out` (atomically), or with `check` compare instead."""
-    corpus = load_corpus(seeds)
-    dataset = map_corpus(corpus.registry, list(corpus.articles))
-    files = {TRIG_NAME: trig_bytes(dataset), INFERRED_NAME: infer(dataset).data}
+def build(seeds: Path, out: Path | None = None, check: bool = False, progress=None) -> BuildResult:
+    """Build from `seeds`; write into `out` (atomically), or with `check` compare instead.
+
+    Articles are loaded, mapped, validated and reasoned one by one, in parallel, and cached by
+    content hash under `out/.cache/` (see `parley.pipeline`). Every input problem is reported
+    before kg/ is touched; writing then holds the lock of `out` (`kg/.parley.lock`) until the
+    end: a second build into the same folder fails at once with `UsageError` instead of
+    interleaving its files. `progress` is a `parley.progress` reporter (default: silent).
+    """
+    from .combine import build_kg
+
+    built = build_kg(seeds, out, check, progress=progress, lock=kg_lock)
+    files = Files(built.files)
+    result = dict(files=files, quads=built.quads, graphs=built.graphs)
     if out is None:
-        return BuildResult(dataset=dataset, files=files)
+        return BuildResult(**result)
     if check:
-        stale = tuple(name for name, data in files.items() if _read(out / name) != data)
-        return BuildResult(dataset=dataset, files=files, stale=stale)
-    written = []
-    for name, data in files.items():
-        if _read(out / name) != data:
-            write_atomic(out / name, data)
-        written.append(out / name)
-    return BuildResult(dataset=dataset, files=files, written=tuple(written))
-
-
-def _read(path: Path) -> bytes | None:
-    try:
-        return path.read_bytes()
-    except OSError:
-        return None
+        return BuildResult(**result, stale=built.stale)
+    return BuildResult(**result, written=tuple(out / name for name in files))

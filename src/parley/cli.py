@@ -38,6 +38,15 @@ def handle_errors(func):
     return wrapper
 
 
+def progress_bars():
+    """Progress bars on stderr for the current command, unless --quiet (or not a terminal)."""
+    from .progress import bars
+
+    ctx = click.get_current_context(silent=True)
+    quiet = bool(ctx and ctx.find_root().obj and ctx.find_root().obj.get("quiet"))
+    return bars(show=not quiet)
+
+
 seeds_option = click.option(
     "--seeds",
     type=click.Path(path_type=Path, file_okay=False),
@@ -65,11 +74,19 @@ format_option = click.option(
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="parley-kg")
-def main() -> None:
+@click.option(
+    "-q",
+    "--quiet",
+    is_flag=True,
+    help="No progress bars (they are shown only when stderr is a terminal anyway).",
+)
+@click.pass_context
+def main(ctx: click.Context, quiet: bool) -> None:
     """Parley: news articles about diplomacy to a validated, linked RDF knowledge graph.
 
     Typical run: `parley build`, then `parley query who-met-whom`.
     """
+    ctx.obj = {"quiet": quiet}
 
 
 @main.command()
@@ -87,8 +104,8 @@ def build(seeds: Path, kg: Path, check: bool) -> None:
     Writes kg/parley.trig (one named graph per article plus the registry graph) and
     kg/inferred.ttl (what OWL RL reasoning adds), canonically and atomically.
     """
-    result = build_graph(seeds, kg, check=check)
-    quads = len(result.dataset)
+    result = build_graph(seeds, kg, check=check, progress=progress_bars())
+    quads = result.quads
     if check:
         if result.stale:
             click.echo(
@@ -100,10 +117,8 @@ def build(seeds: Path, kg: Path, check: bool) -> None:
         click.echo(f"kg/ is up to date ({quads} quads)")
         return
     for path in result.written:
-        size = len(result.files[path.name])
-        click.echo(f"wrote {path} ({size:,} bytes)")
-    graphs = sum(1 for g in result.dataset.graphs() if len(g))
-    click.echo(f"graph: {quads} quads in {graphs} named graphs")
+        click.echo(f"wrote {path} ({result.files.size(path.name):,} bytes)")
+    click.echo(f"graph: {quads} quads in {result.graphs} named graphs")
 
 
 @main.command("queries")
@@ -409,24 +424,62 @@ def enrich(seeds, kg, languages, client, api_url) -> None:
 )
 @click.option("--dry-run", is_flag=True, help="Count the graphs to load; send nothing.")
 @click.option("--prune", is_flag=True, help="Also drop Parley graphs that kg/ no longer has.")
+@click.option(
+    "--batch-size",
+    type=click.IntRange(1),
+    default=100_000,
+    show_default=True,
+    help="Triples per request: a larger graph is PUT in parts (first part) and POSTed.",
+)
+@click.option(
+    "--retries",
+    type=click.IntRange(0, 20),
+    default=4,
+    show_default=True,
+    help="Retries of a failed request (back-off 0.5, 1, 2, 4… s; Retry-After honoured).",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(0.1),
+    default=300.0,
+    show_default=True,
+    help="Seconds to wait for each answer before retrying.",
+)
 @kg_option
 @handle_errors
 def load_command(
-    endpoint: str, graph_store: str | None, dry_run: bool, prune: bool, kg: Path
+    endpoint: str,
+    graph_store: str | None,
+    dry_run: bool,
+    prune: bool,
+    batch_size: int,
+    retries: int,
+    timeout: float,
+    kg: Path,
 ) -> None:
     """Load every named graph of kg/ (and the ontology) into a triplestore, replacing each.
 
     Credentials come from PARLEY_ENDPOINT_USER/PARLEY_ENDPOINT_PASSWORD or ~/.netrc.
-    Exit 1 when a graph's triple count in the store differs from the local one.
+    Exit 1 when a graph's triple count in the store differs from the local one; exit 2 when
+    the store cannot be reached or keeps failing after the retries (run it again later).
     """
     from . import load
+    from .endpoint import RetryPolicy
 
     todo = load.plan(kg)
     with click.progressbar(
         length=todo.triples, label="loading", file=sys.stderr, hidden=not sys.stderr.isatty()
     ) as bar:
         result = load.load(
-            todo, endpoint, graph_store, dry_run=dry_run, prune=prune, progress=bar.update
+            todo,
+            endpoint,
+            graph_store,
+            dry_run=dry_run,
+            prune=prune,
+            progress=bar.update,
+            batch=batch_size,
+            retry=RetryPolicy(attempts=retries + 1),
+            timeout=timeout,
         )
     for g in result.graphs:
         remote = "" if result.dry_run else f" -> {g.remote} in the store"
@@ -448,24 +501,43 @@ def load_command(
                 err=True,
             )
         sys.exit(EXIT_DATA)
+    retried = f" ({result.retries} requests retried)" if result.retries else ""
     click.echo(
         f"loaded {len(result.graphs)} graphs, {result.triples} triples in "
-        f"{result.seconds:.1f} s; counts verified"
+        f"{result.seconds:.1f} s{retried}; counts verified"
     )
 
 
 @main.command("serve")
 @kg_option
-@click.option("--port", type=click.IntRange(0, 65535), default=7878, show_default=True)
+@click.option("--port", type=click.IntRange(1, 65535), default=7878, show_default=True)
 @click.option(
     "--host",
     default="127.0.0.1",
     show_default=True,
     help="Interface to listen on; anything but loopback exposes the graph to the network.",
 )
+@click.option(
+    "--timeout",
+    type=click.FloatRange(0.1),
+    default=30.0,
+    show_default=True,
+    help="Seconds a query may run; a longer one is stopped (HTTP 504).",
+)
+@click.option(
+    "--max-result-bytes",
+    type=click.IntRange(1),
+    default=10_000_000,
+    show_default=True,
+    help="Largest result sent back; a larger one is cut off (HTTP 507).",
+)
 @handle_errors
-def serve_command(kg: Path, port: int, host: str) -> None:
-    """Serve kg/ as a read-only SPARQL endpoint (Oxigraph) until Ctrl-C."""
+def serve_command(kg: Path, port: int, host: str, timeout: float, max_result_bytes: int) -> None:
+    """Serve kg/ as a read-only SPARQL endpoint (Oxigraph) until Ctrl-C.
+
+    Updates are refused; each query has a time limit and a result-size limit.
+    """
+    from .guard import Limits
     from .serve import is_loopback, serve
 
     if not is_loopback(host):
@@ -475,7 +547,7 @@ def serve_command(kg: Path, port: int, host: str) -> None:
         click.echo(f"SPARQL endpoint: {server.url}\nquery UI: {server.ui}\n(Ctrl-C to stop)")
 
     with contextlib.suppress(KeyboardInterrupt):
-        serve(kg, host, port, on_ready=ready)
+        serve(kg, host, port, on_ready=ready, limits=Limits(timeout, max_result_bytes))
     click.echo("stopped")
 
 

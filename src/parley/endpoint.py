@@ -4,14 +4,23 @@ Queries are POSTed form-encoded (Virtuoso hangs on raw `application/sparql-query
 Credentials come from PARLEY_ENDPOINT_USER / PARLEY_ENDPOINT_PASSWORD or `~/.netrc`, never from
 a URL or the command line; they are sent with digest or basic auth, as the server asks, and
 never appear in errors.
+
+Idempotent requests (queries, PUT, DELETE, a POST of triples without blank nodes) are retried
+with exponential back-off when the connection fails, times out or breaks, or the server answers
+429, 500, 502 or 503 (honouring Retry-After); `RetryPolicy` bounds the attempts, and
+`Unavailable` says when it gave up.
 """
 
 from __future__ import annotations
 
+import datetime
+import email.utils
+import http.client
 import json
 import netrc
 import os
 import socket
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -95,6 +104,8 @@ class Endpoint:
         store_url: str | None = None,
         credentials: Credentials | None = None,
         timeout: float = 300.0,
+        retry: RetryPolicy | None = None,
+        sleep=time.sleep,
     ):
         self.query_url = check_url(query_url, "--endpoint")
         self.store_url = check_url(store_url, "--graph-store") if store_url else self.query_url
@@ -103,6 +114,10 @@ class Endpoint:
         self._auth = Authenticator(credentials.user, credentials.password) if credentials else None
         self._opener = urllib.request.build_opener()
         self._probed: set[str] = set()
+        self.retry = retry or RetryPolicy()
+        self.sleep = sleep  # the wait between attempts (tests record it)
+        self.retries = 0  # requests sent again after a transient failure
+        self._reached = False  # whether the server ever answered
 
     @classmethod
     def connect(cls, query_url: str, store_url: str | None = None, **kwargs) -> Endpoint:
@@ -180,9 +195,14 @@ class Endpoint:
         """Replace the named graph `graph` with the given Turtle (or N-Triples) content."""
         self._send("PUT", self._graph_url(graph), turtle, _TURTLE)
 
-    def post_graph(self, graph: str, turtle: bytes) -> None:
-        """Add the given triples to the named graph `graph`."""
-        self._send("POST", self._graph_url(graph), turtle, _TURTLE)
+    def post_graph(self, graph: str, turtle: bytes, idempotent: bool = False) -> None:
+        """Add the given triples to the named graph `graph`.
+
+        Retried only when the caller says the body is `idempotent` (no blank nodes: adding
+        the same ground triples twice changes nothing); with blank nodes a POST that failed may
+        still have been applied, and sending it again would duplicate them.
+        """
+        self._send("POST", self._graph_url(graph), turtle, _TURTLE, idempotent=idempotent)
 
     def delete_graph(self, graph: str) -> None:
         """Drop the named graph `graph`; a missing graph is not an error."""
@@ -201,6 +221,7 @@ class Endpoint:
         data: bytes | None,
         headers: dict[str, str],
         missing_ok: bool = False,
+        idempotent: bool = True,
     ) -> bytes:
         where = redact(url.split("?", 1)[0])
         big = data is not None and len(data) > PROBE_ABOVE
@@ -213,46 +234,142 @@ class Endpoint:
             # Learn the challenge with an empty body: a 401 in the middle of a large upload
             # arrives as a broken connection.
             self._probed.add(url.split("?", 1)[0])
-            self._request(method, url, b"", headers, where, missing_ok, probe=True)
-        return self._request(method, url, data, headers, where, missing_ok)
+            self._retrying(method, url, b"", headers, where, missing_ok, True, probe=True)
+        return self._retrying(method, url, data, headers, where, missing_ok, idempotent)
 
-    def _request(
-        self, method, url, data, headers, where, missing_ok, attempts=2, probe=False
+    def _retrying(
+        self, method, url, data, headers, where, missing_ok, idempotent, probe=False
     ) -> bytes:
-        signed = dict(headers)
-        auth = self._auth.header(method, url) if self._auth is not None else None
-        if auth is not None:
-            signed["Authorization"] = auth
-        request = urllib.request.Request(
-            url, data=data, method=method, headers={"User-Agent": USER_AGENT, **signed}
-        )
-        try:
-            with self._opener.open(request, timeout=self.timeout) as response:
-                return response.read()
-        except urllib.error.HTTPError as exc:
-            if probe:  # only there to learn a challenge; any other answer is fine
+        """Send one request; retry an idempotent one on transient failures, with back-off."""
+        policy = self.retry
+        tries = policy.attempts if idempotent else 1
+        started = time.monotonic()
+        for attempt in range(1, tries + 1):
+            try:
+                answer = self._request(method, url, data, headers, where, missing_ok, probe=probe)
+                self._reached = True
+                return answer
+            except _Transient as problem:
+                # A refused connection before the server ever answered means a wrong URL or
+                # a server not started: say so at once rather than after every back-off.
+                first_contact = problem.refused and not self._reached
+                wait = policy.delay(attempt) if problem.retry_after is None else problem.retry_after
+                if attempt == tries or first_contact or wait > policy.max_retry_after:
+                    raise Unavailable(
+                        self._hide(_give_up(where, method, problem, attempt, started, wait, policy))
+                    ) from None
+                self.retries += 1
+                self.sleep(wait)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _request(self, method, url, data, headers, where, missing_ok, probe=False) -> bytes:
+        """One exchange (plus one resend when a 401 taught the auth challenge)."""
+        for resend in (True, False):
+            signed = dict(headers)
+            auth = self._auth.header(method, url) if self._auth is not None else None
+            if auth is not None:
+                signed["Authorization"] = auth
+            request = urllib.request.Request(
+                url, data=data, method=method, headers={"User-Agent": USER_AGENT, **signed}
+            )
+            try:
+                with self._opener.open(request, timeout=self.timeout) as response:
+                    return response.read()
+            except urllib.error.HTTPError as exc:
+                self._reached = True
+                if probe:  # only there to learn a challenge; any other answer is fine
+                    if exc.code == 401 and self._auth is not None:
+                        self._auth.learn(exc.headers.get_all("WWW-Authenticate") or [])
+                    return b""
                 if exc.code == 401 and self._auth is not None:
-                    self._auth.learn(exc.headers.get_all("WWW-Authenticate") or [])
-                return b""
-            if exc.code == 401 and self._auth is not None:
-                learnt = self._auth.learn(exc.headers.get_all("WWW-Authenticate") or [])
-                if learnt and attempts > 1:
-                    return self._request(
-                        method, url, data, headers, where, missing_ok, attempts - 1
-                    )
-            if missing_ok and exc.code == 404:
-                return b""
-            raise UsageError(f"{where}: {method} failed: {_http_problem(exc)}") from None
-        except (urllib.error.URLError, OSError) as exc:
-            reason = getattr(exc, "reason", exc)
-            if isinstance(reason, socket.timeout | TimeoutError):
-                reason = f"no answer within {self.timeout:g} s"
-            raise UsageError(
-                f"{where}: cannot reach the server ({reason}) — is it running, is the URL right?"
-            ) from None
+                    learnt = self._auth.learn(exc.headers.get_all("WWW-Authenticate") or [])
+                    if learnt and resend:
+                        continue
+                if missing_ok and exc.code == 404:
+                    return b""
+                if exc.code in RETRY_STATUSES:
+                    raise _Transient(_http_problem(exc), _retry_after(exc)) from None
+                message = f"{where}: {method} failed: {_http_problem(exc)}"
+                raise UsageError(self._hide(message)) from None
+            except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
+                reason = getattr(exc, "reason", exc)
+                if isinstance(reason, socket.timeout | TimeoutError):
+                    raise _Transient(f"no answer within {self.timeout:g} s") from None
+                raise _Transient(
+                    f"cannot reach the server ({str(reason) or type(reason).__name__})",
+                    refused=isinstance(reason, ConnectionRefusedError),
+                ) from None
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _hide(self, message: str) -> str:
+        """`message` with the password replaced, should a server ever echo it back."""
+        if self.credentials is not None and self.credentials.password:
+            message = message.replace(self.credentials.password, "***")
+        return message
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How often and how patiently an idempotent request is retried.
+
+    Waits double from `base` up to `cap` seconds (0.5, 1, 2, 4 s by default: 7.5 s in all
+    over 5 attempts); a `Retry-After` from the server replaces the wait, up to
+    `max_retry_after` seconds (a longer one gives up at once).
+    """
+
+    attempts: int = 5  # tries per request, the first one included
+    base: float = 0.5
+    cap: float = 8.0
+    max_retry_after: float = 120.0
+
+    def delay(self, attempt: int) -> float:
+        """Seconds to wait after failed attempt number `attempt` (1-based)."""
+        return min(self.cap, self.base * 2 ** (attempt - 1))
+
+
+class Unavailable(UsageError):
+    """The server could not be reached, or kept failing, after the allowed retries."""
+
+
+class _Transient(Exception):
+    """A failure worth retrying: no connection, a timeout, a dropped answer, a 5xx/429."""
+
+    def __init__(self, reason: str, retry_after: float | None = None, refused: bool = False):
+        super().__init__(reason)
+        self.reason, self.retry_after, self.refused = reason, retry_after, refused
+
+
+def _give_up(where, method, problem, attempt, started, wait, policy) -> str:
+    took = f"{attempt} attempt{'s' if attempt > 1 else ''} in {time.monotonic() - started:.1f} s"
+    if problem.refused and attempt == 1:
+        hint = "is it running, is the URL right?"
+    elif wait > policy.max_retry_after and attempt < policy.attempts:
+        hint = f"the server asks to wait {wait:g} s; try again later"
+    else:
+        hint = "the server is down or overloaded; try again later"
+    return f"{where}: {method} failed after {took}: {problem.reason} — {hint}"
+
+
+def _retry_after(exc: urllib.error.HTTPError) -> float | None:
+    """The Retry-After of an answer in seconds (delay or HTTP date), or None."""
+    value = (exc.headers.get("Retry-After") or "").strip() if exc.headers else ""
+    if not value:
+        return None
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=datetime.UTC)
+    return max(0.0, (when - datetime.datetime.now(datetime.UTC)).total_seconds())
 
 
 _TURTLE = {"Content-Type": "text/turtle; charset=utf-8"}
+
+
+RETRY_STATUSES = frozenset({429, 500, 502, 503})  # 504 is not retried: a timeout recurs
 
 
 def _http_problem(exc: urllib.error.HTTPError) -> str:

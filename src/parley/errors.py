@@ -44,4 +44,7 @@ class InputError(ParleyError):
 
 
 class UsageError(ParleyError):
-    """A bad option value or an impossible request."""
+    """A bad option value or an impossible request (one line, whatever text it quotes)."""
+
+    def __str__(self) -> str:
+        return one_line(super().__str__())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -13,15 +14,21 @@ from rdflib import Dataset, Graph
 from .iris import PREFIXES
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write `data` to `path` via a temporary file in the same folder, then rename."""
+def write_atomic(path: Path, data: bytes | Iterable[bytes], fsync: bool = True) -> None:
+    """Write `data` to `path` via a temporary file in the same folder, then rename.
+
+    `data` may be an iterable of chunks (a large file streamed from parts); `fsync=False`
+    skips the flush to disk, for caches that are recomputed when a file is damaged.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            for chunk in (data,) if isinstance(data, bytes | bytearray) else data:
+                handle.write(chunk)
             handle.flush()
-            os.fsync(handle.fileno())
+            if fsync:
+                os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):

@@ -2,6 +2,13 @@
 
 Each graph is sent with the SPARQL 1.1 Graph Store Protocol (PUT replaces it, so loading twice
 changes nothing), then the store's triple count of each graph is compared with the local one.
+
+A load is not atomic: a graph larger than one batch is PUT (its first batch, with every triple
+that has a blank node) and then POSTed (the rest, ground triples only), and a load stops
+part-way when the server keeps failing. Running it again converges: each graph starts with a
+PUT, which replaces whatever a broken run left. `Endpoint` retries each request with back-off:
+the PUT, the queries and the POSTs are all idempotent (adding ground triples twice changes
+nothing).
 """
 
 from __future__ import annotations
@@ -13,7 +20,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .endpoint import Endpoint
+from .endpoint import Endpoint, RetryPolicy, Unavailable
 from .graphs import GRAPH_PREFIX, kg_sources, read_graphs
 
 CHUNK = 100_000  # triples per request: a larger graph is PUT in part, the rest POSTed
@@ -39,6 +46,7 @@ class LoadResult:
     stale: tuple[str, ...] = ()  # Parley graphs in the store that kg/ no longer has
     pruned: bool = False
     seconds: float = 0.0
+    retries: int = 0  # requests (or whole graphs) sent again after a transient failure
 
     @property
     def triples(self) -> int:
@@ -72,24 +80,36 @@ def load(
     dry_run: bool = False,
     prune: bool = False,
     progress: Callable[[int], None] | None = None,
+    batch: int = CHUNK,
+    retry: RetryPolicy | None = None,
+    timeout: float = 300.0,
 ) -> LoadResult:
     """Load the planned graphs into the store; `progress(n)` hears of every n triples sent.
 
-    With `dry_run`, nothing is sent anywhere: the result holds the local counts only.
+    With `dry_run`, nothing is sent anywhere: the result holds the local counts only. When the
+    server keeps failing, `Unavailable` says how far the load got and that a re-run completes it.
     """
     started = time.perf_counter()
     graphs = todo.graphs
     if dry_run:
         counts = tuple(GraphCount(g, len(t)) for g, t in graphs.items())
         return LoadResult(endpoint_url, graph_store_url or endpoint_url, counts, dry_run=True)
-    endpoint = Endpoint.connect(endpoint_url, graph_store_url)
-    for graph, triples in graphs.items():
-        send_graph(endpoint, graph, triples, progress)
-    stale = tuple(g for g in endpoint.graph_names(GRAPH_PREFIX) if g not in graphs)
-    if prune:
-        for graph in stale:
-            endpoint.delete_graph(graph)
-    remote = endpoint.count_triples(list(graphs))
+    endpoint = Endpoint.connect(endpoint_url, graph_store_url, retry=retry, timeout=timeout)
+    done = 0
+    try:
+        for graph, triples in graphs.items():
+            send_graph(endpoint, graph, triples, progress, batch)
+            done += 1
+        stale = tuple(g for g in endpoint.graph_names(GRAPH_PREFIX) if g not in graphs)
+        if prune:
+            for graph in stale:
+                endpoint.delete_graph(graph)
+        remote = endpoint.count_triples(list(graphs))
+    except Unavailable as exc:
+        raise Unavailable(
+            f"{exc} ({done} of {len(graphs)} graphs loaded; run `parley load` again: it "
+            "replaces each graph, so a re-run completes the load)"
+        ) from None
     counts = tuple(GraphCount(g, len(t), remote[g]) for g, t in graphs.items())
     return LoadResult(
         endpoint=endpoint.query_url,
@@ -99,6 +119,7 @@ def load(
         stale=stale,
         pruned=prune,
         seconds=time.perf_counter() - started,
+        retries=endpoint.retries,
     )
 
 
@@ -107,14 +128,38 @@ def send_graph(
     graph: str,
     triples: list[ox.Triple],
     progress: Callable[[int], None] | None = None,
+    batch: int = CHUNK,
 ) -> None:
-    """Replace `graph` in the store with `triples` (PUT, then POST for the rest of a big one)."""
-    for start in range(0, max(len(triples), 1), CHUNK):
-        chunk = triples[start : start + CHUNK]
+    """Replace `graph` in the store with `triples`: PUT the first batch, POST the others.
+
+    The POSTs hold only ground triples (`batches`), so each is retried like the PUT: adding
+    the same ground triples twice changes nothing.
+    """
+    for index, chunk in enumerate(batches(triples, batch)):
         body = ox.serialize(chunk, format=ox.RdfFormat.N_TRIPLES) if chunk else b""
-        if start == 0:
+        if index == 0:
             endpoint.put_graph(graph, body)
         else:
-            endpoint.post_graph(graph, body)
+            endpoint.post_graph(graph, body, idempotent=True)
         if progress is not None:
             progress(len(chunk))
+
+
+def batches(triples: list[ox.Triple], batch: int = CHUNK) -> list[list[ox.Triple]]:
+    """The requests for one graph: every triple with a blank node goes in the first (a blank
+    node label means the same node only within one request), then the ground triples in
+    batches of `batch`. The first batch may be larger than `batch`; there is always one."""
+    if batch < 1:
+        raise ValueError("batch must be at least 1")
+    blank = [t for t in triples if _has_blank_node(t)]
+    ground = [t for t in triples if not _has_blank_node(t)]
+    split = max(0, batch - len(blank))
+    first, rest = blank + ground[:split], ground[split:]
+    return [first] + [rest[start : start + batch] for start in range(0, len(rest), batch)]
+
+
+def _has_blank_node(triple: ox.Triple) -> bool:
+    return any(
+        isinstance(term, ox.BlankNode) or (isinstance(term, ox.Triple) and _has_blank_node(term))
+        for term in (triple.subject, triple.object)
+    )

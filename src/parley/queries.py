@@ -21,6 +21,7 @@ PARAM_KEYS = {"name", "type", "required", "default", "doc", "var", "prefix"}
 VAR_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 HEADER = re.compile(r"^#\+ ?(.*)$")
 IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+CODEPOINT_ESCAPE = re.compile(r"\\[uU][0-9A-Fa-f]{4}")
 
 
 @dataclass(frozen=True)
@@ -195,6 +196,13 @@ def convert(param: Param, raw: str, resolve_id=None):
     if param.type == "string":
         if "\x00" in raw or len(raw) > 10_000:
             raise UsageError(f"{where}: value has a NUL character or is too long")
+        if CODEPOINT_ESCAPE.search(raw):
+            # SPARQL engines expand \uXXXX before parsing, even inside strings (rdflib, Jena)
+            # or not (Oxigraph): bound into a VALUES block it would mean different things
+            raise UsageError(
+                f"{where}: '{raw}' holds a \\u escape, which SPARQL engines read differently "
+                "— write the character itself"
+            )
         return Literal(raw)
     text = raw.strip()
     if param.prefix and text and ":" not in text:

@@ -11,8 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-import owlrl
-from rdflib import OWL, RDF, RDFS, BNode, Dataset, Graph, Namespace, URIRef
+from rdflib import OWL, RDF, RDFS, BNode, Dataset, Graph, Literal, Namespace, URIRef
 
 from .iris import PARLEY, PID
 from .kgio import turtle_bytes, write_atomic
@@ -49,7 +48,26 @@ class ReasonResult:
 
 
 def reason(kg: Path) -> ReasonResult:
-    """Re-derive kg/inferred.ttl from kg/parley.trig (written atomically, only when changed)."""
+    """Re-derive kg/inferred.ttl from kg/parley.trig (written atomically, only when changed).
+
+    When kg/ still holds exactly what `parley build` wrote, the build's own reasoning (kept in
+    .cache/parley/) is the answer and nothing is parsed again.
+    """
+    from .combine import built_results
+
+    results = built_results(kg)
+    if results is not None and results.get("reasoned") is not None:
+        done = results["reasoned"]
+        path = kg / INFERRED_NAME
+        data = path.read_bytes()
+        inference = Inference(
+            graph=LazyGraph(data, done.triples),
+            data=data,
+            counts=done.counts,
+            types=done.types,
+            inconsistencies=done.inconsistencies,
+        )
+        return ReasonResult(inference=inference, path=path, changed=False)
     inference = infer(read_kg(kg))
     path = kg / INFERRED_NAME
     try:
@@ -95,6 +113,31 @@ def infer(ds: Dataset, ontology: Graph | None = None) -> Inference:
     )
 
 
+class LazyGraph:
+    """The inferred triples as an rdflib Graph, parsed from Turtle only when first used."""
+
+    def __init__(self, data: bytes, size: int):
+        self._data, self._size, self._graph = data, size, None
+
+    def _parsed(self) -> Graph:
+        if self._graph is None:
+            self._graph = Graph()
+            self._graph.parse(data=self._data, format="turtle")
+        return self._graph
+
+    def __len__(self) -> int:
+        return self._size
+
+    def __iter__(self):
+        return iter(self._parsed())
+
+    def __contains__(self, triple) -> bool:
+        return triple in self._parsed()
+
+    def __getattr__(self, name: str):
+        return getattr(self._parsed(), name)
+
+
 def keep(triple: tuple) -> bool:
     """A triple worth writing: about a Parley resource, loadable, not trivially true."""
     s, p, o = triple
@@ -106,7 +149,16 @@ def keep(triple: tuple) -> bool:
 
 
 def _closure(data: Graph, ontology: Graph) -> Graph:
-    """owlrl's OWL 2 RL closure of ontology + `data` (a fresh graph; the inputs are kept)."""
+    """owlrl's OWL 2 RL closure of ontology + `data` (a fresh graph; the inputs are kept).
+
+    The compiled reasoner (`parley.rules`) gives the same closure of the data when the
+    ontology stays within what it compiles; owlrl runs otherwise.
+    """
+    fast = _fast_closure(data, ontology)
+    if fast is not None:
+        return fast
+    import owlrl
+
     graph = Graph()
     for triple in ontology:
         graph.add(triple)
@@ -151,3 +203,42 @@ def axiom_terms(ontology: Graph) -> set[URIRef]:
             continue
         terms.update(t for t in (s, p, o) if isinstance(t, URIRef))
     return terms
+
+
+_RULES: dict[str, object] = {}
+
+
+def _fast_closure(data: Graph, ontology: Graph) -> Graph | None:
+    """The closure by `rules.Engine`: data triples plus what follows (None: use owlrl).
+
+    Error messages (disjoint classes) are added as owlrl adds them, so callers cannot tell.
+    """
+    from .rules import Engine, compile_rules, nt
+
+    key = hashlib.sha256(
+        b"\n".join(sorted(ontology.serialize(format="nt", encoding="utf-8").splitlines()))
+    ).hexdigest()
+    if key not in _RULES:
+        _RULES[key] = compile_rules(ontology)
+    rules = _RULES[key]
+    if rules is None:
+        return None
+    terms = {}
+    for graph in (data, ontology):
+        for triple in graph:
+            for term in triple:
+                terms.setdefault(nt(term), term)
+    strings = [(nt(s), nt(p), nt(o)) for s, p, o in data]
+    if any(p == nt(OWL.sameAs) for _, p, _ in strings):
+        return None
+    engine = Engine(rules)
+    engine.add([*rules.schema, *strings])
+    out = Graph()
+    for triple in data:
+        out.add(triple)
+    for s, p, o in engine.facts:
+        if s.startswith("<" + str(PID)) and all(t in terms or t.startswith("<") for t in (p, o)):
+            out.add(tuple(terms[t] if t in terms else URIRef(t[1:-1]) for t in (s, p, o)))
+    for message in engine.errors():
+        out.add((BNode(), OWLRL_ERROR.error, Literal(message)))
+    return out

@@ -1,13 +1,16 @@
 """`parley serve`: a read-only SPARQL endpoint over `kg/`, run by the Oxigraph server binary.
 
 The graphs are loaded into a temporary Oxigraph store with `oxigraph load`, then
-`oxigraph serve-read-only` answers queries (with its query UI at `/`) until stopped.
+`oxigraph serve-read-only` answers queries (with its query UI at `/`) until stopped. Oxigraph
+listens on a private loopback port; clients reach it through `parley.guard`, which refuses
+updates and enforces the query timeout and the result-size limit.
 """
 
 from __future__ import annotations
 
 import contextlib
 import ipaddress
+import math
 import shutil
 import signal
 import socket
@@ -16,11 +19,12 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import UsageError
 from .graphs import kg_sources
+from .guard import Limits, guarding
 
 READY_TIMEOUT = 60.0
 
@@ -29,7 +33,8 @@ READY_TIMEOUT = 60.0
 class Server:
     url: str  # the SPARQL query URL
     ui: str  # the query UI
-    process: subprocess.Popen
+    process: subprocess.Popen  # the Oxigraph server, on a private loopback port
+    limits: Limits = field(default_factory=Limits)
 
 
 def oxigraph_binary() -> str:
@@ -70,32 +75,49 @@ def prepare(kg: Path, location: Path) -> None:
 
 
 @contextlib.contextmanager
-def running(kg: Path, host: str = "127.0.0.1", port: int = 7878) -> Iterator[Server]:
-    """A read-only Oxigraph server over `kg/`, stopped (and its store removed) on exit."""
-    bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+def running(
+    kg: Path, host: str = "127.0.0.1", port: int = 7878, limits: Limits | None = None
+) -> Iterator[Server]:
+    """A read-only server over `kg/` on `host:port`, stopped (its store removed) on exit."""
+    limits = limits or Limits()
     with tempfile.TemporaryDirectory(prefix="parley-serve-") as tmp:
         location = Path(tmp) / "store"
         prepare(kg, location)
+        private = _free_loopback_port()
         command = [
             oxigraph_binary(),
             "serve-read-only",
             "--location",
             str(location),
             "--bind",
-            bind,
+            f"127.0.0.1:{private}",
             "--union-default-graph",
+            "--timeout-s",
+            str(max(1, math.ceil(limits.timeout))),
         ]
         log = Path(tmp) / "server.log"
         with log.open("wb") as log_file:
             process = subprocess.Popen(
                 command, stdin=subprocess.DEVNULL, stdout=log_file, stderr=subprocess.STDOUT
             )
-        try:
-            wait_ready(process, host, port, log)
-            base = f"http://{bind}"
-            yield Server(url=f"{base}/query", ui=f"{base}/", process=process)
-        finally:
-            stop(process)
+        with contextlib.ExitStack() as stack:
+            stack.callback(stop, process)
+            wait_ready(process, "127.0.0.1", private, log)
+            try:
+                stack.enter_context(guarding(host, port, ("127.0.0.1", private), limits))
+            except OSError as exc:
+                raise UsageError(
+                    f"cannot listen on {host}:{port} ({exc.strerror or exc}) — is the port free? "
+                    "Pass another --port"
+                ) from None
+            base = f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+            yield Server(url=f"{base}/query", ui=f"{base}/", process=process, limits=limits)
+
+
+def _free_loopback_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def wait_ready(process: subprocess.Popen, host: str, port: int, log: Path) -> None:
@@ -122,9 +144,15 @@ def stop(process: subprocess.Popen) -> None:
             process.wait(timeout=grace)
 
 
-def serve(kg: Path, host: str, port: int, on_ready: Callable[[Server], None] | None = None) -> None:
+def serve(
+    kg: Path,
+    host: str,
+    port: int,
+    on_ready: Callable[[Server], None] | None = None,
+    limits: Limits | None = None,
+) -> None:
     """Serve `kg/` until the server exits or Ctrl-C (KeyboardInterrupt) stops it cleanly."""
-    with running(kg, host, port) as server:
+    with running(kg, host, port, limits) as server:
         if on_ready is not None:
             on_ready(server)
         with contextlib.suppress(KeyboardInterrupt):

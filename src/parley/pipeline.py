@@ -1,0 +1,746 @@
+"""The fast build: per article, in parallel, cached by content hash; only cross-article work
+looks at the whole corpus.
+
+Each article is one *unit*, computed by `article_unit` (in a worker process when many are
+due): load and check the annotation file, map it to triples, serialise its TriG block, close
+it under the ontology's OWL RL rules on top of the registry (`rules.Engine`), validate its own
+nodes with the compiled shapes (`shacl`) and the graph-local SPARQL checks. The result is
+cached under `.cache/parley/units/` ($PARLEY_CACHE overrides the folder) keyed by the SHA-256
+of everything it depends on (the code, ontology, shapes and checks; the registry; the
+annotation file; the article text). What a unit
+shares with others — triples about registry resources, the joins that rules make through them
+— is small, and is combined across units at the end:
+
+- kg/parley.trig is the units' blocks in graph order (byte-identical to serialising the whole
+  sorted dataset at once); kg/inferred.ttl likewise from per-unit blocks plus the shared part;
+- the reasoning across articles (parley:met through a meeting reported by two articles) runs
+  once over the shared triples; the validation of registry resources (a meeting needs two
+  participants, from any article) once over theirs; checks that compare graphs run on Oxigraph.
+
+A manifest per kg/ folder (`.cache/parley/kg/NAME-HASH/manifest.json`) records what the last
+build wrote (sizes, modification times and hashes of the files, and where the combined
+validation and reasoning results are), so `parley validate` and `parley reason` reuse them
+when kg/ is unchanged instead of parsing the graph again; beside it, an Oxigraph store in step
+with kg/ answers `parley query`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import pickle
+import re
+import zlib
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import RDF, BNode, Literal, URIRef
+
+from . import iris
+from .errors import InputError, Problem
+
+CACHE_ENV = "PARLEY_CACHE"
+MANIFEST = "manifest.json"
+TRIG_NAME = "parley.trig"
+INFERRED_NAME = "inferred.ttl"
+PID = str(iris.PID)
+PG = str(iris.PG)
+REGISTRY = str(iris.REGISTRY_GRAPH)
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+PARALLEL_FROM = 24  # uncached articles from which worker processes pay off
+Progress = Callable[[int], None] | None
+
+
+def cache_root() -> Path:
+    """Where caches live: $PARLEY_CACHE, else .cache/parley (like .cache/wikidata)."""
+    return Path(os.environ.get(CACHE_ENV) or Path(".cache") / "parley")
+
+
+def kg_cache(kg: Path) -> Path:
+    """The cache folder of one kg/ folder (its manifest, store and results)."""
+    digest = hashlib.sha256(str(kg.resolve()).encode("utf-8")).hexdigest()[:16]
+    return cache_root() / "kg" / f"{kg.resolve().name}-{digest}"
+
+
+# --- what every unit depends on --------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def code_version() -> str:
+    """A hash of Parley's code, ontology, shapes and checks: a change invalidates the cache."""
+    digest = hashlib.sha256()
+    root = Path(str(resources.files("parley")))
+    for path in sorted(root.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for sub in ("ontology", "queries/checks"):
+        for path in sorted((root / sub).glob("*")):
+            if path.is_file():
+                digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for name in ("pyoxigraph", "rdflib", "owlrl", "pyshacl"):
+        with contextlib.suppress(Exception):
+            from importlib.metadata import version
+
+            digest.update(f"{name}={version(name)}".encode())
+    return digest.hexdigest()
+
+
+@dataclass
+class Tools:
+    """The compiled ontology, shapes and checks (None where the fast path cannot be used)."""
+
+    ontology: list  # rdflib triples of ontology/parley.ttl
+    rules: object  # rules.Rules | None
+    shapes: object  # shacl.Shapes | None
+    terms: frozenset[str]  # N-Triples forms of the ontology's axiom terms
+    local_checks: dict  # name -> SavedQuery: rows of graph G need only G and the registry
+    global_checks: dict
+    rule_names: dict  # validate.Rule by name
+
+
+_TOOLS: Tools | None = None
+
+
+def tools() -> Tools:
+    """Compile once per process (and once per code version on disk, under ~/.cache)."""
+    global _TOOLS
+    if _TOOLS is None:
+        path = cache_root() / f"tools-{code_version()[:32]}.pickle"
+        with contextlib.suppress(Exception):  # a missing or unreadable cache: compile
+            _TOOLS = pickle.loads(path.read_bytes())
+        if _TOOLS is None:
+            _TOOLS = _compile_tools()
+            with contextlib.suppress(OSError):
+                from .kgio import write_atomic
+
+                write_atomic(path, pickle.dumps(_TOOLS, protocol=5))
+    return _TOOLS
+
+
+def _compile_tools() -> Tools:
+    from .reason import axiom_terms
+    from .rules import compile_rules, nt
+    from .shacl import compile_shapes
+    from .validate import Rule, load_checks, load_ontology, load_shapes, shape_rules
+
+    ontology = load_ontology()
+    shapes_graph = load_shapes()
+    checks = load_checks()
+    local, shared = {}, {}
+    for name, query in checks.items():
+        (local if is_local_check(query.text) else shared)[name] = query
+    rule_names = shape_rules(shapes_graph)
+    for name, query in checks.items():
+        rule_names[name] = Rule(name, "check", query.summary, query.description)
+    shapes = compile_shapes(shapes_graph)
+    if shapes is not None:
+        shapes.graph = None  # compiled: the graph is no longer needed (nor pickled)
+    return Tools(
+        ontology=list(ontology),
+        rules=compile_rules(ontology),
+        shapes=shapes,
+        terms=frozenset(nt(t) for t in axiom_terms(ontology)),
+        local_checks=local,
+        global_checks=shared,
+        rule_names=rule_names,
+    )
+
+
+GRAPH_TERM = re.compile(r"(?<![?$\w])GRAPH\s+(\?\w+|\$\w+|<[^>]*>)", re.IGNORECASE)
+
+
+def is_local_check(text: str) -> bool:
+    """True when every GRAPH pattern is `?graph` or the registry: a row about graph G then
+    depends only on G and the registry, so the check can run article by article."""
+    text = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+    if re.search(r"(?<![?$\w])SERVICE\b", text, re.IGNORECASE):
+        return False
+    terms = set(GRAPH_TERM.findall(text))
+    return bool(terms) and terms <= {"?graph", f"<{REGISTRY}>"}
+
+
+# --- terms -----------------------------------------------------------------------------------
+
+
+def ox_term(term):
+    """The pyoxigraph term of an rdflib term."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD_STRING)))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    raise TypeError(term)
+
+
+def rdflib_term(term):
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    if term.datatype.value == XSD_STRING:
+        return Literal(term.value)
+    return Literal(term.value, datatype=URIRef(term.datatype.value))
+
+
+class TripleSink(set):
+    """What the mapper writes into: a set of rdflib triples (no rdflib store overhead)."""
+
+
+def header_and_body(data: bytes) -> tuple[bytes, bytes]:
+    """Split Oxigraph's Turtle/TriG output into its @prefix lines and the rest."""
+    at = 0
+    while data.startswith(b"@prefix", at):
+        at = data.index(b"\n", at) + 1
+    return data[:at], data[at:]
+
+
+def _key(quad_or_triple) -> tuple:
+    return tuple(str(t) for t in quad_or_triple)
+
+
+# --- one unit --------------------------------------------------------------------------------
+
+
+@dataclass
+class Unit:
+    """What one graph contributes; `block` and `inferred_block` stay in the cache file."""
+
+    name: str  # article id, or "registry"
+    graph: str  # graph IRI
+    key: str
+    problems: list = field(default_factory=list)
+    quads: int = 0
+    local_triples: int = 0  # triples whose subject is the unit's own (not shared with others)
+    shared: frozenset = frozenset()  # triples (N-Triples strings) whose subject is shared
+    shared_values: frozenset = frozenset()  # facts about local values of shared-subject triples
+    violations: tuple = ()  # validate.Violation of the unit's own nodes and its check rows
+    joins: frozenset = frozenset()  # triples rules may join with another unit's
+    derived_shared: frozenset = frozenset()  # inferred triples about shared subjects
+    asserted_shared: frozenset = frozenset()  # reasoning input about shared subjects
+    inferred_counts: Counter = field(default_factory=Counter)  # (predicate, class) counts
+    inferred_first: str = ""  # first and last subject of the unit's inferred block
+    inferred_last: str = ""
+    errors: tuple = ()  # owlrl-style inconsistency messages
+    full_reasoning: bool = False  # owl:sameAs between Parley resources: owlrl must run
+
+
+def unit_key(*parts: bytes | str) -> str:
+    digest = hashlib.sha256(code_version().encode())
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        digest.update(len(data).to_bytes(8, "big") + data)
+    return digest.hexdigest()
+
+
+def is_local(node: str, article: str | None) -> bool:
+    """Whether `node` (N-Triples form) belongs to the article `article` alone."""
+    if article is None:
+        return False
+    own = f"<{PID}article/{article}"
+    return node.startswith(own) and node[len(own)] in "/>"
+
+
+def make_unit(name: str, graph: str, key: str, triples: set, context: Context) -> tuple:
+    """Compute a unit from its rdflib triples; return (Unit, trig block, inferred block)."""
+    t = tools()
+    g = ox.NamedNode(graph)
+    quads = sorted(
+        (ox.Quad(ox_term(s), ox_term(p), ox_term(o), g) for s, p, o in triples), key=_key
+    )
+    _, block = header_and_body(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES))
+    article = None if graph == REGISTRY else name
+    strings = [(str(q.subject), str(q.predicate), str(q.object)) for q in quads]
+    unit = Unit(name=name, graph=graph, key=key, quads=len(quads))
+    if article is None:  # the registry: everything in it is shared
+        unit.shared = frozenset(strings)
+        return unit, block, b""
+    shared = frozenset(x for x in strings if not is_local(x[0], article))
+    unit.shared = shared
+    unit.local_triples = len(strings) - len(shared)
+    by_subject: dict[str, list] = {}
+    for x in strings:
+        by_subject.setdefault(x[0], []).append(x)
+    nested = context.nested_predicates
+    values = set()
+    for _, _, o in shared:
+        if is_local(o, article):
+            values.update(x for x in by_subject.get(o, ()) if x[1] == TYPE or x[1] in nested)
+    unit.shared_values = frozenset(values)
+    unit.violations = tuple(_validate_unit(article, graph, triples, quads, context))
+    inferred = b""
+    if t.rules is not None:
+        try:
+            inferred = _reason_unit(unit, article, strings, context)
+        except NeedsFullReasoning:
+            unit.full_reasoning = True
+    else:
+        unit.full_reasoning = True
+    return unit, block, inferred
+
+
+TYPE = f"<{RDF.type}>"
+
+
+# --- validation of one unit --------------------------------------------------------------------
+
+
+class LabelView:
+    """`validate.label_of` needs `value` and `objects`: answered from a `shacl.Data` index."""
+
+    def __init__(self, data):
+        self.data = data
+
+    def value(self, s, p):
+        found = self.data.objects(s, p)
+        return found[0] if found else None
+
+    def objects(self, s, p):
+        return iter(self.data.objects(s, p))
+
+
+def _validate_unit(article: str, graph: str, triples: set, quads: list, context: Context):
+    from . import shacl
+
+    t = tools()
+    data = shacl.Data(triples, base=context.shacl_base)
+    labels = LabelView(data)
+    own = f"{PID}article/{article}"
+
+    def local(node) -> bool:
+        text = str(node)
+        return isinstance(node, URIRef) and (text == own or text.startswith(own + "/"))
+
+    out = []
+    for r in shacl.validate(t.shapes, data, local, own_only=True):
+        out.append(shape_violation(r, labels, (article,)))
+    if t.local_checks:
+        store = ox.Store()
+        store.extend(context.registry_quads)
+        store.extend(quads)
+        out.extend(run_checks(store, t.local_checks, labels, {}, only_graph=graph))
+    return out
+
+
+def shape_violation(r, labels, graphs):
+    from .validate import Violation, _show, compact, label_of
+
+    return Violation(
+        rule=compact(r.shape) if isinstance(r.shape, URIRef) else "psh:(anonymous)",
+        kind="shape",
+        message=r.message,
+        focus=str(r.focus),
+        focus_label=label_of(labels, r.focus),
+        graphs=graphs,
+        path=compact(r.path) if isinstance(r.path, URIRef) else None,
+        value=_show(r.value) if r.value is not None else None,
+        component=compact(r.component),
+    )
+
+
+def run_checks(store, checks: dict, labels, where: dict, only_graph: str | None):
+    """The SPARQL checks on an Oxigraph store (or its `query` method), as
+    `validate.run_checks` reports them."""
+    run = store.query if isinstance(store, ox.Store) else store
+    from .errors import UsageError
+    from .validate import Violation, _rdflib, _show, graph_name, label_of
+
+    out = []
+    for name, query in checks.items():
+        try:
+            solutions = run(query.text)
+        except (SyntaxError, ValueError, OSError) as exc:
+            raise UsageError(f"{query.path}: {exc}") from None
+        columns = [v.value for v in solutions.variables]
+        for row in solutions:
+            values = {c: row[c] for c in columns}
+            g = values.get("graph")
+            if only_graph is not None and not (
+                isinstance(g, ox.NamedNode) and g.value == only_graph
+            ):
+                continue
+            focus = _rdflib(values.get("focus"))
+            graphs = (graph_name(str(g.value)),) if isinstance(g, ox.NamedNode) else ()
+            out.append(
+                Violation(
+                    rule=name,
+                    kind="check",
+                    message=query.summary,
+                    focus=str(focus) if focus is not None else "",
+                    focus_label=label_of(labels, focus) if focus is not None else "",
+                    graphs=graphs or where.get(focus, ()),
+                    details=tuple(
+                        (c, _show(_rdflib(v)))
+                        for c, v in values.items()
+                        if c not in ("focus", "graph") and v is not None
+                    ),
+                )
+            )
+    return out
+
+
+# --- reasoning over one unit -------------------------------------------------------------------
+
+
+def reasoning_strings(strings: Iterable[tuple[str, str, str]], terms: frozenset[str]):
+    """`reason.reasoning_input` on N-Triples strings."""
+    same = f"<{__import__('rdflib').OWL.sameAs}>"
+    for s, p, o in strings:
+        if p == TYPE:
+            if o in terms:
+                yield (s, p, o)
+        elif p == same:
+            if o.startswith(f"<{PID}"):
+                yield (s, p, o)
+        elif p in terms:
+            yield (s, p, o)
+
+
+SELF_PAIRS = frozenset(
+    f"<{x}>"
+    for x in (
+        "http://www.w3.org/2002/07/owl#sameAs",
+        str(iris.PARLEY.met),
+        str(iris.PARLEY.metState),
+    )
+)
+EMPTY_TYPES = frozenset(
+    f"<{x}>"
+    for x in (
+        "http://www.w3.org/2002/07/owl#Thing",
+        "http://www.w3.org/2000/01/rdf-schema#Resource",
+        "http://www.w3.org/2002/07/owl#NamedIndividual",
+    )
+)
+
+
+def keep(t: tuple[str, str, str]) -> bool:
+    """`reason.keep` on N-Triples strings."""
+    s, p, o = t
+    if not s.startswith(f"<{PID}"):
+        return False
+    if o.startswith("_:") or (p in SELF_PAIRS and s == o):
+        return False
+    return not (p == TYPE and o in EMPTY_TYPES)
+
+
+def _reason_unit(unit: Unit, article: str, strings, context: Context) -> bytes:
+    from .rules import Engine
+
+    t = tools()
+    rules = t.rules
+    data = list(reasoning_strings(strings, t.terms))
+    if any(x[1] == f"<{__import__('rdflib').OWL.sameAs}>" for x in data):
+        raise NeedsFullReasoning
+    engine = Engine(rules, base=context.engine)
+    engine.add(data)
+    asserted = set(data)
+    local_new, shared_new = [], set()
+    for x in engine.facts:
+        if x in asserted:
+            continue
+        if is_local(x[0], article):
+            if keep(x):
+                local_new.append(x)
+        else:
+            shared_new.add(x)
+    joins = set()
+    firsts = set(rules.chain_first) | set(rules.svf_by_prop)
+    seconds = set(rules.chain_second)
+    jc = rules.join_classes
+    for x in (*data, *engine.facts):
+        s, p, o = x
+        if p == TYPE:
+            if o in jc and not is_local(s, article):
+                joins.add(x)  # a class some rule joins on, of a shared node
+        elif (p in firsts and not is_local(o, article)) or (
+            p in seconds and not is_local(s, article)
+        ):
+            joins.add(x)  # the half of a join whose joining node other units may share
+    unit.joins = frozenset(joins)
+    unit.derived_shared = frozenset(shared_new)
+    unit.asserted_shared = frozenset(x for x in data if not is_local(x[0], article))
+    unit.errors = tuple(engine.errors())
+    local_new.sort()
+    unit.inferred_counts = count_inferred(local_new)
+    if not local_new:
+        return b""
+    unit.inferred_first, unit.inferred_last = local_new[0][0], local_new[-1][0]
+    return turtle_body(local_new, context)
+
+
+def count_inferred(triples) -> Counter:
+    counts: Counter = Counter()
+    for _, p, o in triples:
+        counts[("p", p)] += 1
+        if p == TYPE:
+            counts[("c", o)] += 1
+    return counts
+
+
+def turtle_body(triples: list[tuple[str, str, str]], context: Context) -> bytes:
+    """Oxigraph's Turtle for sorted N-Triples string triples, without the @prefix lines."""
+    parsed = [ox.Triple(*(context.term(x) for x in t)) for t in triples]
+    _, body = header_and_body(ox.serialize(parsed, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES))
+    return body
+
+
+class NeedsFullReasoning(Exception):
+    """The data uses owl:sameAs between Parley resources: only owlrl over everything will do."""
+
+
+# --- context shared by all units ---------------------------------------------------------------
+
+
+class Context:
+    """The registry as every unit sees it: triples, quads, the closed registry, term lookup."""
+
+    def __init__(self, registry, registry_triples: set):
+        from .rules import Engine
+
+        t = tools()
+        self.registry = registry
+        self.registry_triples = registry_triples
+        g = ox.NamedNode(REGISTRY)
+        self.registry_quads = [
+            ox.Quad(ox_term(s), ox_term(p), ox_term(o), g) for s, p, o in registry_triples
+        ]
+        self.registry_strings = [
+            (str(q.subject), str(q.predicate), str(q.object)) for q in self.registry_quads
+        ]
+        self.nested_predicates = frozenset(
+            f"<{p}>" for p in (t.shapes.nested_predicates if t.shapes else ())
+        )
+        self.shacl_base = None
+        if t.shapes is not None:
+            from . import shacl
+
+            self.shacl_base = shacl.Data([*t.ontology, *registry_triples])
+        self.engine = None
+        self.registry_input: list = []
+        if t.rules is not None:
+            self.engine = Engine(t.rules)
+            self.registry_input = list(reasoning_strings(self.registry_strings, t.terms))
+            self.engine.add([*t.rules.schema, *self.registry_input])
+        self._terms: dict[str, object] = {}
+
+    def term(self, text: str):
+        """The pyoxigraph term of an N-Triples string."""
+        if text.startswith("<"):
+            return ox.NamedNode(text[1:-1])
+        found = self._terms.get(text)
+        if found is None:
+            triple = next(
+                iter(ox.parse(f"<urn:x> <urn:x> {text} .", format=ox.RdfFormat.N_TRIPLES))
+            )
+            found = self._terms[text] = triple.object
+        return found
+
+
+PREFIXES: dict[str, str] = {}
+
+
+def _prefixes() -> dict[str, str]:
+    from .kgio import CANONICAL_PREFIXES
+
+    return CANONICAL_PREFIXES
+
+
+PREFIXES.update(_prefixes())
+
+
+# --- computing the units -----------------------------------------------------------------------
+
+_CONTEXT: Context | None = None
+_CACHE_DIR: Path | None = None
+_WRITE_CACHE = True
+
+
+def _cache_path(key: str) -> Path | None:
+    if _CACHE_DIR is None:
+        return None
+    return _CACHE_DIR / "units" / key[:2] / f"{key}.unit"
+
+
+def read_cached(key: str):
+    """(Unit, trig block, inferred block) from the cache, or None."""
+    path = _cache_path(key)
+    if path is None:
+        return None
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    try:
+        return pickle.loads(zlib.decompress(raw))
+    except Exception:  # a truncated or stale cache file is simply recomputed
+        return None
+
+
+def write_cached(key: str, value) -> None:
+    from .kgio import write_atomic
+
+    path = _cache_path(key)
+    if path is None or not _WRITE_CACHE:
+        return
+    write_atomic(path, zlib.compress(pickle.dumps(value, protocol=5), 1), fsync=False)
+
+
+def article_unit(job: tuple[str, str, str]) -> tuple:
+    """Worker: the unit of one annotation file (from the cache when its inputs are unchanged)."""
+    path_text, articles_text, key = job
+    cached = read_cached(key)
+    if cached is not None:
+        unit, block, inferred = cached
+        return unit, None, True
+    from .annotations import load_annotations
+    from .mapper import ArticleMapper
+
+    path = Path(path_text)
+    context = _CONTEXT
+    try:
+        doc = load_annotations(path, Path(articles_text), context.registry)
+    except InputError as exc:
+        unit = Unit(name=path.stem, graph="", key=key, problems=list(exc.problems))
+        return unit, None, False  # problems are not cached: they are cheap to find again
+    sink = TripleSink()
+    ArticleMapper(context.registry, doc, sink).map()
+    graph = str(iris.article_graph(doc.article.id))
+    unit, block, inferred = make_unit(doc.article.id, graph, key, sink, context)
+    if _CACHE_DIR is not None and _WRITE_CACHE:
+        write_cached(key, (unit, block, inferred))
+        return unit, None, False
+    return unit, (block, inferred), False
+
+
+@dataclass
+class Plan:
+    """Every unit of a seeds folder, in graph order, with where their blocks are."""
+
+    units: list[Unit]  # articles in graph order, then the registry
+    blocks: dict[str, tuple[bytes, bytes]]  # key -> (trig, inferred) when not in a cache file
+    context: Context
+    fresh: int  # units computed (not from the cache)
+    shared_inferred: bytes | None = None  # inferred triples about shared resources (Turtle body)
+
+
+def seeds_problems(seeds: Path) -> list[Problem]:
+    problems = []
+    if not seeds.is_dir():
+        return [
+            Problem(
+                str(seeds),
+                None,
+                "seeds folder not found",
+                "pass --seeds DIR with articles/, annotations/ and registry/",
+            )
+        ]
+    annotated = {p.stem for p in (seeds / "annotations").glob("*.yaml")}
+    for text in sorted((seeds / "articles").glob("*.txt")):
+        if text.stem not in annotated:
+            problems.append(
+                Problem(
+                    str(text),
+                    None,
+                    "article has no annotation file",
+                    f"write {seeds / 'annotations' / (text.stem + '.yaml')}",
+                )
+            )
+    return problems
+
+
+def registry_digest(seeds: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted((seeds / "registry").glob("*.yaml")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    links = seeds / "links" / "decisions.yaml"
+    if links.exists():
+        digest.update(b"links\0" + links.read_bytes())
+    return digest.hexdigest()
+
+
+def plan(
+    seeds: Path,
+    cache: Path | None,
+    progress: Progress = None,
+    write_cache: bool = True,
+    workers: int | None = None,
+) -> Plan:
+    """Load, map, validate and reason every article (cached, in parallel); raise InputError."""
+    global _CONTEXT, _CACHE_DIR, _WRITE_CACHE
+    from .mapper import registry_graph
+    from .registry import load_registry
+
+    problems = seeds_problems(seeds)
+    if problems and not seeds.is_dir():
+        raise InputError(problems)
+    registry = load_registry(seeds / "registry")  # raises with every registry problem
+    triples = TripleSink()
+    registry_graph(registry, triples)
+    context = Context(registry, triples)
+    _CONTEXT, _CACHE_DIR, _WRITE_CACHE = context, cache, write_cache
+    reg_digest = registry_digest(seeds)
+    articles_dir = seeds / "articles"
+    jobs = []
+    for path in sorted((seeds / "annotations").glob("*.yaml")):
+        text = articles_dir / f"{path.stem}.txt"
+        try:
+            article = text.read_bytes()
+        except OSError:
+            article = b"\0missing"
+        key = unit_key(reg_digest, str(path), str(articles_dir), path.read_bytes(), article)
+        jobs.append((str(path), str(articles_dir), key))
+    units, fresh, blocks = [], 0, {}
+    for unit, held, cached in _map(jobs, progress, workers):
+        if unit.problems:
+            problems.extend(unit.problems)
+        units.append(unit)
+        fresh += not cached
+        if held is not None:
+            blocks[unit.key] = held
+    if problems:
+        raise InputError(problems)
+    units.sort(key=lambda u: f"<{u.graph}>")
+    reg_unit, block, _ = make_unit("registry", REGISTRY, unit_key(reg_digest), triples, context)
+    units.append(reg_unit)
+    blocks[reg_unit.key] = (block, b"")
+    return Plan(units=units, blocks=blocks, context=context, fresh=fresh)
+
+
+def _map(jobs: list, progress: Progress, workers: int | None):
+    """Run `article_unit` over the jobs, in worker processes when enough are not cached."""
+    due = [j for j in jobs if _cache_path(j[2]) is None or not _cache_path(j[2]).exists()]
+    n = workers if workers is not None else min(os.cpu_count() or 1, 8)
+    if len(due) < PARALLEL_FROM or n < 2:
+        for job in jobs:
+            result = article_unit(job)
+            if progress:
+                progress(1)
+            yield result
+        return
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    with context.Pool(n) as pool:
+        for result in pool.imap(article_unit, jobs, chunksize=4):
+            if progress:
+                progress(1)
+            yield result
+
+
+def read_blocks(plan_: Plan, unit: Unit) -> tuple[bytes, bytes]:
+    if unit.key in plan_.blocks:
+        return plan_.blocks[unit.key]
+    cached = read_cached(unit.key)
+    if cached is None:
+        raise RuntimeError(f"cache entry of {unit.name} vanished during the build")
+    return cached[1], cached[2]

@@ -1,0 +1,276 @@
+"""The fast build (per article, cached, compiled reasoner and validator) against the
+straightforward one (whole dataset in rdflib, owlrl, pySHACL), on generated corpora.
+
+The corpora come from bench/generate.py; a few edits add what the generator never writes
+(violations of shapes and checks, local and across articles), so that every part of the
+fast path has something to agree on.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from rdflib import Dataset
+
+from parley.build import build, load_corpus
+from parley.kgio import trig_bytes
+from parley.mapper import map_corpus
+from parley.reason import infer, reason
+from parley.validate import read_kg, report_json, validate, validate_dataset
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+
+import generate  # noqa: E402
+
+reason_module = importlib.import_module("parley.reason")  # `parley.reason` is also a function
+validate_module = importlib.import_module("parley.validate")
+
+
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("PARLEY_CACHE", str(tmp_path / "cache"))
+
+
+def straightforward(seeds: Path, monkeypatch):
+    """kg/ files, validation report and inferences the slow, obvious way."""
+    monkeypatch.setattr(reason_module, "_fast_closure", lambda data, ontology: None)
+    monkeypatch.setattr(validate_module, "_fast_shapes", lambda data, shapes, where: None)
+    corpus = load_corpus(seeds)
+    ds = map_corpus(corpus.registry, list(corpus.articles))
+    reason_module._CACHE.clear()
+    inference = infer(ds)
+    files = {"parley.trig": trig_bytes(ds), "inferred.ttl": inference.data}
+    trig = Dataset()
+    trig.parse(data=files["parley.trig"], format="trig")
+    report = validate_dataset(trig)
+    monkeypatch.undo()
+    monkeypatch.setenv("PARLEY_CACHE", str(seeds.parent / "cache"))
+    return files, report, inference
+
+
+def break_corpus(seeds: Path) -> None:
+    """Add violations: a meeting with one participant (a registry node's shape), a statement
+    dated after its article (a local check), a person acting for two states (a local check),
+    a registry person nobody refers to (a check across graphs)."""
+    annotations = sorted((seeds / "annotations").glob("*.yaml"))
+    first = yaml.safe_load(annotations[0].read_text("utf-8"))
+    title = first["article"]["title"]
+    first["meetings"].append(
+        {
+            "event": "lonely-meeting",
+            "evidence": title,
+            "participants": [
+                {
+                    "person": first["meetings"][0]["participants"][0]["person"],
+                    "for": first["meetings"][0]["participants"][0]["for"],
+                    "role": "attendee",
+                    "evidence": title,
+                }
+            ],
+        }
+    )
+    first["statements"][0]["date"] = {"value": "2099-01-01", "basis": "inferred"}
+    part = first["meetings"][0]["participants"][0]
+    states = yaml.safe_load((seeds / "registry" / "states.yaml").read_text("utf-8"))["states"]
+    other = next(s["id"] for s in states if s["id"] != part["for"])
+    first["meetings"][0]["participants"].append(
+        {"person": part["person"], "for": other, "role": "observer", "evidence": title}
+    )
+    annotations[0].write_text(generate.dump(first), "utf-8")
+    meetings_file = seeds / "registry" / "meetings.yaml"
+    meetings = yaml.safe_load(meetings_file.read_text("utf-8"))
+    meetings["meetings"].append(
+        {
+            "id": "lonely-meeting",
+            "label": "A meeting one article reports",
+            "date": meetings["meetings"][0]["date"],
+            "place": meetings["meetings"][0]["place"],
+        }
+    )
+    meetings_file.write_text(generate.dump(meetings), "utf-8")
+    people_file = seeds / "registry" / "people.yaml"
+    people = yaml.safe_load(people_file.read_text("utf-8"))
+    people["people"].append({"id": "nobody-at-all", "label": "Nobody At All"})
+    people_file.write_text(generate.dump(people), "utf-8")
+
+
+def test_generator_writes_a_corpus_the_loader_accepts(tmp_path):
+    ids = generate.generate(tmp_path / "c", 3, seed=1)
+    corpus = load_corpus(tmp_path / "c")
+    assert [a.article.id for a in corpus.articles] == ids
+    for doc in corpus.articles:
+        text = doc.article.text
+        for statement in doc.statements:  # every quote is the text at its offsets
+            q = statement.quote
+            assert text[q.start : q.end] == q.exact
+        assert doc.meetings and doc.statements and doc.mentions
+    stats = generate.corpus_stats(tmp_path / "c")
+    assert stats["articles"] == 3
+    assert stats["statements"] >= 10 and stats["text_chars"] > 1500
+
+
+def test_generator_is_deterministic(tmp_path):
+    generate.generate(tmp_path / "a", 4, seed=7)
+    generate.generate(tmp_path / "b", 4, seed=7)
+    generate.generate(tmp_path / "c", 4, seed=8)
+    files = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*.*"))
+    assert files
+    assert all(
+        (tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes() for f in files
+    )
+    assert any(
+        (tmp_path / "a" / f).read_bytes() != (tmp_path / "c" / f).read_bytes()
+        for f in files
+        if (tmp_path / "c" / f).exists()
+    )
+
+
+@pytest.mark.parametrize("broken", [False, True], ids=["clean", "broken"])
+def test_fast_build_equals_the_straightforward_one(tmp_path, monkeypatch, broken):
+    seeds = tmp_path / "seeds"
+    generate.generate(seeds, 6, seed=3)
+    if broken:
+        break_corpus(seeds)
+    files, report, inference = straightforward(seeds, monkeypatch)
+    kg = tmp_path / "kg"
+    result = build(seeds, kg)
+    for name, data in files.items():
+        assert (kg / name).read_bytes() == data, f"{name} differs from the straightforward build"
+    fast = validate(kg)
+    assert report_json(fast) == report_json(report)
+    assert fast.conforms is (not broken)
+    if broken:
+        rules = {v.rule for v in fast.violations}
+        assert {
+            "psh:Meeting-participations",
+            "statement-after-article",
+            "party-conflict",
+            "registry-unreferenced",
+        } <= rules
+    reasoned = reason(kg)
+    assert not reasoned.changed
+    assert reasoned.inference.counts == inference.counts
+    assert reasoned.inference.types == inference.types
+    assert len(reasoned.inference.graph) == len(inference.graph)
+    assert result.quads == sum(len(g) for g in read_kg(kg).graphs())
+
+
+def test_a_rebuild_after_editing_one_article_recomputes_only_it(tmp_path):
+    seeds, kg = tmp_path / "seeds", tmp_path / "kg"
+    generate.generate(seeds, 5, seed=2)
+    build(seeds, kg)
+    before = validate(kg)
+    path = sorted((seeds / "annotations").glob("*.yaml"))[2]
+    doc = yaml.safe_load(path.read_text("utf-8"))
+    doc["statements"][0]["kind"] = "deny" if doc["statements"][0]["kind"] != "deny" else "agree"
+    path.write_text(generate.dump(doc), "utf-8")
+    from parley import pipeline
+
+    plan = pipeline.plan(seeds, pipeline.cache_root())
+    assert plan.fresh == 1, "only the edited article is computed again"
+    build(seeds, kg)
+    assert validate(kg).conforms == before.conforms
+    fresh = tmp_path / "fresh"
+    monkeypatch_env = {"PARLEY_CACHE": str(tmp_path / "other-cache")}
+    import os
+
+    old = os.environ.get("PARLEY_CACHE")
+    os.environ.update(monkeypatch_env)
+    try:
+        build(seeds, fresh)
+    finally:
+        os.environ["PARLEY_CACHE"] = old
+    for name in ("parley.trig", "inferred.ttl"):
+        assert (kg / name).read_bytes() == (fresh / name).read_bytes()
+
+
+def test_validate_and_reason_do_not_trust_a_changed_kg(tmp_path):
+    seeds, kg = tmp_path / "seeds", tmp_path / "kg"
+    generate.generate(seeds, 3, seed=4)
+    build(seeds, kg)
+    assert validate(kg).conforms
+    trig = kg / "parley.trig"
+    trig.write_bytes(trig.read_bytes().replace(b"parley:Statement", b"parley:Assertion", 1))
+    assert not validate(kg).conforms  # read from the file again, not from the build's cache
+
+
+def test_benchmark_harness_runs_on_a_tiny_corpus(tmp_path):
+    import run as bench
+
+    out, readme = tmp_path / "latest.json", tmp_path / "README.md"
+    code = bench.main(
+        [
+            "--sizes",
+            "3",
+            "--naive-at",
+            "3",
+            "--query-runs",
+            "1",
+            "--work",
+            str(tmp_path / "work"),
+            "--out",
+            str(out),
+            "--readme",
+            str(readme),
+        ]
+    )
+    assert code == 0
+    data = json.loads(out.read_text("utf-8"))
+    (size,) = data["sizes"]
+    assert size["articles"] == 3
+    assert [s["name"] for s in size["fast"]] == ["build", "validate", "reason"]
+    assert all(s["exit"] == 0 for s in size["fast"] + size["naive"] + size["incremental"])
+    assert [s["name"] for s in size["naive"]] == ["build", "validate", "reason", "queries"]
+    assert set(size["queries"]) == set(size["naive_queries"])
+    assert all(q["exit"] == 0 for q in size["queries"].values())
+    assert size["queries"]["articles"]["rows"] == 3  # one row per article
+    assert size["summary"]["speedup"] > 0
+    text = readme.read_text("utf-8")
+    assert "| 3 |" in text and "Speed-up" in text
+
+
+def test_the_build_store_follows_kg_after_an_edit(tmp_path):
+    """After an incremental build, `parley query`'s store holds exactly kg/'s dataset."""
+    import pyoxigraph as ox
+
+    from parley.api import open_store
+    from parley.graphs import kg_sources
+    from parley.store import OxigraphStore
+
+    seeds, kg = tmp_path / "seeds", tmp_path / "kg"
+    generate.generate(seeds, 5, seed=5)
+    build(seeds, kg)
+    path = sorted((seeds / "annotations").glob("*.yaml"))[1]
+    doc = yaml.safe_load(path.read_text("utf-8"))
+    doc["meetings"][0]["participants"].pop()  # fewer participants: fewer inferred met pairs
+    doc["statements"].pop(0)
+    path.write_text(generate.dump(doc), "utf-8")
+    build(seeds, kg)
+    built = open_store(kg, "oxigraph").store
+    fresh = OxigraphStore.from_sources(kg_sources(kg)).store
+
+    def quads(store: ox.Store) -> tuple[set, int]:
+        """Quads without blank nodes, and how many with (the ontology's, renamed per load)."""
+        named, blank = set(), 0
+        for q in store.quads_for_pattern(None, None, None, None):
+            if any(isinstance(t, ox.BlankNode) for t in (q.subject, q.object)):
+                blank += 1
+            else:
+                named.add(tuple(map(str, q)))
+        return named, blank
+
+    assert quads(built) == quads(fresh)
+    del built, fresh
+    gone = sorted((seeds / "annotations").glob("*.yaml"))[3]
+    gone.unlink()
+    (seeds / "articles" / f"{gone.stem}.txt").unlink()
+    build(seeds, kg)  # an article removed: its graph and its inferences leave the store
+    assert quads(open_store(kg, "oxigraph").store) == quads(
+        OxigraphStore.from_sources(kg_sources(kg)).store
+    )
