@@ -429,7 +429,7 @@ def enrich(seeds, kg, languages, client, api_url) -> None:
     type=click.IntRange(1),
     default=100_000,
     show_default=True,
-    help="Triples per request: a larger graph is PUT in parts (first part) and POSTed.",
+    help="Triples per request: a larger graph is sent as one PUT and then POSTs.",
 )
 @click.option(
     "--retries",

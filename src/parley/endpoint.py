@@ -7,8 +7,8 @@ never appear in errors.
 
 Idempotent requests (queries, PUT, DELETE, a POST of triples without blank nodes) are retried
 with exponential back-off when the connection fails, times out or breaks, or the server answers
-429, 500, 502 or 503 (honouring Retry-After); `RetryPolicy` bounds the attempts, and
-`Unavailable` says when it gave up.
+429, 502 or 503 (and 500 to a write; honouring Retry-After); `RetryPolicy` bounds the attempts,
+and `Unavailable` says when it gave up.
 """
 
 from __future__ import annotations
@@ -159,6 +159,7 @@ class Endpoint:
                 "Content-Type": "application/x-www-form-urlencoded; charset=utf-8",
                 "Accept": RESULTS_JSON,
             },
+            statuses=QUERY_RETRY_STATUSES,
         )
         try:
             return json.loads(body.decode("utf-8"))
@@ -222,7 +223,11 @@ class Endpoint:
         headers: dict[str, str],
         missing_ok: bool = False,
         idempotent: bool = True,
+        statuses: frozenset[int] = frozenset(),
     ) -> bytes:
+        """Send a request; `statuses` are the HTTP answers retried (besides broken connections
+        and timeouts); the default is RETRY_STATUSES."""
+        statuses = statuses or RETRY_STATUSES
         where = redact(url.split("?", 1)[0])
         big = data is not None and len(data) > PROBE_ABOVE
         if (
@@ -234,11 +239,11 @@ class Endpoint:
             # Learn the challenge with an empty body: a 401 in the middle of a large upload
             # arrives as a broken connection.
             self._probed.add(url.split("?", 1)[0])
-            self._retrying(method, url, b"", headers, where, missing_ok, True, probe=True)
-        return self._retrying(method, url, data, headers, where, missing_ok, idempotent)
+            self._retrying(method, url, b"", headers, where, missing_ok, True, statuses, True)
+        return self._retrying(method, url, data, headers, where, missing_ok, idempotent, statuses)
 
     def _retrying(
-        self, method, url, data, headers, where, missing_ok, idempotent, probe=False
+        self, method, url, data, headers, where, missing_ok, idempotent, statuses, probe=False
     ) -> bytes:
         """Send one request; retry an idempotent one on transient failures, with back-off."""
         policy = self.retry
@@ -246,7 +251,9 @@ class Endpoint:
         started = time.monotonic()
         for attempt in range(1, tries + 1):
             try:
-                answer = self._request(method, url, data, headers, where, missing_ok, probe=probe)
+                answer = self._request(
+                    method, url, data, headers, where, missing_ok, statuses, probe=probe
+                )
                 self._reached = True
                 return answer
             except _Transient as problem:
@@ -262,7 +269,9 @@ class Endpoint:
                 self.sleep(wait)
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _request(self, method, url, data, headers, where, missing_ok, probe=False) -> bytes:
+    def _request(
+        self, method, url, data, headers, where, missing_ok, statuses, probe=False
+    ) -> bytes:
         """One exchange (plus one resend when a 401 taught the auth challenge)."""
         for resend in (True, False):
             signed = dict(headers)
@@ -287,7 +296,7 @@ class Endpoint:
                         continue
                 if missing_ok and exc.code == 404:
                     return b""
-                if exc.code in RETRY_STATUSES:
+                if exc.code in statuses:
                     raise _Transient(_http_problem(exc), _retry_after(exc)) from None
                 message = f"{where}: {method} failed: {_http_problem(exc)}"
                 raise UsageError(self._hide(message)) from None
@@ -346,7 +355,7 @@ def _give_up(where, method, problem, attempt, started, wait, policy) -> str:
     elif wait > policy.max_retry_after and attempt < policy.attempts:
         hint = f"the server asks to wait {wait:g} s; try again later"
     else:
-        hint = "the server is down or overloaded; try again later"
+        hint = "the server is down or keeps failing; try again later"
     return f"{where}: {method} failed after {took}: {problem.reason} — {hint}"
 
 
@@ -369,7 +378,11 @@ def _retry_after(exc: urllib.error.HTTPError) -> float | None:
 _TURTLE = {"Content-Type": "text/turtle; charset=utf-8"}
 
 
-RETRY_STATUSES = frozenset({429, 500, 502, 503})  # 504 is not retried: a timeout recurs
+# Answers worth sending a request again for. 504 is not: a query that timed out times out
+# again. A query's 500 is not either: engines answer 500 to a query they refuse (Virtuoso: "the
+# estimated execution time exceeds the limit"), while a 500 to a write may be a deadlock.
+RETRY_STATUSES = frozenset({429, 500, 502, 503})
+QUERY_RETRY_STATUSES = frozenset({429, 502, 503})
 
 
 def _http_problem(exc: urllib.error.HTTPError) -> str:
