@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint install system-deps docs clean-venv
+.PHONY: run test lint install system-deps docs bench bench-quick clean-venv
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,15 @@ test: $(STAMP) system-deps
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+## Benchmarks (not tests): 200, 1,000 and 10,000 articles, naive stack beside at 200.
+## Results: bench/results/latest.json and bench/README.md.
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+## The 200-article side-by-side comparison alone (a few minutes).
+bench-quick: $(STAMP)
+	$(BIN)/python bench/run.py --quick
 
 ## Regenerate generated docs (competency questions with their answers on the seeds).
 docs: $(STAMP)
