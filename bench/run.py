@@ -376,7 +376,8 @@ def markdown(results: list[SizeResult], machine: dict, command: str) -> str:
         lines += [
             "",
             f"## Saved queries at {r.articles:,} articles (`parley query`, median of "
-            f"{QUERY_RUNS[0]} runs, process start included)",
+            f"{max((len(q['runs_s']) for q in r.queries.values()), default=0)} runs, "
+            "process start included)",
             "",
             "| query | rows | median s |" + (" naive s (query only) |" if r.naive_queries else ""),
             "|---|---:|---:|" + ("---:|" if r.naive_queries else ""),
@@ -406,6 +407,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--query-runs", type=int, default=3, help="runs of each query (median)")
     parser.add_argument("--work", type=Path, default=ROOT / "bench" / "work")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "latest.json")
+    parser.add_argument(
+        "--tables-only",
+        action="store_true",
+        help="rewrite --readme from the results in --out; run nothing",
+    )
+    parser.add_argument(
+        "--append",
+        action="store_true",
+        help="keep the other sizes already in --out (re-run only --sizes) and rewrite the tables",
+    )
     parser.add_argument("--readme", type=Path, default=ROOT / "bench" / "README.md")
     args = parser.parse_args(argv)
     if args.quick:
@@ -427,6 +438,15 @@ def main(argv: list[str] | None = None) -> int:
         )
 
     results: list[SizeResult] = []
+    if args.tables_only:
+        recorded = json.loads(args.out.read_text("utf-8"))
+        text = markdown(load_results(args.out), recorded["machine"], recorded["command"])
+        args.readme.write_text(text, "utf-8")
+        return 0
+    if args.append and args.out.exists():
+        results = [
+            r for r in load_results(args.out) if r.articles not in args.sizes
+        ]  # kept as measured
     machine = {
         "cpus": os.cpu_count(),
         "platform": platform.platform(),
@@ -442,6 +462,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{size} articles, naive stack", file=sys.stderr, flush=True)
             bench_naive(args.work, corpus, result, args.naive_timeout, log)
         results.append(result)
+        results.sort(key=lambda r: r.articles)
         save(results, machine, command, args.out, args.readme)  # what is done so far
     print(markdown(results, machine, command))
     return 0
@@ -467,6 +488,23 @@ def save(results: list[SizeResult], machine: dict, command: str, out: Path, read
     out.write_text(json.dumps(data, indent=2) + "\n", "utf-8")
     readme.parent.mkdir(parents=True, exist_ok=True)
     readme.write_text(markdown(results, machine, command), "utf-8")
+
+
+def load_results(path: Path) -> list[SizeResult]:
+    """The sizes recorded in a results file, as `SizeResult`s."""
+    out = []
+    for size in json.loads(path.read_text("utf-8"))["sizes"]:
+        stages = {k: [Stage(**s) for s in size[k]] for k in ("fast", "incremental", "naive")}
+        out.append(
+            SizeResult(
+                articles=size["articles"],
+                corpus=size["corpus"],
+                queries=size["queries"],
+                naive_queries=size["naive_queries"],
+                **stages,
+            )
+        )
+    return out
 
 
 def _public(stage: Stage) -> dict:

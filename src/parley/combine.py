@@ -9,7 +9,6 @@ kg/ folder's cache, kept in step with kg/ graph by graph; `parley query` uses it
 from __future__ import annotations
 
 import contextlib
-import functools
 import gc
 import hashlib
 import itertools
@@ -188,7 +187,7 @@ def write_inferred(plan: Plan, sink: list, inferred_blocks: dict) -> Reasoned | 
 # --- validation --------------------------------------------------------------------------------
 
 
-def validate_plan(plan: Plan, store: ox.Store | None):
+def validate_plan(plan: Plan):
     """The ValidationReport of the built dataset, from the units and the shared part."""
     from . import shacl
     from .pipeline import LabelView
@@ -225,11 +224,9 @@ def validate_plan(plan: Plan, store: ox.Store | None):
     registry_store.extend(context.registry_quads)
     violations.extend(run_checks(registry_store, local_checks, labels, {}, only_graph=REGISTRY))
     if t.global_checks:
-        graphs = [ox.NamedNode(u.graph) for u in plan.units]
-        if store is None:
-            raise RuntimeError("global checks need the store")
         wheres = {URIRef(k[1:-1]): tuple(sorted(v)) for k, v in where.items() if k.startswith("<")}
-        violations.extend(run_checks_named(store, t.global_checks, labels, wheres, graphs))
+        boundary = boundary_store(plan)
+        violations.extend(run_checks(boundary, t.global_checks, labels, wheres, None))
     violations.sort(key=lambda v: (v.kind != "shape", v.rule, v.graphs, v.focus, v.value or ""))
     rules = t.rule_names
     return ValidationReport(
@@ -242,11 +239,19 @@ def validate_plan(plan: Plan, store: ox.Store | None):
     )
 
 
-def run_checks_named(store: ox.Store, checks: dict, labels, where, graphs):
-    """`run_checks` with the dataset limited to the kg's own graphs (no inferred, ontology)."""
-    return run_checks(
-        functools.partial(store.query, named_graphs=graphs), checks, labels, where, None
-    )
+def boundary_store(plan: Plan) -> ox.Store:
+    """What checks across graphs look at, in memory: the registry graph and, in each article's
+    graph, the triples about shared resources and one triple per shared IRI it refers to
+    (`Unit.refs`). A check across graphs may ask what is said about shared resources and
+    whether an article refers to one, not how; tests compare it with the whole dataset."""
+    context = plan.context
+    store = ox.Store()
+    store.extend(context.registry_quads)
+    term = context.term
+    for u in plan.units[:-1]:
+        g = ox.NamedNode(u.graph)
+        store.extend(ox.Quad(term(s), term(p), term(o), g) for s, p, o in sorted(u.shared | u.refs))
+    return store
 
 
 def _to_rdflib(strings, context):
@@ -466,7 +471,7 @@ def build_kg(seeds: Path, out: Path | None, check: bool, progress=None, lock=Non
             report = None
         if report is None and tools().shapes is not None:
             with progress("validating", 1) as update:
-                report = validate_plan(plan, store)
+                report = validate_plan(plan)
                 update(1)
         del store
         gc.collect()  # the store's lock goes with the last reference: `parley query` may open it

@@ -71,12 +71,36 @@ def kg_cache(kg: Path) -> Path:
 # --- what every unit depends on --------------------------------------------------------------
 
 
+# the modules whose code shapes a unit's results (loading, mapping, reasoning, validating)
+CODE_MODULES = (
+    "annotations",
+    "checks",
+    "combine",
+    "decisions",
+    "errors",
+    "iris",
+    "kgio",
+    "mapper",
+    "model",
+    "pipeline",
+    "queries",
+    "quotes",
+    "reason",
+    "registry",
+    "rules",
+    "shacl",
+    "validate",
+    "yamlfile",
+)
+
+
 @lru_cache(maxsize=1)
 def code_version() -> str:
     """A hash of Parley's code, ontology, shapes and checks: a change invalidates the cache."""
     digest = hashlib.sha256()
     root = Path(str(resources.files("parley")))
-    for path in sorted(root.glob("*.py")):
+    for name in CODE_MODULES:
+        path = root / f"{name}.py"
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     for sub in ("ontology", "queries/checks"):
         for path in sorted((root / sub).glob("*")):
@@ -232,6 +256,7 @@ class Unit:
     inferred_last: str = ""
     errors: tuple = ()  # owlrl-style inconsistency messages
     full_reasoning: bool = False  # owl:sameAs between Parley resources: owlrl must run
+    refs: frozenset = frozenset()  # per IRI outside the unit it refers to: one triple that does
 
 
 def unit_key(*parts: bytes | str) -> str:
@@ -267,6 +292,7 @@ def make_unit(name: str, graph: str, key: str, triples: set, context: Context) -
     shared = frozenset(x for x in strings if not is_local(x[0], article))
     unit.shared = shared
     unit.local_triples = len(strings) - len(shared)
+    unit.refs = references(strings, article)
     by_subject: dict[str, list] = {}
     for x in strings:
         by_subject.setdefault(x[0], []).append(x)
@@ -289,6 +315,18 @@ def make_unit(name: str, graph: str, key: str, triples: set, context: Context) -
 
 
 TYPE = f"<{RDF.type}>"
+
+
+def references(strings: list[tuple[str, str, str]], article: str) -> frozenset:
+    """For each IRI outside the article that one of its own nodes refers to, the first such
+    triple (N-Triples order) whose subject is not that IRI: what checks across graphs need to
+    know that (not how often) the article refers to a shared resource."""
+    first: dict[str, tuple[str, str, str]] = {}
+    for x in strings:  # sorted: the first triple per object wins
+        s, _, o = x
+        if o.startswith("<") and o != s and is_local(s, article) and not is_local(o, article):
+            first.setdefault(o, x)
+    return frozenset(first.values())
 
 
 # --- validation of one unit --------------------------------------------------------------------
