@@ -303,9 +303,12 @@ def make_registry(rng: random.Random, articles: int) -> Registry:
                 "title": f"{state['adjective']} President",
             }
         )
+    # first names repeat (the spellings "First Last" and "Last" stay unique); a bounded pool,
+    # since unique one- or two-syllable names run out at ten thousand articles
+    first_names = [names.make((2, 2)) for _ in range(150)]
     for _ in range(max(12, articles // 3)):
         state = rng.choice(reg.states)
-        first, last = names.make((1, 2)), names.make((2, 3))
+        first, last = rng.choice(first_names), names.make((2, 3))
         person = {
             "id": slug(f"{first} {last}"),
             "label": f"{first} {last}",
@@ -317,7 +320,7 @@ def make_registry(rng: random.Random, articles: int) -> Registry:
         reg.by_state[state["id"]].append(person)
     for state in reg.states:  # every state has at least two people (a delegation)
         while len(reg.by_state[state["id"]]) < 2:
-            first, last = names.make((1, 2)), names.make((2, 3))
+            first, last = rng.choice(first_names), names.make((2, 3))
             person = {
                 "id": slug(f"{first} {last}"),
                 "label": f"{first} {last}",
