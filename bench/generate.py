@@ -24,6 +24,8 @@ from pathlib import Path
 
 import yaml
 
+from parley.model import MONTHS, STATEMENT_KINDS, WEEKDAYS
+
 SYLLABLES = [
     "ka",
     "ren",
@@ -178,21 +180,6 @@ VERBS = [
     "requested",
     "confirmed",
 ]
-KINDS = [
-    "make-statement",
-    "accuse",
-    "deny",
-    "demand",
-    "request",
-    "propose",
-    "offer",
-    "agree",
-    "reject",
-    "praise",
-    "criticize",
-    "express-intent",
-    "express-hope",
-]
 TOPICS = [
     ("border-security", "Border security"),
     ("trade", "Trade and tariffs"),
@@ -208,21 +195,6 @@ TOPICS = [
     ("future-talks", "Future talks"),
     ("shipping", "Shipping lanes"),
     ("reconstruction", "Reconstruction"),
-]
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
 ]
 LEVELS = ("ambassadorial", "high-level", "formal", "expert")
 QUALIFIERS = ("over", "about", "almost", "exactly")
@@ -306,8 +278,8 @@ def make_registry(rng: random.Random, articles: int) -> Registry:
     # first names repeat (the spellings "First Last" and "Last" stay unique); a bounded pool,
     # since unique one- or two-syllable names run out at ten thousand articles
     first_names = [names.make((2, 2)) for _ in range(150)]
-    for _ in range(max(12, articles // 3)):
-        state = rng.choice(reg.states)
+
+    def add_person(state: dict) -> None:
         first, last = rng.choice(first_names), names.make((2, 3))
         person = {
             "id": slug(f"{first} {last}"),
@@ -318,18 +290,12 @@ def make_registry(rng: random.Random, articles: int) -> Registry:
         }
         reg.people.append(person)
         reg.by_state[state["id"]].append(person)
+
+    for _ in range(max(12, articles // 3)):
+        add_person(rng.choice(reg.states))
     for state in reg.states:  # every state has at least two people (a delegation)
         while len(reg.by_state[state["id"]]) < 2:
-            first, last = rng.choice(first_names), names.make((2, 3))
-            person = {
-                "id": slug(f"{first} {last}"),
-                "label": f"{first} {last}",
-                "spellings": [f"{first} {last}", last],
-                "nationality": state["id"],
-                "last": last,
-            }
-            reg.people.append(person)
-            reg.by_state[state["id"]].append(person)
+            add_person(state)
     for state in reg.states:  # ambassadors to a few other states, foreign minister, president
         people = reg.by_state[state["id"]]
         for post_id, holder in (
@@ -554,7 +520,7 @@ def write_article(rng: random.Random, reg: Registry, ident: str) -> tuple[str, d
             "quote": (quote, quote_at),
             "paraphrase": paraphrase,
             "attribution": attribution,
-            "kind": rng.choice(KINDS),
+            "kind": rng.choice(STATEMENT_KINDS),
             "meeting": meeting["id"],
             "target": target["id"],
         }

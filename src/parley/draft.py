@@ -18,7 +18,7 @@ import yaml
 
 from .annotations import FORMAT
 from .errors import InputError, Problem, UsageError
-from .model import Entity, Registry
+from .model import MONTHS, WEEKDAYS, Entity, Registry
 from .quotes import in_any, word_occurrences
 
 MENTION_KINDS = ("person", "state", "organisation", "place")
@@ -45,21 +45,6 @@ PRONOUN = re.compile(r"\b(?:he|she|He|She)\b")
 OPEN_QUOTES = '“"'
 CLOSE_OF = {"“": "”", '"': '"'}
 MIN_QUOTE_WORDS = 5
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 MONTH_RE = "|".join(MONTHS)
 DATE_PATTERNS = (
     ("stated", re.compile(rf"\b(?:{MONTH_RE}) \d{{1,2}}(?:, \d{{4}})?\b")),

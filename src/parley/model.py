@@ -30,6 +30,22 @@ STATEMENT_KINDS = (
     "express-hope",
 )
 DATE_BASES = ("dateline", "stated", "relative", "inferred", "unknown")
+# English calendar words as articles print them (not the locale's: `calendar` follows it)
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 OFFICES = (
     "ambassador",
     "charge-d-affaires",

@@ -14,24 +14,11 @@ from .api import open_store
 from .export import kind_alignment
 from .facts import Evidence, Facts, MeetingInfo, article_text, in_sentence, local_name, read_facts
 from .kgio import write_atomic
+from .model import MONTHS
 
 # Okabe–Ito palette: distinguishable with common colour-vision deficiencies
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000")
 UNKNOWN_COLOUR = "#999999"
-MONTH_NAMES = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
 ROLE_NAMES = {
     "host": "host",
     "head-of-delegation": "head of delegation",
@@ -175,7 +162,7 @@ def _section(ident: str, title: str, body: list[str]) -> str:
 def _date_text(value: str | None) -> str:
     if not value:
         return "date unknown"
-    months = MONTH_NAMES
+    months = MONTHS
     try:
         year, month, day = value.split("-")
         return f"{int(day)} {months[int(month) - 1]} {year}"
