@@ -16,6 +16,35 @@ from .model import (
     Span,
 )
 
+
+class _Terms:
+    """A namespace whose terms are made once: rdflib builds (and checks) a new URIRef on
+    every `NS.name` or `NS[name]`, and the mapper asks for the same few terms again and again."""
+
+    def __init__(self, namespace):
+        self._namespace = namespace
+        self._items: dict = {}
+
+    def __getattr__(self, name: str):
+        if name.startswith("_"):  # not a term (and not yet set up, say during copying)
+            raise AttributeError(name)
+        term = getattr(self._namespace, name)
+        setattr(self, name, term)
+        return term
+
+    def __getitem__(self, key: str):
+        term = self._items.get(key)
+        if term is None:
+            term = self._items[key] = self._namespace[key]
+        return term
+
+
+SKOS_NS, OWL_NS = SKOS, OWL
+BASIS, KIND, LEVEL, OA, OFFICE, ORG, PARLEY, ROLE, SCHEMA, SEM, WD = (
+    _Terms(ns) for ns in (BASIS, KIND, LEVEL, OA, OFFICE, ORG, PARLEY, ROLE, SCHEMA, SEM, WD)
+)
+OWL, RDF, RDFS, SKOS, XSD = (_Terms(ns) for ns in (OWL, RDF, RDFS, SKOS, XSD))
+
 CLASS_OF_KIND = {
     "person": PARLEY.Person,
     "state": PARLEY.State,
@@ -33,8 +62,8 @@ def new_dataset() -> Dataset:
     ds = Dataset()
     for prefix, namespace in iris.PREFIXES.items():
         ds.bind(prefix, namespace, replace=True)
-    ds.bind("skos", SKOS)
-    ds.bind("owl", OWL)
+    ds.bind("skos", SKOS_NS)
+    ds.bind("owl", OWL_NS)
     return ds
 
 
@@ -114,6 +143,20 @@ def entity_iri(registry: Registry, ident: str) -> URIRef:
     return iris.entity(entity.kind, ident)
 
 
+_OFFSETS: dict[int, Literal] = {}
+
+
+def offset_literal(offset: int) -> Literal:
+    """`offset` as an xsd:nonNegativeInteger literal (made once: offsets recur, and rdflib's
+    Literal() is slow)."""
+    if type(offset) is not int or not 0 <= offset < 1_000_000:
+        return Literal(offset, datatype=XSD.nonNegativeInteger)
+    found = _OFFSETS.get(offset)
+    if found is None:
+        found = _OFFSETS[offset] = Literal(offset, datatype=XSD.nonNegativeInteger)
+    return found
+
+
 class ArticleMapper:
     """Writes what one annotated article says into its own graph."""
 
@@ -123,9 +166,13 @@ class ArticleMapper:
         self.art = annotated.article
         self.g = graph
         self.article = iris.article(self.art.id)
+        self._iris: dict[str, URIRef] = {}
 
     def iri(self, ident: str) -> URIRef:
-        return entity_iri(self.registry, ident)
+        found = self._iris.get(ident)
+        if found is None:
+            found = self._iris[ident] = entity_iri(self.registry, ident)
+        return found
 
     def map(self) -> Graph:
         self._article()
@@ -178,8 +225,8 @@ class ArticleMapper:
         add((quote, OA.prefix, Literal(span.prefix)))
         add((quote, OA.suffix, Literal(span.suffix)))
         add((position, RDF.type, OA.TextPositionSelector))
-        add((position, OA.start, Literal(span.start, datatype=XSD.nonNegativeInteger)))
-        add((position, OA.end, Literal(span.end, datatype=XSD.nonNegativeInteger)))
+        add((position, OA.start, offset_literal(span.start)))
+        add((position, OA.end, offset_literal(span.end)))
         return node
 
     def assertion(

@@ -27,6 +27,7 @@ with kg/ answers `parley query`.
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import os
 import pickle
@@ -232,6 +233,33 @@ def _key(quad_or_triple) -> tuple:
     return tuple(str(t) for t in quad_or_triple)
 
 
+def sorted_quads(triples: Iterable, g) -> tuple[list, list[tuple[str, str, str]]]:
+    """The quads of `triples` in graph `g` sorted as `_key` sorts them, and their N-Triples
+    strings: each distinct term converted once."""
+    memo: dict = {}
+    get = memo.get
+    rows = []
+    for s, p, o in triples:
+        a = get(s) or memo.setdefault(s, _both(s))
+        b = get(p) or memo.setdefault(p, _both(p))
+        c = get(o) or memo.setdefault(o, _both(o))
+        rows.append(((a[1], b[1], c[1]), a[0], b[0], c[0]))
+    rows.sort(key=_first)  # stable: equal strings keep their order, as with `_key`
+    return [ox.Quad(r[1], r[2], r[3], g) for r in rows], [r[0] for r in rows]
+
+
+def _first(row):
+    return row[0]
+
+
+def _both(term) -> tuple:
+    """(pyoxigraph term, its N-Triples string) of an rdflib term."""
+    if type(term) is URIRef:
+        return ox.NamedNode(term), f"<{term}>"
+    x = ox_term(term)
+    return x, str(x)
+
+
 # --- one unit --------------------------------------------------------------------------------
 
 
@@ -278,35 +306,32 @@ def is_local(node: str, article: str | None) -> bool:
 def make_unit(name: str, graph: str, key: str, triples: set, context: Context) -> tuple:
     """Compute a unit from its rdflib triples; return (Unit, trig block, inferred block)."""
     t = tools()
-    g = ox.NamedNode(graph)
-    quads = sorted(
-        (ox.Quad(ox_term(s), ox_term(p), ox_term(o), g) for s, p, o in triples), key=_key
-    )
+    quads, strings = sorted_quads(triples, ox.NamedNode(graph))
     _, block = header_and_body(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES))
     article = None if graph == REGISTRY else name
-    strings = [(str(q.subject), str(q.predicate), str(q.object)) for q in quads]
     unit = Unit(name=name, graph=graph, key=key, quads=len(quads))
     if article is None:  # the registry: everything in it is shared
         unit.shared = frozenset(strings)
         return unit, block, b""
-    shared = frozenset(x for x in strings if not is_local(x[0], article))
+    local = Locality(article)
+    shared = frozenset(x for x in strings if not local[x[0]])
     unit.shared = shared
     unit.local_triples = len(strings) - len(shared)
-    unit.refs = references(strings, article)
+    unit.refs = references(strings, article, local)
     by_subject: dict[str, list] = {}
     for x in strings:
         by_subject.setdefault(x[0], []).append(x)
     nested = context.nested_predicates
     values = set()
     for _, _, o in shared:
-        if is_local(o, article):
+        if local[o]:
             values.update(x for x in by_subject.get(o, ()) if x[1] == TYPE or x[1] in nested)
     unit.shared_values = frozenset(values)
     unit.violations = tuple(_validate_unit(article, graph, triples, quads, context))
     inferred = b""
     if t.rules is not None:
         try:
-            inferred = _reason_unit(unit, article, strings, context)
+            inferred = _reason_unit(unit, article, strings, context, local)
         except NeedsFullReasoning:
             unit.full_reasoning = True
     else:
@@ -317,14 +342,29 @@ def make_unit(name: str, graph: str, key: str, triples: set, context: Context) -
 TYPE = f"<{RDF.type}>"
 
 
-def references(strings: list[tuple[str, str, str]], article: str) -> frozenset:
+class Locality(dict):
+    """`is_local(node, article)` by node, each node worked out once."""
+
+    def __init__(self, article: str):
+        super().__init__()
+        self.article = article
+
+    def __missing__(self, node: str) -> bool:
+        found = self[node] = is_local(node, self.article)
+        return found
+
+
+def references(
+    strings: list[tuple[str, str, str]], article: str, local: Locality | None = None
+) -> frozenset:
     """For each IRI outside the article that one of its own nodes refers to, the first such
     triple (N-Triples order) whose subject is not that IRI: what checks across graphs need to
     know that (not how often) the article refers to a shared resource."""
+    local = local if local is not None else Locality(article)
     first: dict[str, tuple[str, str, str]] = {}
     for x in strings:  # sorted: the first triple per object wins
         s, _, o = x
-        if o.startswith("<") and o != s and is_local(s, article) and not is_local(o, article):
+        if o.startswith("<") and o != s and local[s] and not local[o]:
             first.setdefault(o, x)
     return frozenset(first.values())
 
@@ -471,13 +511,17 @@ def keep(t: tuple[str, str, str]) -> bool:
     return not (p == TYPE and o in EMPTY_TYPES)
 
 
-def _reason_unit(unit: Unit, article: str, strings, context: Context) -> bytes:
+def _reason_unit(
+    unit: Unit, article: str, strings, context: Context, local: Locality | None = None
+) -> bytes:
     from .rules import Engine
 
     t = tools()
     rules = t.rules
+    local = local if local is not None else Locality(article)
     data = list(reasoning_strings(strings, t.terms))
-    if any(x[1] == f"<{__import__('rdflib').OWL.sameAs}>" for x in data):
+    same = f"<{__import__('rdflib').OWL.sameAs}>"
+    if any(x[1] == same for x in data):
         raise NeedsFullReasoning
     engine = Engine(rules, base=context.engine)
     engine.add(data)
@@ -486,7 +530,7 @@ def _reason_unit(unit: Unit, article: str, strings, context: Context) -> bytes:
     for x in engine.facts:
         if x in asserted:
             continue
-        if is_local(x[0], article):
+        if local[x[0]]:
             if keep(x):
                 local_new.append(x)
         else:
@@ -498,15 +542,13 @@ def _reason_unit(unit: Unit, article: str, strings, context: Context) -> bytes:
     for x in (*data, *engine.facts):
         s, p, o = x
         if p == TYPE:
-            if o in jc and not is_local(s, article):
+            if o in jc and not local[s]:
                 joins.add(x)  # a class some rule joins on, of a shared node
-        elif (p in firsts and not is_local(o, article)) or (
-            p in seconds and not is_local(s, article)
-        ):
+        elif (p in firsts and not local[o]) or (p in seconds and not local[s]):
             joins.add(x)  # the half of a join whose joining node other units may share
     unit.joins = frozenset(joins)
     unit.derived_shared = frozenset(shared_new)
-    unit.asserted_shared = frozenset(x for x in data if not is_local(x[0], article))
+    unit.asserted_shared = frozenset(x for x in data if not local[x[0]])
     unit.errors = tuple(engine.errors())
     local_new.sort()
     unit.inferred_counts = count_inferred(local_new)
@@ -633,6 +675,35 @@ def write_cached(key: str, value) -> None:
     write_atomic(path, zlib.compress(pickle.dumps(value, protocol=5), 1), fsync=False)
 
 
+@contextlib.contextmanager
+def _no_gc():
+    """The cyclic garbage collector off while one unit is computed: the unit makes few cycles
+    (reference counting frees it), but its many young objects would set off collections that
+    walk them and everything the context holds, time and again."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _compute_unit(path: Path, articles: Path, key: str, context: Context) -> tuple | Unit:
+    """(Unit, trig block, inferred block), or a Unit with the file's problems."""
+    from .annotations import load_annotations
+    from .mapper import ArticleMapper
+
+    try:
+        doc = load_annotations(path, articles, context.registry)
+    except InputError as exc:
+        return Unit(name=path.stem, graph="", key=key, problems=list(exc.problems))
+    sink = TripleSink()
+    ArticleMapper(context.registry, doc, sink).map()
+    graph = str(iris.article_graph(doc.article.id))
+    return make_unit(doc.article.id, graph, key, sink, context)
+
+
 def article_unit(job: tuple[str, str, str]) -> tuple:
     """Worker: the unit of one annotation file (from the cache when its inputs are unchanged)."""
     path_text, articles_text, key = job
@@ -640,20 +711,12 @@ def article_unit(job: tuple[str, str, str]) -> tuple:
     if cached is not None:
         unit, block, inferred = cached
         return unit, None, True
-    from .annotations import load_annotations
-    from .mapper import ArticleMapper
-
     path = Path(path_text)
-    context = _CONTEXT
-    try:
-        doc = load_annotations(path, Path(articles_text), context.registry)
-    except InputError as exc:
-        unit = Unit(name=path.stem, graph="", key=key, problems=list(exc.problems))
-        return unit, None, False  # problems are not cached: they are cheap to find again
-    sink = TripleSink()
-    ArticleMapper(context.registry, doc, sink).map()
-    graph = str(iris.article_graph(doc.article.id))
-    unit, block, inferred = make_unit(doc.article.id, graph, key, sink, context)
+    with _no_gc():
+        computed = _compute_unit(path, Path(articles_text), key, _CONTEXT)
+    if isinstance(computed, Unit):
+        return computed, None, False  # problems are not cached: they are cheap to find again
+    unit, block, inferred = computed
     if _CACHE_DIR is not None and _WRITE_CACHE:
         write_cached(key, (unit, block, inferred))
         return unit, None, False

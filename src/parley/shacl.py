@@ -14,9 +14,12 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal
 
 from rdflib import RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
+from rdflib.term import _NUMERIC_LITERAL_TYPES
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
@@ -248,17 +251,24 @@ class Data:
         self.instances: dict = defaultdict(set)
         subclass: dict = defaultdict(set)
         seen = set()
-        type_, sub = RDF.type, RDFS.subClassOf
+        unique = isinstance(triples, set | frozenset)  # no duplicates to skip
+        type_, sub = str(RDF.type), str(RDFS.subClassOf)
+        out, instances = self.out, self.instances
         for t in triples:
-            if t in seen or (base is not None and base.has(t)):
+            if unique:
+                if base is not None and base.has(t):
+                    continue
+            elif t in seen or (base is not None and base.has(t)):
                 continue
-            seen.add(t)
+            else:
+                seen.add(t)
             s, p, o = t
-            self.out[s][p].append(o)
-            if p == type_:
-                self.instances[o].add(s)
-            elif p == sub:
-                subclass[o].add(s)
+            out[s][p].append(o)
+            if type(p) is URIRef:  # rdflib's `==` on URIRefs, without its cost
+                if str.__eq__(p, type_):
+                    instances[o].add(s)
+                elif str.__eq__(p, sub):
+                    subclass[o].add(s)
         self.subclasses = subclass
         self._closure: dict = {}
         self._instance: dict = {}
@@ -301,7 +311,7 @@ class Data:
         key = (node, c)
         found = self._instance.get(key)
         if found is None:
-            types = self.objects(node, RDF.type)
+            types = self.objects(node, _RDF_TYPE)
             found = self._instance[key] = bool(types) and not self.subclasses_of(c).isdisjoint(
                 types
             )
@@ -345,9 +355,11 @@ def _node_shape(shape: Shape, focus, data: Data, out: list[Result] | None) -> bo
 def _property(shape: Shape, focus, data: Data, out: list[Result] | None) -> bool:
     values = list(dict.fromkeys(data.objects(focus, shape.path)))
     ok = True
+    if out is None:
+        report = _ignore
+    else:
 
-    def report(component, value=None) -> None:
-        if out is not None:
+        def report(component, value=None) -> None:
             out.append(Result(focus, shape.node, component, shape.message, shape.path, value))
 
     if shape.min_count is not None and len(values) < shape.min_count:
@@ -381,8 +393,14 @@ def _property(shape: Shape, focus, data: Data, out: list[Result] | None) -> bool
     return ok
 
 
+def _ignore(component, value=None) -> None:
+    """`report` where results are not wanted (only whether the node conforms)."""
+
+
 def _values(shape: Shape, focus, values, data: Data, out, path) -> bool:
     """The value-node constraints of `shape` on each of `values`."""
+    if not values or not _has_value_checks(shape):
+        return True
     ok = True
     for v in values:
         for component, good in _value_checks(shape, v, data):
@@ -391,6 +409,25 @@ def _values(shape: Shape, focus, values, data: Data, out, path) -> bool:
                 if out is not None:
                     out.append(Result(focus, shape.node, component, shape.message, path, v))
     return ok
+
+
+def _has_value_checks(shape: Shape) -> bool:
+    """Whether `_value_checks` yields anything for `shape` (remembered on the shape)."""
+    found = shape.__dict__.get("_has_value_checks")
+    if found is None:
+        found = shape.__dict__["_has_value_checks"] = bool(
+            shape.classes
+            or shape.datatype is not None
+            or shape.node_kind is not None
+            or shape.pattern is not None
+            or shape.min_length is not None
+            or shape.min_inclusive is not None
+            or shape.allowed is not None
+            or shape.nodes
+            or shape.ors
+            or shape.xones
+        )
+    return found
 
 
 def _value_checks(shape: Shape, v, data: Data):
@@ -427,34 +464,82 @@ def _value_checks(shape: Shape, v, data: Data):
 
 def _datatype_ok(v, datatype) -> bool:
     """pySHACL's DatatypeConstraintComponent on one value."""
-    from pyshacl.constraints.core.value_constraints import DatatypeConstraintComponent
-
     if not isinstance(v, Literal):
         return False
-    if v.datatype == datatype:
+    if _same(v.datatype, datatype):
         if getattr(v, "ill_typed", None) is True:
             return False
+        if type(datatype) is URIRef:
+            kinds = _ACTUAL_TYPES.get(str(datatype))
+            return True if kinds is None else isinstance(v.value, kinds)
+        from pyshacl.constraints.core.value_constraints import DatatypeConstraintComponent
+
         return DatatypeConstraintComponent._assert_actual_datatype(None, v, datatype)
-    if datatype == RDFS.Literal:
+    if _same(datatype, _RDFS_LITERAL):
         return True
-    if datatype == RDFS.Datatype and v.datatype:
+    if _same(datatype, _RDFS_DATATYPE) and v.datatype:
         return True
-    if v.datatype is None and v.language is None and datatype == XSD.string:
+    if v.datatype is None and v.language is None and _same(datatype, _XSD_STRING):
         return isinstance(v.value, str | bytes)
-    if datatype == RDF.langString and v.language:
+    if _same(datatype, _RDF_LANGSTRING) and v.language:
         return isinstance(v.value, str | bytes)
     return False
 
 
-def _min_inclusive(v, minimum: Literal) -> bool:
-    from pyshacl.rdfutil.compare import compare_literal
+def _same(a, b) -> bool:
+    """rdflib's `a == b` for URIRefs and None (the datatypes of literals), but faster."""
+    if a is b:
+        return True
+    if type(a) is URIRef:
+        return type(b) is URIRef and str.__eq__(a, b)
+    return a == b
 
+
+_RDF_TYPE, _RDF_LANGSTRING = RDF.type, RDF.langString
+_RDFS_LITERAL, _RDFS_DATATYPE, _XSD_STRING = RDFS.Literal, RDFS.Datatype, XSD.string
+
+# what pySHACL's DatatypeConstraintComponent._assert_actual_datatype requires of a value
+# (by datatype; the datatypes it does not know pass)
+_ACTUAL_TYPES = {
+    str(XSD.string): (str, bytes),
+    str(RDF.langString): (str, bytes),
+    str(XSD.integer): int,
+    str(XSD.float): float,
+    str(XSD.decimal): Decimal,
+    str(XSD.boolean): bool,
+    str(XSD.date): date,
+    str(XSD.time): time,
+    str(XSD.dateTime): datetime,
+}
+_NUMERIC = frozenset(str(t) for t in _NUMERIC_LITERAL_TYPES)
+
+
+def _numbers(v, w) -> bool:
+    """Whether rdflib compares literals `v` and `w` by their numeric values (its fast path)."""
+    a, b = v.datatype, w.datatype
+    return (
+        type(a) is URIRef
+        and type(b) is URIRef
+        and str(a) in _NUMERIC
+        and str(b) in _NUMERIC
+        and not v.ill_typed
+        and not w.ill_typed
+        and v.value is not None
+        and w.value is not None
+    )
+
+
+def _min_inclusive(v, minimum: Literal) -> bool:
     if not isinstance(v, Literal):
         return False
+    if _numbers(v, minimum):  # what compare_literal(v, minimum) >= 0 then comes to
+        return v.value == minimum.value or v.value > minimum.value
     min_is_string = isinstance(minimum.value, str)
     v_is_string = isinstance(v.value, str)
     if min_is_string != v_is_string:
         return False
+    from pyshacl.rdfutil.compare import compare_literal
+
     try:
         return compare_literal(v, minimum) >= 0
     except (TypeError, NotImplementedError):
@@ -463,6 +548,8 @@ def _min_inclusive(v, minimum: Literal) -> bool:
 
 def _less(v, w) -> bool:
     """pySHACL's sh:lessThan comparison of two values."""
+    if isinstance(v, Literal) and isinstance(w, Literal) and _numbers(v, w):
+        return not (v.value > w.value) and v.value != w.value  # rdflib's Literal `<`
 
     def plain(x):
         if isinstance(x, URIRef):
