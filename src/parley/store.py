@@ -201,10 +201,29 @@ class OxigraphStore(SparqlLookups):
         if not isinstance(solutions, ox.QuerySolutions):
             raise UsageError("only SELECT queries can be run as saved queries")
         names = [v.value for v in solutions.variables]
-        rows = [
-            [normalise(from_oxigraph(solution[name])) for name in names] for solution in solutions
-        ]
+        cache: dict[object, object] = {None: None}  # each distinct term converted once
+
+        def term(value: object) -> object:
+            try:
+                return cache[value]
+            except KeyError:
+                converted = cache[value] = normalise(from_oxigraph(value))
+                return converted
+
+        rows = [[term(value) for value in solution] for solution in solutions]
         return Table(columns=names, rows=rows)
+
+    def labels(self, iris: set[str]) -> dict[str, str]:
+        """As `SparqlLookups.labels`; for many IRIs, one scan of every label (there are few)."""
+        if len(iris) <= 200:
+            return super().labels(iris)
+        wanted = {i for i in iris if ABSOLUTE_IRI.match(i) and not IRI_FORBIDDEN.search(i)}
+        table = self._run(f"SELECT ?s ?g ?l WHERE {{ GRAPH ?g {{ ?s <{RDFS.label}> ?l }} }}")
+        return pick_labels(
+            (str(s), str(g), str(label))
+            for s, g, label in table.rows
+            if isinstance(s, URIRef) and str(s) in wanted
+        )
 
 
 def _bulk_load(store: ox.Store, sources: list[Source]) -> None:
