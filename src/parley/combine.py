@@ -308,9 +308,15 @@ def sync_store(kg: Path, plan: Plan, trig: Path, inferred: Path) -> ox.Store:
         cold = True
     if cold:
         store.clear()
-        store.bulk_load(path=str(trig), format=ox.RdfFormat.TRIG)
+        # lenient: these files were just written by Oxigraph from checked terms (~20% faster)
+        store.bulk_load(path=str(trig), format=ox.RdfFormat.TRIG, lenient=True)
         if inferred.stat().st_size:
-            store.bulk_load(path=str(inferred), format=ox.RdfFormat.TURTLE, to_graph=inferred_graph)
+            store.bulk_load(
+                path=str(inferred),
+                format=ox.RdfFormat.TURTLE,
+                to_graph=inferred_graph,
+                lenient=True,
+            )
     elif changed or removed:
         header, theader = trig_header(), turtle_header()
         for g in removed:
