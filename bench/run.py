@@ -36,6 +36,7 @@ from generate import corpus_stats, generate  # noqa: E402
 PID = "https://w3id.org/parley/id/"
 SIZES = (200, 1000, 10000)
 QUERY_RUNS = [3]
+REPEAT_UNDER_S = 10.0  # queries slower than this on their first run are run once
 QUERY_TIMEOUT = [300.0]  # seconds per query run before it is stopped (a lower bound then)
 TARGETS = {  # issue 7, on a 2-core machine
     "speedup_at_200": 20.0,
@@ -232,7 +233,8 @@ def bench_fast(work: Path, corpus: Path, result: SizeResult, log) -> None:
         args = [a for k, v in params.items() for a in ("-p", f"{k}={v}")]
         command = parley("query", name, "--kg", str(kg), *args, "--format", "csv")
         runs = [run(f"query {name}", command, timeout=QUERY_TIMEOUT[0])]
-        if not runs[0].timed_out:  # a query stopped at the cap is not run again
+        # a query stopped at the cap, or far over the 1 s target, is not run again
+        if not runs[0].timed_out and runs[0].seconds <= REPEAT_UNDER_S:
             runs += [run(f"query {name}", command) for _ in range(QUERY_RUNS[0] - 1)]
         rows = max(0, runs[0].lines - 1)  # csv: a header line, then one line per row
         result.queries[name] = {
@@ -387,8 +389,8 @@ def markdown(results: list[SizeResult], machine: dict, command: str) -> str:
             "",
             f"## Saved queries at {r.articles:,} articles (`parley query`, median of "
             f"{max((len(q['runs_s']) for q in r.queries.values()), default=0)} runs, "
-            "process start included; * stopped at the cap of "
-            f"{QUERY_TIMEOUT[0]:.0f} s: a lower bound)",
+            f"one run when the first takes over {REPEAT_UNDER_S:.0f} s; process start "
+            f"included; * stopped at the cap of {QUERY_TIMEOUT[0]:.0f} s: a lower bound)",
             "",
             "| query | rows | median s |" + (" naive s (query only) |" if r.naive_queries else ""),
             "|---|---:|---:|" + ("---:|" if r.naive_queries else ""),
