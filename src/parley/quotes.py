@@ -123,5 +123,23 @@ def _closest_passage(text: str, quote: str) -> str:
 
 def word_occurrences(text: str, phrase: str) -> list[tuple[int, int]]:
     """Whole-word, case-sensitive occurrences of `phrase` in `text`."""
-    pattern = re.compile(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)")
-    return [(m.start(), m.end()) for m in pattern.finditer(text)]
+    if not phrase:
+        pattern = re.compile(r"(?<!\w)(?!\w)")
+        return [(m.start(), m.end()) for m in pattern.finditer(text)]
+    # what `(?<!\w)phrase(?!\w)` finds, by str.find (the regex cannot skip ahead: its
+    # lookbehind hides the literal prefix): re's \w is `isalnum() or "_"`
+    out = []
+    find, n, size = text.find, len(phrase), len(text)
+    at = find(phrase)
+    while at >= 0:
+        end = at + n
+        if (at == 0 or not _word(text[at - 1])) and (end == size or not _word(text[end])):
+            out.append((at, end))
+            at = find(phrase, end)
+        else:
+            at = find(phrase, at + 1)
+    return out
+
+
+def _word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"

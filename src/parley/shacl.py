@@ -399,67 +399,84 @@ def _ignore(component, value=None) -> None:
 
 def _values(shape: Shape, focus, values, data: Data, out, path) -> bool:
     """The value-node constraints of `shape` on each of `values`."""
-    if not values or not _has_value_checks(shape):
+    if not values:
+        return True
+    plan = shape.__dict__.get("_value_plan")
+    if plan is None:
+        plan = shape.__dict__["_value_plan"] = _value_plan(shape)
+    if not plan:
         return True
     ok = True
     for v in values:
-        for component, good in _value_checks(shape, v, data):
-            if not good:
+        for component, check, arg in plan:
+            if not check(v, arg, data):
                 ok = False
                 if out is not None:
                     out.append(Result(focus, shape.node, component, shape.message, path, v))
     return ok
 
 
-def _has_value_checks(shape: Shape) -> bool:
-    """Whether `_value_checks` yields anything for `shape` (remembered on the shape)."""
-    found = shape.__dict__.get("_has_value_checks")
-    if found is None:
-        found = shape.__dict__["_has_value_checks"] = bool(
-            shape.classes
-            or shape.datatype is not None
-            or shape.node_kind is not None
-            or shape.pattern is not None
-            or shape.min_length is not None
-            or shape.min_inclusive is not None
-            or shape.allowed is not None
-            or shape.nodes
-            or shape.ors
-            or shape.xones
-        )
-    return found
-
-
-def _value_checks(shape: Shape, v, data: Data):
-    for c in shape.classes:
-        yield C_ClassConstraintComponent, data.is_instance(v, c)
+def _value_plan(shape: Shape) -> tuple:
+    """(component, check, argument) for each value-node constraint of `shape`, in the order
+    they are reported; `check(value, argument, data)` is true when the value passes. Module
+    functions only, so the plan pickles with the shape."""
+    plan = [(C_ClassConstraintComponent, _is_instance, c) for c in shape.classes]
     if shape.datatype is not None:
-        yield C_DatatypeConstraintComponent, _datatype_ok(v, shape.datatype)
+        plan.append((C_DatatypeConstraintComponent, _has_datatype, shape.datatype))
     if shape.node_kind is not None:
-        yield C_NodeKindConstraintComponent, isinstance(v, URIRef)
+        plan.append((C_NodeKindConstraintComponent, _is_iri, None))
     if shape.pattern is not None:
-        yield (
-            C_PatternConstraintComponent,
-            (not isinstance(v, BNode) and shape.pattern.search(str(v)) is not None),
-        )
+        plan.append((C_PatternConstraintComponent, _matches, shape.pattern))
     if shape.min_length is not None:
-        yield (
-            C_MinLengthConstraintComponent,
-            (not isinstance(v, BNode) and len(str(v)) >= shape.min_length),
-        )
+        plan.append((C_MinLengthConstraintComponent, _long_enough, shape.min_length))
     if shape.min_inclusive is not None:
-        yield C_MinInclusiveConstraintComponent, _min_inclusive(v, shape.min_inclusive)
+        plan.append((C_MinInclusiveConstraintComponent, _at_least, shape.min_inclusive))
     if shape.allowed is not None:
-        yield C_InConstraintComponent, v in shape.allowed
-    for inner in shape.nodes:
-        yield C_NodeConstraintComponent, _node_shape(inner, v, data, None)
-    for members in shape.ors:
-        yield C_OrConstraintComponent, any(_node_shape(m, v, data, None) for m in members)
-    for members in shape.xones:
-        yield (
-            C_XoneConstraintComponent,
-            sum(1 for m in members if _node_shape(m, v, data, None)) == 1,
-        )
+        plan.append((C_InConstraintComponent, _one_of, shape.allowed))
+    plan.extend((C_NodeConstraintComponent, _conforms, inner) for inner in shape.nodes)
+    plan.extend((C_OrConstraintComponent, _any_conforms, members) for members in shape.ors)
+    plan.extend((C_XoneConstraintComponent, _one_conforms, members) for members in shape.xones)
+    return tuple(plan)
+
+
+def _is_instance(v, c, data: Data) -> bool:
+    return data.is_instance(v, c)
+
+
+def _has_datatype(v, datatype, data: Data) -> bool:
+    return _datatype_ok(v, datatype)
+
+
+def _is_iri(v, _, data: Data) -> bool:
+    return isinstance(v, URIRef)
+
+
+def _matches(v, pattern, data: Data) -> bool:
+    return not isinstance(v, BNode) and pattern.search(str(v)) is not None
+
+
+def _long_enough(v, n, data: Data) -> bool:
+    return not isinstance(v, BNode) and len(str(v)) >= n
+
+
+def _at_least(v, minimum, data: Data) -> bool:
+    return _min_inclusive(v, minimum)
+
+
+def _one_of(v, allowed, data: Data) -> bool:
+    return v in allowed
+
+
+def _conforms(v, inner: Shape, data: Data) -> bool:
+    return _node_shape(inner, v, data, None)
+
+
+def _any_conforms(v, members, data: Data) -> bool:
+    return any(_node_shape(m, v, data, None) for m in members)
+
+
+def _one_conforms(v, members, data: Data) -> bool:
+    return sum(1 for m in members if _node_shape(m, v, data, None)) == 1
 
 
 def _datatype_ok(v, datatype) -> bool:

@@ -96,8 +96,13 @@ def _collection(loader: yaml.SafeLoader, node: yaml.CollectionNode, doc: _Docume
     return items
 
 
+_STR = "tag:yaml.org,2002:str"
+
+
 def _scalar(loader: yaml.SafeLoader, node: yaml.Node, doc: _Document) -> Any:
     """Construct a scalar; a value YAML cannot build (2007-02-30, `!!int x`) is a `Problem`."""
+    if node.tag == _STR and type(node) is yaml.ScalarNode:
+        return node.value  # what the safe loaders' construct_yaml_str returns, made faster
     try:
         return loader.construct_object(node, deep=True)
     except (ValueError, TypeError, OverflowError) as exc:
