@@ -190,3 +190,24 @@ def test_seed_graphs_are_registry_or_article_graphs_without_blank_nodes(seeds_da
             f"blank node in {name}: {(s, p, o)} — mint an IRI in parley.iris"
         )
     assert seen == allowed
+
+
+@pytest.mark.parametrize("use_cache", [False, True], ids=["load_corpus", "pipeline"])
+def test_an_article_without_annotations_is_an_input_error(tmp_path, monkeypatch, use_cache):
+    """Both ways of reading the seeds name the unannotated article and the file to write."""
+    import shutil
+
+    from parley.build import load_corpus
+    from parley.errors import InputError
+
+    monkeypatch.setenv("PARLEY_CACHE", str(tmp_path / "cache"))
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    (seeds / "articles" / "999-unannotated.txt").write_text("An article.\n", "utf-8")
+    with pytest.raises(InputError) as caught:
+        build(seeds, tmp_path / "kg") if use_cache else load_corpus(seeds)
+    (problem,) = caught.value.problems
+    assert problem.file.endswith("999-unannotated.txt")
+    assert "no annotation file" in problem.message
+    assert problem.hint.endswith("999-unannotated.yaml")
+    assert not (tmp_path / "kg").exists()

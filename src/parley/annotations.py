@@ -512,3 +512,27 @@ def _claim(ctx: _Context, node: Node) -> Claim | None:
     if about is None or prop is None or span is None or value is None:
         return None
     return Claim(about=about, property=prop, value=value, span=span, qualifier=qualifier)
+
+
+def seeds_problems(seeds: Path) -> list[Problem]:
+    """A missing seeds folder, or article texts without an annotation file."""
+    if not seeds.is_dir():
+        return [
+            Problem(
+                str(seeds),
+                None,
+                "seeds folder not found",
+                "pass --seeds DIR with articles/, annotations/ and registry/",
+            )
+        ]
+    annotated = {p.stem for p in (seeds / "annotations").glob("*.yaml")}
+    return [
+        Problem(
+            str(text),
+            None,
+            "article has no annotation file",
+            f"write {seeds / 'annotations' / (text.stem + '.yaml')}",
+        )
+        for text in sorted((seeds / "articles").glob("*.txt"))
+        if text.stem not in annotated
+    ]

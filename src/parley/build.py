@@ -9,8 +9,8 @@ from pathlib import Path
 
 from rdflib import Dataset
 
-from .annotations import load_annotations
-from .errors import InputError, Problem
+from .annotations import load_annotations, seeds_problems
+from .errors import InputError
 from .kglock import kg_lock
 from .model import AnnotatedArticle, Registry
 from .registry import load_registry
@@ -63,31 +63,13 @@ class BuildResult:
 
 def load_corpus(seeds: Path) -> Corpus:
     """Read the registry and every annotation file; raise `InputError` listing all problems."""
+    problems = seeds_problems(seeds)
     if not seeds.is_dir():
-        raise InputError(
-            Problem(
-                str(seeds),
-                None,
-                "seeds folder not found",
-                "pass --seeds DIR with articles/, annotations/ and registry/",
-            )
-        )
+        raise InputError(problems)
     registry = load_registry(seeds / "registry")
     articles_dir = seeds / "articles"
-    problems: list[Problem] = []
     loaded: list[AnnotatedArticle] = []
     annotation_files = sorted((seeds / "annotations").glob("*.yaml"))
-    annotated = {p.stem for p in annotation_files}
-    for text in sorted(articles_dir.glob("*.txt")):
-        if text.stem not in annotated:
-            problems.append(
-                Problem(
-                    str(text),
-                    None,
-                    "article has no annotation file",
-                    f"write {seeds / 'annotations' / (text.stem + '.yaml')}",
-                )
-            )
     for path in annotation_files:
         try:
             loaded.append(load_annotations(path, articles_dir, registry))

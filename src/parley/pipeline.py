@@ -44,7 +44,7 @@ import pyoxigraph as ox
 from rdflib import RDF, BNode, Literal, URIRef
 
 from . import iris
-from .errors import InputError, Problem
+from .errors import InputError
 
 CACHE_ENV = "PARLEY_CACHE"
 MANIFEST = "manifest.json"
@@ -734,31 +734,6 @@ class Plan:
     shared_inferred: bytes | None = None  # inferred triples about shared resources (Turtle body)
 
 
-def seeds_problems(seeds: Path) -> list[Problem]:
-    problems = []
-    if not seeds.is_dir():
-        return [
-            Problem(
-                str(seeds),
-                None,
-                "seeds folder not found",
-                "pass --seeds DIR with articles/, annotations/ and registry/",
-            )
-        ]
-    annotated = {p.stem for p in (seeds / "annotations").glob("*.yaml")}
-    for text in sorted((seeds / "articles").glob("*.txt")):
-        if text.stem not in annotated:
-            problems.append(
-                Problem(
-                    str(text),
-                    None,
-                    "article has no annotation file",
-                    f"write {seeds / 'annotations' / (text.stem + '.yaml')}",
-                )
-            )
-    return problems
-
-
 def registry_digest(seeds: Path) -> str:
     digest = hashlib.sha256()
     for path in sorted((seeds / "registry").glob("*.yaml")):
@@ -778,6 +753,7 @@ def plan(
 ) -> Plan:
     """Load, map, validate and reason every article (cached, in parallel); raise InputError."""
     global _CONTEXT, _CACHE_DIR, _WRITE_CACHE
+    from .annotations import seeds_problems
     from .mapper import registry_graph
     from .registry import load_registry
 
