@@ -428,42 +428,10 @@ def shape_violation(r, labels, graphs):
 def run_checks(store, checks: dict, labels, where: dict, only_graph: str | None):
     """The SPARQL checks on an Oxigraph store (or its `query` method), as
     `validate.run_checks` reports them."""
-    run = store.query if isinstance(store, ox.Store) else store
-    from .errors import UsageError
-    from .validate import Violation, _rdflib, _show, graph_name, label_of
+    from .validate import check_rows
 
-    out = []
-    for name, query in checks.items():
-        try:
-            solutions = run(query.text)
-        except (SyntaxError, ValueError, OSError) as exc:
-            raise UsageError(f"{query.path}: {exc}") from None
-        columns = [v.value for v in solutions.variables]
-        for row in solutions:
-            values = {c: row[c] for c in columns}
-            g = values.get("graph")
-            if only_graph is not None and not (
-                isinstance(g, ox.NamedNode) and g.value == only_graph
-            ):
-                continue
-            focus = _rdflib(values.get("focus"))
-            graphs = (graph_name(str(g.value)),) if isinstance(g, ox.NamedNode) else ()
-            out.append(
-                Violation(
-                    rule=name,
-                    kind="check",
-                    message=query.summary,
-                    focus=str(focus) if focus is not None else "",
-                    focus_label=label_of(labels, focus) if focus is not None else "",
-                    graphs=graphs or where.get(focus, ()),
-                    details=tuple(
-                        (c, _show(_rdflib(v)))
-                        for c, v in values.items()
-                        if c not in ("focus", "graph") and v is not None
-                    ),
-                )
-            )
-    return out
+    run = store.query if isinstance(store, ox.Store) else store
+    return check_rows(run, checks, labels, where, only_graph)
 
 
 # --- reasoning over one unit -------------------------------------------------------------------

@@ -270,17 +270,27 @@ def run_checks(
     """Each check over the dataset in Oxigraph (named graphs kept); every row is a violation."""
     store = ox.Store()
     store.load(ds.serialize(format="nquads", encoding="utf-8"), format=ox.RdfFormat.N_QUADS)
+    return check_rows(store.query, checks, data, where)
+
+
+def check_rows(run, checks: dict[str, SavedQuery], labels, where, only_graph=None):
+    """Run each check with `run` (an Oxigraph `query`); every row is a violation, kept only
+    when it is about `only_graph` if that is given. `labels` answers `label_of`."""
     out = []
     for name, query in checks.items():
         try:
-            solutions = store.query(query.text)
+            solutions = run(query.text)
         except (SyntaxError, ValueError, OSError) as exc:
             raise UsageError(f"{query.path}: {exc}") from None
         columns = [v.value for v in solutions.variables]
         for row in solutions:
             values = {c: row[c] for c in columns}
-            focus = _rdflib(values.get("focus"))
             graph = values.get("graph")
+            if only_graph is not None and not (
+                isinstance(graph, ox.NamedNode) and graph.value == only_graph
+            ):
+                continue
+            focus = _rdflib(values.get("focus"))
             graphs = (graph_name(str(graph.value)),) if isinstance(graph, ox.NamedNode) else ()
             out.append(
                 Violation(
@@ -288,7 +298,7 @@ def run_checks(
                     kind="check",
                     message=query.summary,
                     focus=str(focus) if focus is not None else "",
-                    focus_label=label_of(data, focus) if focus is not None else "",
+                    focus_label=label_of(labels, focus) if focus is not None else "",
                     graphs=graphs or where.get(focus, ()),
                     details=tuple(
                         (c, _show(_rdflib(v)))
