@@ -17,6 +17,7 @@ import pytest
 import yaml
 from rdflib import Dataset
 
+from parley import pipeline
 from parley.build import build, load_corpus
 from parley.kgio import trig_bytes
 from parley.mapper import map_corpus
@@ -56,8 +57,9 @@ def straightforward(seeds: Path, monkeypatch):
 
 def break_corpus(seeds: Path) -> None:
     """Add violations: a meeting with one participant (a registry node's shape), a statement
-    dated after its article (a local check), a person acting for two states (a local check),
-    a registry person nobody refers to (a check across graphs)."""
+    dated after its article in the first and in the last article (a local check), a person
+    acting for two states (a local check), a registry person nobody refers to (a check across
+    graphs)."""
     annotations = sorted((seeds / "annotations").glob("*.yaml"))
     first = yaml.safe_load(annotations[0].read_text("utf-8"))
     title = first["article"]["title"]
@@ -76,6 +78,9 @@ def break_corpus(seeds: Path) -> None:
         }
     )
     first["statements"][0]["date"] = {"value": "2099-01-01", "basis": "inferred"}
+    last = yaml.safe_load(annotations[-1].read_text("utf-8"))  # a local check further on
+    last["statements"][-1]["date"] = {"value": "2098-06-01", "basis": "inferred"}
+    annotations[-1].write_text(generate.dump(last), "utf-8")
     part = first["meetings"][0]["participants"][0]
     states = yaml.safe_load((seeds / "registry" / "states.yaml").read_text("utf-8"))["states"]
     other = next(s["id"] for s in states if s["id"] != part["for"])
@@ -131,13 +136,20 @@ def test_generator_is_deterministic(tmp_path):
     )
 
 
-@pytest.mark.parametrize("broken", [False, True], ids=["clean", "broken"])
-def test_fast_build_equals_the_straightforward_one(tmp_path, monkeypatch, broken):
+@pytest.mark.parametrize(
+    "broken,store_uses",
+    [(False, 20), (True, 20), (True, 2)],
+    ids=["clean", "broken", "broken-check-store-renewed"],
+)
+def test_fast_build_equals_the_straightforward_one(tmp_path, monkeypatch, broken, store_uses):
+    """`store_uses`: articles checked in one registry store before it is renewed (a store that
+    kept an earlier article's graph would show here as a report that differs)."""
     seeds = tmp_path / "seeds"
     generate.generate(seeds, 6, seed=3)
     if broken:
         break_corpus(seeds)
     files, report, inference = straightforward(seeds, monkeypatch)
+    monkeypatch.setattr(pipeline, "CHECK_STORE_USES", store_uses)  # after straightforward's undo
     kg = tmp_path / "kg"
     result = build(seeds, kg)
     for name, data in files.items():
@@ -159,6 +171,18 @@ def test_fast_build_equals_the_straightforward_one(tmp_path, monkeypatch, broken
     assert reasoned.inference.types == inference.types
     assert len(reasoned.inference.graph) == len(inference.graph)
     assert result.quads == sum(len(g) for g in read_kg(kg).graphs())
+
+
+def test_local_checks_leave_the_registry_store_as_they_found_it(tmp_path, monkeypatch):
+    """The store the local checks share holds the registry graph alone between articles (an
+    article's graph left behind would make each later article's checks slower)."""
+    monkeypatch.setattr(pipeline, "CHECK_STORE_USES", 1000)
+    seeds = tmp_path / "seeds"
+    generate.generate(seeds, 4, seed=5)
+    plan = pipeline.plan(seeds, None, workers=1)
+    store = plan.context.check_store()
+    assert plan.context._check_store_uses == 5, "one store served the four articles"
+    assert len(store) == len(plan.context.registry_quads)
 
 
 def test_a_rebuild_after_editing_one_article_recomputes_only_it(tmp_path):

@@ -439,16 +439,17 @@ def _statement(ctx: _Context, node: Node) -> Statement | None:
     attribution = ctx.evidence(node, "attribution", what, required=False)
     date = ctx.date_value(node, "date", what)
     meeting = ctx.ref(node, "meeting", what, ("meeting",), required=False)
-    target = ctx.ref(node, "target", what, tuple(_all_kinds(ctx)), required=False)
+    target = ctx.ref(node, "target", what, _all_kinds(ctx), required=False)
     topics = []
     value = node.get("topics")
     if value is not None:
         if not isinstance(value, list):
             check.add(node.line_of("topics"), f"{what}.topics must be a list", "e.g. [militias]")
         else:
-            known = [e.id for e in ctx.registry.of_kind("topic")]
             for topic in value:
-                if topic not in known:
+                entity = ctx.registry.get(topic) if isinstance(topic, str) else None
+                if entity is None or entity.kind != "topic":
+                    known = [e.id for e in ctx.registry.of_kind("topic")]
                     check.add(
                         node.line_of("topics"),
                         f"{what}: unknown topic '{topic}'",
@@ -472,8 +473,8 @@ def _statement(ctx: _Context, node: Node) -> Statement | None:
     )
 
 
-def _all_kinds(ctx: _Context) -> set[str]:
-    return {e.kind for e in ctx.registry.entities.values()}
+def _all_kinds(ctx: _Context) -> tuple[str, ...]:
+    return ctx.registry.kinds
 
 
 def _office(ctx: _Context, node: Node) -> OfficeClaim | None:
@@ -492,7 +493,7 @@ def _claim(ctx: _Context, node: Node) -> Claim | None:
     check = ctx.check
     what = f"claim '{node.get('property', '?')}' about '{node.get('about', '?')}'"
     check.keys(node, what, ("about", "property", "value", "evidence"), ("qualifier",))
-    about = ctx.ref(node, "about", what, tuple(_all_kinds(ctx)))
+    about = ctx.ref(node, "about", what, _all_kinds(ctx))
     prop = check.choice(node, "property", what, CLAIM_PROPERTIES)
     span = ctx.evidence(node, "evidence", what)
     qualifier = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 
 ROLES = (
@@ -143,6 +144,11 @@ class Registry:
 
     def of_kind(self, *kinds: str) -> list[Entity]:
         return [e for e in self.entities.values() if e.kind in kinds]
+
+    @functools.cached_property
+    def kinds(self) -> tuple[str, ...]:
+        """Every kind of entity the registry holds, sorted (worked out once)."""
+        return tuple(sorted({e.kind for e in self.entities.values()}))
 
 
 @dataclass(frozen=True)

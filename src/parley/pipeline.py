@@ -402,10 +402,13 @@ def _validate_unit(article: str, graph: str, triples: set, quads: list, context:
     for r in shacl.validate(t.shapes, data, local, own_only=True):
         out.append(shape_violation(r, labels, (article,)))
     if t.local_checks:
-        store = ox.Store()
-        store.extend(context.registry_quads)
+        store = context.check_store()
+        g = ox.NamedNode(graph)
         store.extend(quads)
-        out.extend(run_checks(store, t.local_checks, labels, {}, only_graph=graph))
+        try:
+            out.extend(run_checks(store, t.local_checks, labels, {}, only_graph=graph))
+        finally:
+            store.remove_graph(g)
     return out
 
 
@@ -580,6 +583,23 @@ class Context:
             self.registry_input = list(reasoning_strings(self.registry_strings, t.terms))
             self.engine.add([*t.rules.schema, *self.registry_input])
         self._terms: dict[str, object] = {}
+        self._check_store: tuple[int, ox.Store] | None = None
+        self._check_store_uses = 0
+
+    def check_store(self) -> ox.Store:
+        """An in-memory store holding the registry graph, for the local checks of one article
+        (the caller adds the article's graph, then removes it). Loading the registry for every
+        article made the per-article work grow with the registry; reusing one store for ever
+        does too (Oxigraph's in-memory store keeps what was removed), so it is renewed every
+        CHECK_STORE_USES articles and in each worker process."""
+        self._check_store_uses += 1
+        stale = self._check_store is None or self._check_store[0] != os.getpid()
+        if stale or self._check_store_uses > CHECK_STORE_USES:
+            store = ox.Store()
+            store.extend(self.registry_quads)
+            self._check_store = (os.getpid(), store)
+            self._check_store_uses = 1
+        return self._check_store[1]
 
     def term(self, text: str):
         """The pyoxigraph term of an N-Triples string."""
@@ -595,6 +615,7 @@ class Context:
 
 
 PREFIXES: dict[str, str] = {}
+CHECK_STORE_USES = 20  # articles checked in one registry store before it is made afresh
 
 
 def _prefixes() -> dict[str, str]:
