@@ -35,10 +35,12 @@ from .pipeline import (
     kg_cache,
     rdflib_term,
     read_blocks,
+    read_cached,
     run_checks,
     shape_violation,
     tools,
     turtle_body,
+    write_cached,
 )
 
 STORE = "store"
@@ -125,18 +127,39 @@ class Reasoned:
     triples: int
 
 
-def write_inferred(plan: Plan, sink: list, inferred_blocks: dict) -> Reasoned | None:
-    """kg/inferred.ttl from the units, as chunks appended to `sink` (None: the fast reasoner
-    cannot be used here)."""
-    from .rules import Engine
-    from .validate import compact
+def cross_key(plan: Plan, kind: str, digests) -> str:
+    """The cache key of work across articles: its kind, the registry unit's key (code version
+    and registry) and, in graph order, each article unit's digest of what that work reads."""
+    digest = hashlib.sha256(f"{kind}\n{plan.units[-1].key}\n".encode())
+    for d in digests:
+        digest.update(d.encode() + b"\n")
+    return "x" + digest.hexdigest()[1:]
 
+
+@dataclass
+class JoinedInference:
+    """What reasoning across articles adds, cached by `cross_key` (None fields: the fast
+    reasoner cannot be used)."""
+
+    usable: bool
+    shared_out: bytes = b""  # Turtle body of the inferred triples about shared resources
+    first_subject: str = ""  # of shared_out, "" when empty
+    counts: Counter | None = None  # count_inferred of shared_out
+    errors: tuple[str, ...] = ()  # the registry's and the joins' inconsistencies
+
+
+def joined_inference(plan: Plan) -> JoinedInference:
+    """The inferences about shared resources, from the article units' joins (cached)."""
+    from .rules import Engine
+
+    articles = plan.units[:-1]
+    key = cross_key(plan, "reason", (u.reason_digest for u in articles))
+    cached = read_cached(key)
+    if isinstance(cached, JoinedInference):
+        return cached
     t = tools()
-    if t.rules is None or any(u.full_reasoning for u in plan.units[:-1]):
-        return None
     context = plan.context
     base = context.engine
-    articles = plan.units[:-1]
     joined = Engine(t.rules, base=base)
     joined.add(sorted({x for u in articles for x in u.joins}))
     known = set()
@@ -145,33 +168,59 @@ def write_inferred(plan: Plan, sink: list, inferred_blocks: dict) -> Reasoned | 
         known.update(u.asserted_shared)
     new = [x for x in joined.facts if x not in known]
     if any(x[0].startswith(f"<{PID}article/") for x in new):
-        return None  # a join across articles concludes something about an article's own node
-    asserted = set(context.registry_input)
-    asserted.update(t.rules.schema)
-    for u in articles:
-        asserted.update(u.asserted_shared)
-    shared = set(new)
-    for u in articles:
-        shared.update(u.derived_shared)
-    shared.update(base.facts)
-    shared_out = sorted(x for x in shared if x not in asserted and keep(x))
+        result = JoinedInference(usable=False)  # a join concludes something about an article node
+    else:
+        asserted = set(context.registry_input)
+        asserted.update(t.rules.schema)
+        for u in articles:
+            asserted.update(u.asserted_shared)
+        shared = set(new)
+        for u in articles:
+            shared.update(u.derived_shared)
+        shared.update(base.facts)
+        shared_out = sorted(x for x in shared if x not in asserted and keep(x))
+        result = JoinedInference(
+            usable=True,
+            shared_out=turtle_body(shared_out, context) if shared_out else b"",
+            first_subject=shared_out[0][0] if shared_out else "",
+            counts=count_inferred(shared_out),
+            errors=tuple(sorted(set(base.errors()) | set(joined.errors()))),
+        )
+    write_cached(key, result)
+    return result
+
+
+def write_inferred(plan: Plan, sink: list, inferred_blocks: dict) -> Reasoned | None:
+    """kg/inferred.ttl from the units, as chunks appended to `sink` (None: the fast reasoner
+    cannot be used here)."""
+    from .validate import compact
+
+    t = tools()
+    if t.rules is None or any(u.full_reasoning for u in plan.units[:-1]):
+        return None
+    articles = plan.units[:-1]
+    joined = joined_inference(plan)
+    if not joined.usable:
+        return None
     counts: Counter = Counter()
     for u in articles:
         counts.update(u.inferred_counts)
-    counts.update(count_inferred(shared_out))
+    counts.update(joined.counts)
     blocks = [(u, inferred_blocks[u.key]) for u in articles if u.key in inferred_blocks]
     ordered = all(
         a.inferred_last < b.inferred_first for (a, _), (b, _) in itertools.pairwise(blocks)
-    ) and (not blocks or not shared_out or blocks[-1][0].inferred_last < shared_out[0][0])
+    ) and (
+        not blocks or not joined.first_subject or blocks[-1][0].inferred_last < joined.first_subject
+    )
     if not ordered:
         return None
     total = sum(n for (kind, _), n in counts.items() if kind == "p")
-    plan.shared_inferred = turtle_body(shared_out, context) if shared_out else b""
+    plan.shared_inferred = joined.shared_out
     if total:
         sink.append(turtle_header())
         sink.extend(block for _, block in blocks)
         sink.append(plan.shared_inferred)
-    errors = set(base.errors()) | set(joined.errors())
+    errors = set(joined.errors)
     for u in articles:
         errors.update(u.errors)
     by_p = Counter({compact(k[1][1:-1]): n for k, n in counts.items() if k[0] == "p"})
@@ -187,16 +236,28 @@ def write_inferred(plan: Plan, sink: list, inferred_blocks: dict) -> Reasoned | 
 # --- validation --------------------------------------------------------------------------------
 
 
-def validate_plan(plan: Plan):
-    """The ValidationReport of the built dataset, from the units and the shared part."""
+@dataclass
+class SharedValidation:
+    """The validation of what articles share, cached by `cross_key`."""
+
+    violations: tuple  # of the shared part: shapes, the registry's local checks, checks across
+    triples: int  # distinct triples of the ontology and the shared part
+
+
+def shared_validation(plan: Plan) -> SharedValidation:
+    """Shapes over the shared part, the registry's local checks and the checks across graphs
+    (on the boundary store), from the article units' boundaries (cached)."""
     from . import shacl
     from .pipeline import LabelView
     from .rules import nt
-    from .validate import ValidationReport
 
+    articles = plan.units[:-1]
+    key = cross_key(plan, "validate", (u.boundary_digest for u in articles))
+    cached = read_cached(key)
+    if isinstance(cached, SharedValidation):
+        return cached
     t = tools()
     context = plan.context
-    articles = plan.units[:-1]
     where: dict[str, set[str]] = {}
     for s, _, _ in context.registry_strings:
         where.setdefault(s, set()).add("registry")
@@ -209,24 +270,35 @@ def validate_plan(plan: Plan):
     for u in articles:
         values.update(u.shared_values)
     ontology = {(nt(s), nt(p), nt(o)) for s, p, o in t.ontology}
-    triples = len(ontology | shared) + sum(u.local_triples for u in articles)
     data = shacl.Data([*t.ontology, *_to_rdflib(shared | values, context)])
     labels = LabelView(data)
     article_prefix = f"{PID}article/"
     violations = []
-    for u in articles:
-        violations.extend(u.violations)
     for r in shacl.validate(t.shapes, data, lambda n: not str(n).startswith(article_prefix)):
         graphs = tuple(sorted(where.get(nt(r.focus), ())))
         violations.append(shape_violation(r, labels, graphs))
-    local_checks = t.local_checks
     registry_store = ox.Store()
     registry_store.extend(context.registry_quads)
-    violations.extend(run_checks(registry_store, local_checks, labels, {}, only_graph=REGISTRY))
+    violations.extend(run_checks(registry_store, t.local_checks, labels, {}, only_graph=REGISTRY))
     if t.global_checks:
         wheres = {URIRef(k[1:-1]): tuple(sorted(v)) for k, v in where.items() if k.startswith("<")}
         boundary = boundary_store(plan)
         violations.extend(run_checks(boundary, t.global_checks, labels, wheres, None))
+    result = SharedValidation(violations=tuple(violations), triples=len(ontology | shared))
+    write_cached(key, result)
+    return result
+
+
+def validate_plan(plan: Plan):
+    """The ValidationReport of the built dataset: each unit's own violations and those of the
+    shared part."""
+    from .validate import ValidationReport
+
+    t = tools()
+    articles = plan.units[:-1]
+    shared = shared_validation(plan)
+    violations = [v for u in articles for v in u.violations]
+    violations.extend(shared.violations)
     violations.sort(key=lambda v: (v.kind != "shape", v.rule, v.graphs, v.focus, v.value or ""))
     rules = t.rule_names
     return ValidationReport(
@@ -235,7 +307,7 @@ def validate_plan(plan: Plan):
         rules=rules,
         shapes=sum(1 for r in rules.values() if r.kind == "shape"),
         checks=len(t.local_checks) + len(t.global_checks),
-        triples=triples,
+        triples=shared.triples + sum(u.local_triples for u in articles),
     )
 
 
@@ -243,7 +315,8 @@ def boundary_store(plan: Plan) -> ox.Store:
     """What checks across graphs look at, in memory: the registry graph and, in each article's
     graph, the triples about shared resources and one triple per shared IRI it refers to
     (`Unit.refs`). A check across graphs may ask what is said about shared resources and
-    whether an article refers to one, not how; tests compare it with the whole dataset."""
+    whether an article refers to a registry resource, not how (its results are cached by
+    `Unit.boundary_digest`, which holds no more); tests compare it with the whole dataset."""
     context = plan.context
     store = ox.Store()
     store.extend(context.registry_quads)

@@ -285,6 +285,21 @@ class Unit:
     errors: tuple = ()  # owlrl-style inconsistency messages
     full_reasoning: bool = False  # owl:sameAs between Parley resources: owlrl must run
     refs: frozenset = frozenset()  # per IRI outside the unit it refers to: one triple that does
+    # digests of what the work across articles reads of this unit (validation: name, shared,
+    # shared_values, refs; reasoning: joins, derived_shared, asserted_shared)
+    boundary_digest: str = ""
+    reason_digest: str = ""
+
+
+def sets_digest(*parts) -> str:
+    """A digest of strings and sets of N-Triples string triples (sets taken in sorted order)."""
+    digest = hashlib.sha256()
+    for part in parts:
+        items = [part] if isinstance(part, str) else sorted("\t".join(x) for x in part)
+        digest.update(len(items).to_bytes(8, "big"))
+        for item in items:
+            digest.update(item.encode("utf-8") + b"\n")
+    return digest.hexdigest()
 
 
 def unit_key(*parts: bytes | str) -> str:
@@ -327,6 +342,11 @@ def make_unit(name: str, graph: str, key: str, triples: set, context: Context) -
         if local[o]:
             values.update(x for x in by_subject.get(o, ()) if x[1] == TYPE or x[1] in nested)
     unit.shared_values = frozenset(values)
+    # the checks across graphs may ask which registry resources an article refers to, not how
+    # (combine.boundary_store): the digest takes those IRIs, not the triples that refer to them
+    registry_subjects = context.registry_subjects
+    referred = frozenset((o,) for _, _, o in unit.refs if o in registry_subjects)
+    unit.boundary_digest = sets_digest(name, shared, unit.shared_values, referred)
     unit.violations = tuple(_validate_unit(article, graph, triples, quads, context))
     inferred = b""
     if t.rules is not None:
@@ -520,6 +540,7 @@ def _reason_unit(
     unit.joins = frozenset(joins)
     unit.derived_shared = frozenset(shared_new)
     unit.asserted_shared = frozenset(x for x in data if not local[x[0]])
+    unit.reason_digest = sets_digest(unit.joins, unit.derived_shared, unit.asserted_shared)
     unit.errors = tuple(engine.errors())
     local_new.sort()
     unit.inferred_counts = count_inferred(local_new)
@@ -568,6 +589,7 @@ class Context:
         self.registry_strings = [
             (str(q.subject), str(q.predicate), str(q.object)) for q in self.registry_quads
         ]
+        self.registry_subjects = frozenset(x[0] for x in self.registry_strings)
         self.nested_predicates = frozenset(
             f"<{p}>" for p in (t.shapes.nested_predicates if t.shapes else ())
         )
