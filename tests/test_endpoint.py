@@ -18,7 +18,13 @@ from parley.errors import UsageError
 from parley.graphs import kg_sources, read_graphs
 from parley.results import render
 from parley.store import EndpointStore, OxigraphStore
-from parley.terms import from_json, from_oxigraph, normalise, with_values
+from parley.terms import (
+    from_json,
+    from_oxigraph,
+    normalise,
+    normalised_from_oxigraph,
+    with_values,
+)
 
 pytest_plugins = ["servers"]
 
@@ -96,6 +102,28 @@ def test_virtuoso_typed_literals_booleans_and_ints_normalise():
 
 
 # -- credentials ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "term",
+    [
+        ox.Literal("a"),
+        ox.Literal("a\nb", datatype=ox.NamedNode(str(XSD.string))),
+        ox.Literal("", datatype=ox.NamedNode(str(XSD.string))),
+        ox.Literal("Hi", language="EN-gb"),
+        ox.Literal("07", datatype=ox.NamedNode(str(XSD.int))),
+        ox.Literal("true", datatype=ox.NamedNode(str(XSD.boolean))),
+        ox.Literal("2007-05-28", datatype=ox.NamedNode(str(XSD.date))),
+        ox.NamedNode("https://w3id.org/parley/id/person/x"),
+        ox.BlankNode("b0"),
+        None,
+    ],
+)
+def test_the_short_way_from_oxigraph_gives_the_normal_term(term):
+    fast, slow = normalised_from_oxigraph(term), normalise(from_oxigraph(term))
+    assert (type(fast), fast) == (type(slow), slow)
+    if isinstance(slow, Literal):
+        assert (fast.datatype, fast.language) == (slow.datatype, slow.language)
 
 
 def test_credentials_from_the_environment_first(tmp_path):

@@ -22,7 +22,7 @@ from .graphs import GRAPH_PREFIX, Source, fingerprint
 from .iris import PID, REGISTRY_GRAPH
 from .kgio import write_atomic
 from .model import ENTITY_KINDS
-from .terms import IRI_FORBIDDEN, from_json, from_oxigraph, normalise, with_values
+from .terms import IRI_FORBIDDEN, from_json, normalise, normalised_from_oxigraph, with_values
 
 BACKENDS = ("memory", "oxigraph", "endpoint")
 DEFAULT_BACKEND = "oxigraph"
@@ -207,7 +207,7 @@ class OxigraphStore(SparqlLookups):
             try:
                 return cache[value]
             except KeyError:
-                converted = cache[value] = normalise(from_oxigraph(value))
+                converted = cache[value] = normalised_from_oxigraph(value)
                 return converted
 
         rows = [[term(value) for value in solution] for solution in solutions]

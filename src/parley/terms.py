@@ -87,6 +87,17 @@ def from_oxigraph(term: object) -> object:
     raise TypeError(f"unsupported term {term!r}")
 
 
+_XSD_STRING = ox.NamedNode(str(XSD.string))
+
+
+def normalised_from_oxigraph(term: object) -> object:
+    """`normalise(from_oxigraph(term))`, with a short way for the commonest case: an
+    `xsd:string` literal becomes a plain literal without first being made a typed one."""
+    if isinstance(term, ox.Literal) and term.datatype == _XSD_STRING:
+        return Literal(term.value)
+    return normalise(from_oxigraph(term))
+
+
 def from_json(cell: dict | None) -> object:
     """A term of the SPARQL 1.1 Query Results JSON format (or Virtuoso's variant) in rdflib."""
     if cell is None:
