@@ -550,9 +550,6 @@ def build_kg(seeds: Path, out: Path | None, check: bool, progress=None, lock=Non
             inferred = Hashed(chunks)
             write_atomic(out / INFERRED_NAME, inferred)
             changed = dict.fromkeys(files, True)
-        with progress("indexing", 1) as update:
-            store = sync_store(out, plan, out / TRIG_NAME, out / INFERRED_NAME)
-            update(1)
         if unchanged and manifest.get("results"):
             results = built_results(out)
             report = results["report"] if results else None
@@ -569,6 +566,11 @@ def build_kg(seeds: Path, out: Path | None, check: bool, progress=None, lock=Non
             with progress("validating", 1) as update:
                 report = validate_plan(plan)
                 update(1)
+        plan.lighten()  # what only the work across articles reads goes before the store loads
+        gc.collect()
+        with progress("indexing", 1) as update:
+            store = sync_store(out, plan, out / TRIG_NAME, out / INFERRED_NAME)
+            update(1)
         del store
         gc.collect()  # the store's lock goes with the last reference: `parley query` may open it
         save_results(out, build_id, report, reasoned)
