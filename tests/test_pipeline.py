@@ -230,6 +230,18 @@ def test_a_rebuild_after_editing_one_article_recomputes_only_it(tmp_path, monkey
     assert rebuilt_inferred == reason(fresh).inference.counts
 
 
+def test_a_moved_seeds_folder_keeps_its_cached_articles(tmp_path, monkeypatch):
+    """The cache is keyed by what an article's results depend on (file name and contents), not
+    by where the seeds folder is or how it was named on the command line."""
+    seeds = tmp_path / "seeds"
+    generate.generate(seeds, 3, seed=6)
+    assert pipeline.plan(seeds, pipeline.cache_root()).fresh == 3
+    moved = seeds.rename(tmp_path / "elsewhere")
+    assert pipeline.plan(moved, pipeline.cache_root()).fresh == 0
+    monkeypatch.chdir(tmp_path)
+    assert pipeline.plan(Path("elsewhere"), pipeline.cache_root()).fresh == 0
+
+
 def test_validate_and_reason_do_not_trust_a_changed_kg(tmp_path):
     seeds, kg = tmp_path / "seeds", tmp_path / "kg"
     generate.generate(seeds, 3, seed=4)

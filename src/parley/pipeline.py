@@ -802,7 +802,9 @@ def plan(
             article = text.read_bytes()
         except OSError:
             article = b"\0missing"
-        key = unit_key(reg_digest, str(path), str(articles_dir), path.read_bytes(), article)
+        # what a unit depends on: the file's name and bytes and its article's text (where the
+        # seeds folder is, or how it was named, only shows in problems, which are not cached)
+        key = unit_key(reg_digest, path.name, path.read_bytes(), article)
         jobs.append((str(path), str(articles_dir), key))
     units, fresh, blocks = [], 0, {}
     for unit, held, cached in _map(jobs, progress, workers):

@@ -51,13 +51,20 @@ def _with_label_columns(table: Table, labels: dict[str, str]) -> tuple[list[str]
         header.append(name)
         if i in iri_cols:
             header.append(f"{name}_label")
+    # cells worked out once per distinct term object (the stores hand out one object per
+    # distinct term; `table.rows` keeps them all alive, so their ids stay theirs)
+    cells: dict[int, tuple[str, str]] = {}
     rows = []
     for row in table.rows:
         out = []
         for i, value in enumerate(row):
-            out.append(_csv_value(value))
+            cell = cells.get(id(value))
+            if cell is None:
+                label = labels.get(str(value), "") if isinstance(value, URIRef) else ""
+                cell = cells[id(value)] = (_csv_value(value), label)
+            out.append(cell[0])
             if i in iri_cols:
-                out.append(labels.get(str(value), "") if isinstance(value, URIRef) else "")
+                out.append(cell[1])
         rows.append(out)
     return header, rows
 
