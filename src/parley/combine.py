@@ -315,8 +315,9 @@ def boundary_store(plan: Plan) -> ox.Store:
     """What checks across graphs look at, in memory: the registry graph and, in each article's
     graph, the triples about shared resources and one triple per shared IRI it refers to
     (`Unit.refs`). A check across graphs may ask what is said about shared resources and
-    whether an article refers to a registry resource, not how (its results are cached by
-    `Unit.boundary_digest`, which holds no more); tests compare it with the whole dataset."""
+    whether an article refers to a registry resource (or an IRI outside Parley's namespace),
+    not how: its results are cached by `Unit.boundary_digest`, which holds no more. Tests
+    compare it with the whole dataset."""
     context = plan.context
     store = ox.Store()
     store.extend(context.registry_quads)

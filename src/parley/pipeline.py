@@ -343,9 +343,13 @@ def make_unit(name: str, graph: str, key: str, triples: set, context: Context) -
             values.update(x for x in by_subject.get(o, ()) if x[1] == TYPE or x[1] in nested)
     unit.shared_values = frozenset(values)
     # the checks across graphs may ask which registry resources an article refers to, not how
-    # (combine.boundary_store): the digest takes those IRIs, not the triples that refer to them
+    # (combine.boundary_store): the digest takes those IRIs, not the triples that refer to them,
+    # and, to be safe, every IRI outside Parley's namespace (Wikidata, schema.org…); Parley's
+    # own vocabulary (classes, statement kinds) is left out, so that editing a kind reuses it
     registry_subjects = context.registry_subjects
-    referred = frozenset((o,) for _, _, o in unit.refs if o in registry_subjects)
+    referred = frozenset(
+        (o,) for _, _, o in unit.refs if o in registry_subjects or not o.startswith(PARLEY_IRI)
+    )
     unit.boundary_digest = sets_digest(name, shared, unit.shared_values, referred)
     unit.violations = tuple(_validate_unit(article, graph, triples, quads, context))
     inferred = b""
@@ -638,6 +642,7 @@ class Context:
 
 PREFIXES: dict[str, str] = {}
 CHECK_STORE_USES = 20  # articles checked in one registry store before it is made afresh
+PARLEY_IRI = "<https://w3id.org/parley/"
 
 
 def _prefixes() -> dict[str, str]:
