@@ -439,7 +439,7 @@ def _statement(ctx: _Context, node: Node) -> Statement | None:
     attribution = ctx.evidence(node, "attribution", what, required=False)
     date = ctx.date_value(node, "date", what)
     meeting = ctx.ref(node, "meeting", what, ("meeting",), required=False)
-    target = ctx.ref(node, "target", what, _all_kinds(ctx), required=False)
+    target = ctx.ref(node, "target", what, ctx.registry.kinds, required=False)
     topics = []
     value = node.get("topics")
     if value is not None:
@@ -473,10 +473,6 @@ def _statement(ctx: _Context, node: Node) -> Statement | None:
     )
 
 
-def _all_kinds(ctx: _Context) -> tuple[str, ...]:
-    return ctx.registry.kinds
-
-
 def _office(ctx: _Context, node: Node) -> OfficeClaim | None:
     what = f"office of '{node.get('person', '?')}'"
     ctx.check.keys(node, what, ("person", "post", "evidence"), ("note",))
@@ -493,7 +489,7 @@ def _claim(ctx: _Context, node: Node) -> Claim | None:
     check = ctx.check
     what = f"claim '{node.get('property', '?')}' about '{node.get('about', '?')}'"
     check.keys(node, what, ("about", "property", "value", "evidence"), ("qualifier",))
-    about = ctx.ref(node, "about", what, _all_kinds(ctx))
+    about = ctx.ref(node, "about", what, ctx.registry.kinds)
     prop = check.choice(node, "property", what, CLAIM_PROPERTIES)
     span = ctx.evidence(node, "evidence", what)
     qualifier = None

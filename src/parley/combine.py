@@ -138,8 +138,8 @@ def cross_key(plan: Plan, kind: str, digests) -> str:
 
 @dataclass
 class JoinedInference:
-    """What reasoning across articles adds, cached by `cross_key` (None fields: the fast
-    reasoner cannot be used)."""
+    """What reasoning across articles adds, cached by `cross_key` (`usable` false: a join
+    concludes something about an article's own node, and owlrl must run instead)."""
 
     usable: bool
     shared_out: bytes = b""  # Turtle body of the inferred triples about shared resources
