@@ -283,6 +283,22 @@ CASES = [
         ["unknown entity 'strelsaw'"],
         ["did you mean 'strelsau'"],
     ),
+    (  # a registry id of another kind is no topic (topics are looked up by id and kind)
+        "topic-of-another-kind",
+        "annotations/001-tiny.yaml",
+        "topics: [calm]",
+        "topics: [freedonia]",
+        ["unknown topic 'freedonia'"],
+        [],
+    ),
+    (
+        "topic-not-a-name",
+        "annotations/001-tiny.yaml",
+        "topics: [calm]",
+        "topics: [7]",
+        ["unknown topic '7'"],
+        [],
+    ),
     (
         "missing-required-field",
         "annotations/001-tiny.yaml",
