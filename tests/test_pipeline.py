@@ -326,3 +326,100 @@ def test_the_build_store_follows_kg_after_an_edit(tmp_path):
     assert quads(open_store(kg, "oxigraph").store) == quads(
         OxigraphStore.from_sources(kg_sources(kg)).store
     )
+
+
+def age(folder: Path, seconds: float = 3600) -> None:
+    """Date every file under `folder` back, as files not touched in a while are."""
+    import os
+    import time
+
+    when = time.time() - seconds
+    for path in folder.rglob("*"):
+        if path.is_file():
+            os.utime(path, (when, when))
+
+
+def fresh_build_equals(tmp_path, monkeypatch, seeds: Path, kg: Path) -> None:
+    """kg/ holds what a build from scratch (another cache, no index) writes."""
+    fresh = tmp_path / "fresh"
+    monkeypatch.setenv("PARLEY_CACHE", str(tmp_path / "other-cache"))
+    build(seeds, fresh)
+    for name in ("parley.trig", "inferred.ttl"):
+        assert (kg / name).read_bytes() == (fresh / name).read_bytes(), name
+    assert report_json(validate(kg)) == report_json(validate(fresh))
+
+
+@pytest.mark.parametrize("edit", [edit_kind, edit_participants], ids=["local", "shared"])
+def test_a_rebuild_reads_only_the_files_whose_stat_changed(tmp_path, monkeypatch, edit):
+    """Unchanged annotation files are known by size, mtime and inode (the kg index): they are
+    not read again, and their blocks come from the old kg files; the result is a fresh build's."""
+    seeds, kg = tmp_path / "seeds", tmp_path / "kg"
+    generate.generate(seeds, 5, seed=8)
+    age(seeds)
+    build(seeds, kg)
+    before = {u.key for u in pipeline.plan(seeds, pipeline.cache_root()).units}
+    path = sorted((seeds / "annotations").glob("*.yaml"))[1]
+    doc = yaml.safe_load(path.read_text("utf-8"))
+    edit(doc)
+    path.write_text(generate.dump(doc), "utf-8")
+    keyed, cached_reads = [], []
+    real_key, real_read = pipeline.unit_key, pipeline.read_cached
+
+    def counted_key(*parts):
+        keyed.append(parts)
+        return real_key(*parts)
+
+    def counted_read(key):
+        cached_reads.append(key)
+        return real_read(key)
+
+    monkeypatch.setattr(pipeline, "unit_key", counted_key)
+    monkeypatch.setattr(pipeline, "read_cached", counted_read)
+    build(seeds, kg)
+    monkeypatch.setattr(pipeline, "unit_key", real_key)
+    monkeypatch.setattr(pipeline, "read_cached", real_read)
+    article_keys = [parts for parts in keyed if len(parts) > 1]
+    assert [parts[1] for parts in article_keys] == [path.name], "only the edited file is read"
+    after = pipeline.plan(seeds, pipeline.cache_root()).units
+    unchanged = before & {u.key for u in after}
+    assert len(unchanged) == 5  # four articles and the registry
+    if edit is edit_kind:  # nothing across articles changed: no unit cache file is read
+        assert not unchanged & set(cached_reads)
+    else:  # the work across articles ran again: it read the other articles' shared parts
+        assert unchanged - set(cached_reads) == {after[-1].key}  # all but the registry's
+    fresh_build_equals(tmp_path, monkeypatch, seeds, kg)
+
+
+def test_a_rebuild_does_not_copy_blocks_from_a_kg_file_changed_since(tmp_path, monkeypatch):
+    seeds, kg = tmp_path / "seeds", tmp_path / "kg"
+    generate.generate(seeds, 4, seed=9)
+    age(seeds)
+    build(seeds, kg)
+    trig = kg / "parley.trig"
+    data = trig.read_bytes()
+    header_end = data.index(b"\n", data.rindex(b"@prefix")) + 1
+    trig.write_bytes(data[:header_end] + b"# a note\n" + data[header_end:])  # offsets all shift
+    path = sorted((seeds / "annotations").glob("*.yaml"))[0]
+    doc = yaml.safe_load(path.read_text("utf-8"))
+    edit_kind(doc)
+    path.write_text(generate.dump(doc), "utf-8")
+    build(seeds, kg)
+    fresh_build_equals(tmp_path, monkeypatch, seeds, kg)
+
+
+def test_a_rebuild_without_the_unit_cache_computes_the_units_again(tmp_path, monkeypatch):
+    """The kg index names units whose cache files were deleted: they are computed again."""
+    import shutil
+
+    seeds, kg = tmp_path / "seeds", tmp_path / "kg"
+    generate.generate(seeds, 4, seed=10)
+    age(seeds)
+    build(seeds, kg)
+    shutil.rmtree(pipeline.cache_root() / "units")
+    path = sorted((seeds / "annotations").glob("*.yaml"))[3]
+    doc = yaml.safe_load(path.read_text("utf-8"))
+    edit_participants(doc)
+    path.write_text(generate.dump(doc), "utf-8")
+    build(seeds, kg)
+    assert pipeline.plan(seeds, pipeline.cache_root()).fresh == 0
+    fresh_build_equals(tmp_path, monkeypatch, seeds, kg)

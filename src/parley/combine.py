@@ -29,6 +29,7 @@ from .pipeline import (
     TRIG_NAME,
     Plan,
     cache_root,
+    code_version,
     count_inferred,
     header_and_body,
     keep,
@@ -42,6 +43,7 @@ from .pipeline import (
     turtle_body,
     write_cached,
 )
+from .unitindex import INDEX, Index, Splicer, load_index, save_index
 
 STORE = "store"
 ONTOLOGY_GRAPH = "https://w3id.org/parley/graph/ontology"
@@ -49,26 +51,6 @@ INFERRED_GRAPH = "https://w3id.org/parley/graph/inferred"
 
 
 # --- kg/parley.trig ----------------------------------------------------------------------------
-
-
-class Hashed:
-    """Chunks passed through, hashed and counted on the way (for the manifest)."""
-
-    def __init__(self, chunks):
-        self.chunks = chunks
-        self.digest = hashlib.sha256()
-        self.size = 0
-
-    def __iter__(self):
-        for chunk in self.chunks:
-            if chunk:
-                self.digest.update(chunk)
-                self.size += len(chunk)
-                yield chunk
-
-    @property
-    def sha256(self) -> str:
-        return self.digest.hexdigest()
 
 
 def same_content(path: Path, chunks) -> bool:
@@ -103,14 +85,20 @@ def turtle_header() -> bytes:
     return header
 
 
-def trig_chunks(plan: Plan, inferred_blocks: dict, update=None):
+def trig_chunks(plan: Plan, inferred_blocks: dict, update=None, ranges: dict | None = None):
     """kg/parley.trig as chunks: the prefixes, then each unit's block in graph order (each
-    unit's inferred block is kept in `inferred_blocks` on the way)."""
-    yield trig_header()
+    unit's inferred block is kept in `inferred_blocks` on the way, and where its block is in
+    the file in `ranges`)."""
+    header = trig_header()
+    yield header
+    offset = len(header)
     for unit in plan.units:
         block, inferred = read_blocks(plan, unit)
         if inferred:
             inferred_blocks[unit.key] = inferred
+        if ranges is not None:
+            ranges[unit.key] = (offset, len(block))
+            offset += len(block)
         yield block
         if update:
             update(1)
@@ -157,6 +145,8 @@ def joined_inference(plan: Plan) -> JoinedInference:
     cached = read_cached(key)
     if isinstance(cached, JoinedInference):
         return cached
+    plan.hydrate()
+    articles = plan.units[:-1]
     t = tools()
     context = plan.context
     base = context.engine
@@ -216,10 +206,18 @@ def write_inferred(plan: Plan, sink: list, inferred_blocks: dict) -> Reasoned | 
         return None
     total = sum(n for (kind, _), n in counts.items() if kind == "p")
     plan.shared_inferred = joined.shared_out
+    # where each unit's block goes in the file (an empty block: nowhere), for the next build
+    ranges = {u.key: (0, 0) for u in articles if u.key not in inferred_blocks}
     if total:
-        sink.append(turtle_header())
-        sink.extend(block for _, block in blocks)
+        header = turtle_header()
+        sink.append(header)
+        offset = len(header)
+        for u, block in blocks:
+            sink.append(block)
+            ranges[u.key] = (offset, len(block))
+            offset += len(block)
         sink.append(plan.shared_inferred)
+    plan.inferred_ranges = ranges
     errors = set(joined.errors)
     for u in articles:
         errors.update(u.errors)
@@ -256,6 +254,8 @@ def shared_validation(plan: Plan) -> SharedValidation:
     cached = read_cached(key)
     if isinstance(cached, SharedValidation):
         return cached
+    plan.hydrate()
+    articles = plan.units[:-1]
     t = tools()
     context = plan.context
     where: dict[str, set[str]] = {}
@@ -318,6 +318,7 @@ def boundary_store(plan: Plan) -> ox.Store:
     whether an article refers to a registry resource (or an IRI outside Parley's namespace),
     not how: its results are cached by `Unit.boundary_digest`, which holds no more. Tests
     compare it with the whole dataset."""
+    plan.hydrate()
     context = plan.context
     store = ox.Store()
     store.extend(context.registry_quads)
@@ -496,28 +497,46 @@ class Built:
 
 def build_kg(seeds: Path, out: Path | None, check: bool, progress=None, lock=None) -> Built:
     """Build kg/ from `seeds` (see the module and `pipeline` docs); `lock(out)` guards writes."""
-    from .kgio import write_atomic
     from .pipeline import plan as make_plan
     from .progress import silent
 
     progress = progress or silent
     cache = cache_root() if out is not None else None
+    index = load_index(kg_cache(out) / INDEX, code_version()) if out is not None else None
     with progress("articles", _count(seeds)) as update:
-        plan = make_plan(seeds, cache, update, write_cache=not check)
+        plan = make_plan(seeds, cache, update, write_cache=not check, index=index)
+    if out is None:
+        return _build_in_memory(plan)
+    plan.splicer = Splicer(out, index, file_stamp)
+    try:
+        return _build_files(plan, index, out, check, progress, lock)
+    finally:
+        plan.splicer.close()
+
+
+def _build_in_memory(plan: Plan) -> Built:
+    quads = sum(u.quads for u in plan.units)
+    graphs = sum(1 for u in plan.units if u.quads)
+    inferred_blocks: dict = {}
+    trig = b"".join(trig_chunks(plan, inferred_blocks))
+    inferred: list = []
+    _inferred(plan, inferred, inferred_blocks, lambda: trig)
+    return Built(
+        files={TRIG_NAME: trig, INFERRED_NAME: b"".join(inferred)},
+        changed={},
+        quads=quads,
+        graphs=graphs,
+    )
+
+
+def _build_files(plan: Plan, index: Index | None, out: Path, check: bool, progress, lock):
+    """kg/'s files, the validation and reasoning results and the store, from the plan."""
+    from .kgio import write_atomic
+
     quads = sum(u.quads for u in plan.units)
     graphs = sum(1 for u in plan.units if u.quads)
     build_id = hashlib.sha256("\n".join(u.key for u in plan.units).encode()).hexdigest()
     inferred_blocks: dict = {}
-    if out is None:
-        trig = b"".join(trig_chunks(plan, inferred_blocks))
-        inferred: list = []
-        _inferred(plan, inferred, inferred_blocks, lambda: trig)
-        return Built(
-            files={TRIG_NAME: trig, INFERRED_NAME: b"".join(inferred)},
-            changed={},
-            quads=quads,
-            graphs=graphs,
-        )
     files = {TRIG_NAME: out / TRIG_NAME, INFERRED_NAME: out / INFERRED_NAME}
     if check:
         with progress("comparing", len(plan.units)) as update:
@@ -538,19 +557,25 @@ def build_kg(seeds: Path, out: Path | None, check: bool, progress=None, lock=Non
             and manifest.get("files", {}).get(name, {}).get("stamp") == file_stamp(out / name)
             for name in files
         )
+        ranges = {}
         if unchanged:  # kg/ holds what these very units produce: nothing to write
             changed = dict.fromkeys(files, False)
+            if index is not None and all(
+                index.stamps.get(name) == file_stamp(out / name) for name in files
+            ):
+                ranges = index.ranges
         else:
+            trig_ranges: dict = {}
             with progress("writing", len(plan.units)) as update:
-                trig = Hashed(trig_chunks(plan, inferred_blocks, update))
+                trig = trig_chunks(plan, inferred_blocks, update, trig_ranges)
                 write_atomic(out / TRIG_NAME, trig)
             chunks: list = []
             reasoned = _inferred(
                 plan, chunks, inferred_blocks, lambda: (out / TRIG_NAME).read_bytes()
             )
-            inferred = Hashed(chunks)
-            write_atomic(out / INFERRED_NAME, inferred)
+            write_atomic(out / INFERRED_NAME, chunks)
             changed = dict.fromkeys(files, True)
+            ranges = {TRIG_NAME: trig_ranges, INFERRED_NAME: plan.inferred_ranges}
         if unchanged and manifest.get("results"):
             results = built_results(out)
             report = results["report"] if results else None
@@ -575,6 +600,15 @@ def build_kg(seeds: Path, out: Path | None, check: bool, progress=None, lock=Non
         del store
         gc.collect()  # the store's lock goes with the last reference: `parley query` may open it
         save_results(out, build_id, report, reasoned)
+        new_index = Index(
+            version=code_version(),
+            registry=plan.registry_digest,
+            inputs=plan.inputs,
+            units={u.key: u for u in plan.units[:-1]},
+            ranges=ranges,
+            stamps={name: file_stamp(out / name) for name in files},
+        )
+        save_index(kg_cache(out) / INDEX, new_index)
     return Built(files=files, changed=changed, quads=quads, graphs=graphs)
 
 
@@ -593,6 +627,7 @@ def _inferred(plan: Plan, sink: list, inferred_blocks: dict, trig_bytes):
     from .reason import infer
 
     sink.clear()
+    plan.inferred_ranges = {}
     ds = Dataset()
     ds.parse(data=trig_bytes(), format="trig")
     inference = infer(ds)

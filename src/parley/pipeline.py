@@ -45,6 +45,7 @@ from rdflib import RDF, BNode, Literal, URIRef
 
 from . import iris
 from .errors import InputError
+from .unitindex import Index, Splicer, stat_of
 
 CACHE_ENV = "PARLEY_CACHE"
 MANIFEST = "manifest.json"
@@ -90,6 +91,7 @@ CODE_MODULES = (
     "registry",
     "rules",
     "shacl",
+    "unitindex",
     "validate",
     "yamlfile",
 )
@@ -748,6 +750,13 @@ class Plan:
     context: Context
     fresh: int  # units computed (not from the cache)
     shared_inferred: bytes | None = None  # inferred triples about shared resources (Turtle body)
+    light: set[str] = field(default_factory=set)  # keys of units taken from the kg index,
+    # without their cross-article sets (`hydrate` reads those when they are needed)
+    inputs: dict = field(default_factory=dict)  # annotation file name -> (stats, unit key)
+    splicer: Splicer | None = None  # unchanged units' blocks in the last build's kg files
+    registry_digest: str = ""
+    inferred_ranges: dict[str, tuple[int, int]] = field(default_factory=dict)  # of the last
+    # kg/inferred.ttl written from the units' blocks: unit key -> (offset, length)
 
     def lighten(self) -> None:
         """Drop what only validation and reasoning across articles read (most of a unit's
@@ -755,6 +764,18 @@ class Plan:
         for unit in self.units:
             for name in CROSS_ARTICLE_FIELDS:
                 setattr(unit, name, frozenset())
+
+    def hydrate(self) -> None:
+        """Give the units taken from the kg index their cross-article sets (from the cache)."""
+        if not self.light:
+            return
+        for i, unit in enumerate(self.units):
+            if unit.key in self.light:
+                cached = read_cached(unit.key)
+                if cached is None:
+                    raise RuntimeError(f"cache entry of {unit.name} vanished during the build")
+                self.units[i] = cached[0]
+        self.light.clear()
 
 
 CROSS_ARTICLE_FIELDS = (
@@ -783,8 +804,12 @@ def plan(
     progress: Progress = None,
     write_cache: bool = True,
     workers: int | None = None,
+    index: Index | None = None,
 ) -> Plan:
-    """Load, map, validate and reason every article (cached, in parallel); raise InputError."""
+    """Load, map, validate and reason every article (cached, in parallel); raise InputError.
+
+    With the `index` of the last build, unchanged annotation files are known by their stat
+    and their units taken from it (light: see `Plan.hydrate`)."""
     global _CONTEXT, _CACHE_DIR, _WRITE_CACHE
     from .annotations import seeds_problems
     from .mapper import registry_graph
@@ -800,18 +825,33 @@ def plan(
     _CONTEXT, _CACHE_DIR, _WRITE_CACHE = context, cache, write_cache
     reg_digest = registry_digest(seeds)
     articles_dir = seeds / "articles"
-    jobs = []
+    if index is not None and index.registry != reg_digest:
+        index = None
+    inputs = Index(version="", registry=reg_digest)
+    jobs, units, light = [], [], set()
     for path in sorted((seeds / "annotations").glob("*.yaml")):
         text = articles_dir / f"{path.stem}.txt"
-        try:
-            article = text.read_bytes()
-        except OSError:
-            article = b"\0missing"
-        # what a unit depends on: the file's name and bytes and its article's text (where the
-        # seeds folder is, or how it was named, only shows in problems, which are not cached)
-        key = unit_key(reg_digest, path.name, path.read_bytes(), article)
-        jobs.append((str(path), str(articles_dir), key))
-    units, fresh, blocks = [], 0, {}
+        stats = stat_of(path), stat_of(text)
+        key = index.key_of(path.name, *stats) if index is not None else None
+        if key is None:
+            try:
+                article = text.read_bytes()
+            except OSError:
+                article = b"\0missing"
+            # what a unit depends on: the file's name and bytes and its article's text (where
+            # the seeds folder is, or how it was named, only shows in problems, not cached)
+            key = unit_key(reg_digest, path.name, path.read_bytes(), article)
+        inputs.record_input(path.name, *stats, key)
+        known = index.units.get(key) if index is not None else None
+        path_of_cache = _cache_path(key)
+        if known is not None and path_of_cache is not None and path_of_cache.exists():
+            units.append(known)
+            light.add(key)
+            if progress:
+                progress(1)
+        else:
+            jobs.append((str(path), str(articles_dir), key))
+    fresh, blocks = 0, {}
     for unit, held, cached in _map(jobs, progress, workers):
         if unit.problems:
             problems.extend(unit.problems)
@@ -825,7 +865,15 @@ def plan(
     reg_unit, block, _ = make_unit("registry", REGISTRY, unit_key(reg_digest), triples, context)
     units.append(reg_unit)
     blocks[reg_unit.key] = (block, b"")
-    return Plan(units=units, blocks=blocks, context=context, fresh=fresh)
+    return Plan(
+        units=units,
+        blocks=blocks,
+        context=context,
+        fresh=fresh,
+        light=light,
+        inputs=inputs.inputs,
+        registry_digest=reg_digest,
+    )
 
 
 def _map(jobs: list, progress: Progress, workers: int | None):
@@ -852,6 +900,11 @@ def _map(jobs: list, progress: Progress, workers: int | None):
 def read_blocks(plan_: Plan, unit: Unit) -> tuple[bytes, bytes]:
     if unit.key in plan_.blocks:
         return plan_.blocks[unit.key]
+    if plan_.splicer is not None:
+        trig = plan_.splicer.block(TRIG_NAME, unit.key)
+        inferred = plan_.splicer.block(INFERRED_NAME, unit.key) if trig is not None else None
+        if inferred is not None:
+            return trig, inferred
     cached = read_cached(unit.key)
     if cached is None:
         raise RuntimeError(f"cache entry of {unit.name} vanished during the build")
