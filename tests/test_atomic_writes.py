@@ -151,6 +151,8 @@ def test_failed_build_creates_no_kg_folder(tmp_path):
 # (module, function) pairs allowed to write directly, each with the reason.
 ALLOWED = {
     ("kgio.py", "write_atomic"): "the atomic writer itself (temp file, fsync, rename)",
+    ("kgio.py", "_copy_slice"): "part of write_atomic: copies into its temporary file",
+    ("unitindex.py", "__init__"): "opens the last build's kg files read-only (O_RDONLY)",
     ("kglock.py", "_acquire"): "creates the lock file, which holds no output",
     ("kglock.py", "kg_lock"): "writes the holder's pid into the lock file",
     ("brat.py", "_check_with_loader"): "scratch copies in a TemporaryDirectory",
@@ -208,3 +210,33 @@ def test_the_audit_finds_a_direct_write(tmp_path):
         "def save(p, data):\n    p.write_text(data)\n    open(p, 'wb').write(b'')\n", "utf-8"
     )
     assert [(line, fn) for line, fn, _ in _writes(sample)] == [(2, "save"), (3, "save")]
+
+
+def test_write_atomic_copies_file_slices_between_bytes(tmp_path):
+    """Slices of other files are copied where they stand among the chunks (adjacent slices of
+    one file in one copy), so a rebuild can take unchanged blocks from the old kg files."""
+    import os
+
+    from parley.kgio import write_atomic
+    from parley.unitindex import FileSlice
+
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.write_bytes(b"0123456789")
+    b.write_bytes(b"abcdefghij")
+    fa, fb = os.open(a, os.O_RDONLY), os.open(b, os.O_RDONLY)
+    try:
+        chunks = [
+            b"<",
+            FileSlice(fa, 2, 3),
+            FileSlice(fa, 5, 2),  # adjacent: one copy of 5 bytes
+            FileSlice(fb, 0, 2),
+            FileSlice(fa, 0, 0),
+            b"|",
+            FileSlice(fa, 9, 1),
+            b">",
+        ]
+        write_atomic(tmp_path / "out", chunks)
+    finally:
+        os.close(fa)
+        os.close(fb)
+    assert (tmp_path / "out").read_bytes() == b"<23456ab|9>"

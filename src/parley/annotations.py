@@ -530,6 +530,6 @@ def seeds_problems(seeds: Path) -> list[Problem]:
             "article has no annotation file",
             f"write {seeds / 'annotations' / (text.stem + '.yaml')}",
         )
-        for text in sorted((seeds / "articles").glob("*.txt"))
+        for text in sorted((seeds / "articles").glob("*.txt"), key=lambda p: p.name)
         if text.stem not in annotated
     ]

@@ -88,12 +88,12 @@ def turtle_header() -> bytes:
 def trig_chunks(plan: Plan, inferred_blocks: dict, update=None, ranges: dict | None = None):
     """kg/parley.trig as chunks: the prefixes, then each unit's block in graph order (each
     unit's inferred block is kept in `inferred_blocks` on the way, and where its block is in
-    the file in `ranges`)."""
+    the file in `ranges`). With `ranges`, for writing, blocks may be `FileSlice`s."""
     header = trig_header()
     yield header
     offset = len(header)
     for unit in plan.units:
-        block, inferred = read_blocks(plan, unit)
+        block, inferred = read_blocks(plan, unit, lazy=ranges is not None)
         if inferred:
             inferred_blocks[unit.key] = inferred
         if ranges is not None:
@@ -593,7 +593,8 @@ def _build_files(plan: Plan, index: Index | None, out: Path, check: bool, progre
                 report = validate_plan(plan)
                 update(1)
         plan.lighten()  # what only the work across articles reads goes before the store loads
-        gc.collect()
+        if plan.fresh + plan.hydrated > 100:  # then it is much; else not worth a collection
+            gc.collect()
         with progress("indexing", 1) as update:
             store = sync_store(out, plan, out / TRIG_NAME, out / INFERRED_NAME)
             update(1)

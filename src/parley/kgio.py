@@ -17,15 +17,32 @@ from .iris import PREFIXES
 def write_atomic(path: Path, data: bytes | Iterable[bytes], fsync: bool = True) -> None:
     """Write `data` to `path` via a temporary file in the same folder, then rename.
 
-    `data` may be an iterable of chunks (a large file streamed from parts); `fsync=False`
-    skips the flush to disk, for caches that are recomputed when a file is damaged.
+    `data` may be an iterable of chunks (a large file streamed from parts), bytes or
+    `unitindex.FileSlice`s of other files (copied in the kernel, adjacent ones in one go);
+    `fsync=False` skips the flush to disk, for caches that are recomputed when damaged.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
+            pending = None  # a run of adjacent file slices, copied when the run ends
             for chunk in (data,) if isinstance(data, bytes | bytearray) else data:
-                handle.write(chunk)
+                if isinstance(chunk, bytes | bytearray):
+                    if pending is not None:
+                        _copy_slice(handle, *pending)
+                        pending = None
+                    handle.write(chunk)
+                elif pending is not None and (chunk.fd, chunk.offset) == (
+                    pending[0],
+                    pending[1] + pending[2],
+                ):
+                    pending = (pending[0], pending[1], pending[2] + chunk.length)
+                else:
+                    if pending is not None:
+                        _copy_slice(handle, *pending)
+                    pending = (chunk.fd, chunk.offset, chunk.length)
+            if pending is not None:
+                _copy_slice(handle, *pending)
             handle.flush()
             if fsync:
                 os.fsync(handle.fileno())
@@ -34,6 +51,25 @@ def write_atomic(path: Path, data: bytes | Iterable[bytes], fsync: bool = True) 
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def _copy_slice(handle, source: int, offset: int, length: int) -> None:
+    """Append `length` bytes of file descriptor `source` from `offset` to `handle`."""
+    handle.flush()
+    position = handle.tell()
+    end = position + length
+    while position < end:
+        try:
+            copied = os.copy_file_range(source, handle.fileno(), end - position, offset, position)
+        except (AttributeError, OSError):  # no such call here, or not between these files
+            copied = os.pwrite(
+                handle.fileno(), os.pread(source, min(end - position, 1 << 24), offset), position
+            )
+        if copied <= 0:
+            raise OSError(f"could not copy into {handle.name}")
+        position += copied
+        offset += copied
+    handle.seek(end)
 
 
 CANONICAL_PREFIXES = {

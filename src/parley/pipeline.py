@@ -755,6 +755,7 @@ class Plan:
     inputs: dict = field(default_factory=dict)  # annotation file name -> (stats, unit key)
     splicer: Splicer | None = None  # unchanged units' blocks in the last build's kg files
     registry_digest: str = ""
+    hydrated: int = 0  # units whose cross-article sets were read back
     inferred_ranges: dict[str, tuple[int, int]] = field(default_factory=dict)  # of the last
     # kg/inferred.ttl written from the units' blocks: unit key -> (offset, length)
 
@@ -775,6 +776,7 @@ class Plan:
                 if cached is None:
                     raise RuntimeError(f"cache entry of {unit.name} vanished during the build")
                 self.units[i] = cached[0]
+        self.hydrated += len(self.light)
         self.light.clear()
 
 
@@ -818,18 +820,26 @@ def plan(
     problems = seeds_problems(seeds)
     if problems and not seeds.is_dir():
         raise InputError(problems)
-    registry = load_registry(seeds / "registry")  # raises with every registry problem
-    triples = TripleSink()
-    registry_graph(registry, triples)
-    context = Context(registry, triples)
-    _CONTEXT, _CACHE_DIR, _WRITE_CACHE = context, cache, write_cache
+    _CACHE_DIR, _WRITE_CACHE = cache, write_cache
     reg_digest = registry_digest(seeds)
+    # the registry's model and triples, cached by what they are read from (and where: the
+    # model keeps its files' paths for messages)
+    model_key = unit_key(reg_digest, "registry model", str(seeds / "registry"))
+    model = read_cached(model_key)
+    if model is None:
+        registry = load_registry(seeds / "registry")  # raises with every registry problem
+        triples = TripleSink()
+        registry_graph(registry, triples)
+        write_cached(model_key, (registry, triples))
+    else:
+        registry, triples = model
+    context = _CONTEXT = Context(registry, triples)
     articles_dir = seeds / "articles"
     if index is not None and index.registry != reg_digest:
         index = None
     inputs = Index(version="", registry=reg_digest)
     jobs, units, light = [], [], set()
-    for path in sorted((seeds / "annotations").glob("*.yaml")):
+    for path in sorted((seeds / "annotations").glob("*.yaml"), key=lambda p: p.name):
         text = articles_dir / f"{path.stem}.txt"
         stats = stat_of(path), stat_of(text)
         key = index.key_of(path.name, *stats) if index is not None else None
@@ -862,7 +872,12 @@ def plan(
     if problems:
         raise InputError(problems)
     units.sort(key=lambda u: f"<{u.graph}>")
-    reg_unit, block, _ = make_unit("registry", REGISTRY, unit_key(reg_digest), triples, context)
+    reg_key = unit_key(reg_digest)
+    made = read_cached(reg_key)
+    if made is None:
+        made = make_unit("registry", REGISTRY, reg_key, triples, context)
+        write_cached(reg_key, made)
+    reg_unit, block, _ = made
     units.append(reg_unit)
     blocks[reg_unit.key] = (block, b"")
     return Plan(
@@ -897,11 +912,14 @@ def _map(jobs: list, progress: Progress, workers: int | None):
             yield result
 
 
-def read_blocks(plan_: Plan, unit: Unit) -> tuple[bytes, bytes]:
+def read_blocks(plan_: Plan, unit: Unit, lazy: bool = False) -> tuple[bytes, bytes]:
+    """A unit's TriG and inferred blocks: held, copied from the last kg files, or from the
+    cache; `lazy`: the TriG block may be a `FileSlice` of the old file, for writing."""
     if unit.key in plan_.blocks:
         return plan_.blocks[unit.key]
     if plan_.splicer is not None:
-        trig = plan_.splicer.block(TRIG_NAME, unit.key)
+        get = plan_.splicer.slice if lazy else plan_.splicer.block
+        trig = get(TRIG_NAME, unit.key)
         inferred = plan_.splicer.block(INFERRED_NAME, unit.key) if trig is not None else None
         if inferred is not None:
             return trig, inferred

@@ -80,6 +80,25 @@ def save_index(path: Path, index: Index) -> None:
     write_atomic(path, data, fsync=False)
 
 
+@dataclass(frozen=True)
+class FileSlice:
+    """`length` bytes of an open file from `offset`; `kgio.write_atomic` copies it in the
+    kernel (and adjacent slices of one file in one go) instead of through Python."""
+
+    fd: int
+    offset: int
+    length: int
+
+    def __len__(self) -> int:
+        return self.length
+
+    def read(self) -> bytes:
+        data = os.pread(self.fd, self.length, self.offset) if self.length else b""
+        if len(data) != self.length:
+            raise OSError(f"short read of a kg file at {self.offset}")
+        return data
+
+
 class Splicer:
     """Blocks of unchanged units read from the kg files the last build wrote. The files are
     opened when it is made, so the blocks stay readable after new files replace them."""
@@ -98,14 +117,18 @@ class Splicer:
                 else:
                     os.close(fd)
 
+    def slice(self, name: str, key: str) -> FileSlice | None:
+        """Where unit `key`'s block is in kg file `name`, or None when not known."""
+        where = self.ranges.get(name, {}).get(key)
+        return None if where is None else FileSlice(self.fds[name], *where)
+
     def block(self, name: str, key: str) -> bytes | None:
         """The bytes of unit `key` in kg file `name`, or None when not known."""
-        where = self.ranges.get(name, {}).get(key)
-        if where is None:
+        where = self.slice(name, key)
+        try:
+            return None if where is None else where.read()
+        except OSError:
             return None
-        offset, length = where
-        data = os.pread(self.fds[name], length, offset) if length else b""
-        return data if len(data) == length else None
 
     def close(self) -> None:
         for fd in self.fds.values():
