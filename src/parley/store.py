@@ -193,6 +193,19 @@ class OxigraphStore(SparqlLookups):
             write_atomic(marker, wanted.encode("ascii") + b"\n")
         return cls(store)
 
+    def select(self, text: str, bindings: dict[str, object] | None = None) -> Table:
+        """As `SparqlLookups.select`, with a simple final ORDER BY done here: Oxigraph's own
+        sort is slow on big results (`parley.ordering`)."""
+        from .ordering import sort_rows, split_order_by
+
+        query = with_values(text, bindings or {})
+        split = split_order_by(query)
+        if split is None:
+            return self._run(query)
+        table = self._run(split[0])
+        rows = sort_rows(table.columns, table.rows, split[1])
+        return Table(columns=table.columns, rows=rows) if rows is not None else self._run(query)
+
     def _run(self, text: str) -> Table:
         try:
             solutions = self.store.query(text)
