@@ -58,7 +58,9 @@ def test_the_listings_are_sorted_here():
         "SELECT ?a WHERE { ?a ?b ?c } ORDER BY IF(?a = <urn:x>, 1, 2)",
         "SELECT ?a WHERE { ?a ?b ?c } ORDER BY DESC(?a)",
         "SELECT ?a WHERE { { SELECT ?a WHERE { ?a ?b ?c } ORDER BY ?a } }",
-        "SELECT ?a WHERE { ?a ?b ?c } ORDER BY STR(?c)",  # not projected
+        "SELECT DISTINCT ?a WHERE { ?a ?b ?c } ORDER BY STR(?c)",  # ?c would change the rows
+        "SELECT ?a (STR(?b) AS ?s) WHERE { ?a ?b ?c } ORDER BY STR(?c)",
+        "SELECT ?a WHERE { ?a ?b ?c } GROUP BY ?a ORDER BY STR(?c)",
         "SELECT (COUNT(?b) AS ?n) WHERE { ?a ?b ?c } GROUP BY ?a ORDER BY ?a",
         'SELECT ?a WHERE { ?a ?b "ORDER BY ?a" }',
         "SELECT ?a WHERE { ?a ?b ?c } # ORDER BY ?a",
@@ -73,10 +75,23 @@ def test_simple_keys_are_split_off():
         "SELECT ?a (MIN(?c) AS ?m) WHERE { ?a ?b ?c } GROUP BY ?a\n"
         'ORDER BY COALESCE(STR(?a), "") ?m'
     )
-    body, keys = split_order_by(text)
+    body, keys, extra = split_order_by(text)
+    assert extra == []
     assert body.rstrip().endswith("GROUP BY ?a")
     assert [(k.kind, k.var, k.default) for k in keys] == [("str_or", "a", ""), ("term", "m", None)]
     assert split_order_by("SELECT * WHERE { ?a ?b ?c } ORDER BY ?a")[1][0].var == "a"
+
+
+def test_a_key_not_projected_is_projected_for_the_sort_and_dropped_after(corpus_store):
+    text = (
+        "SELECT ?s WHERE { GRAPH ?g { ?s a ?t ; ?p ?o } FILTER (isIRI(?s)) }\n"
+        "ORDER BY STR(?o) STR(?p) STR(?s)"
+    )
+    body, _, extra = split_order_by(text)
+    assert extra == ["o", "p"] and " ".join(body.split()).startswith("SELECT ?s ?o ?p WHERE")
+    table = corpus_store.select(text)
+    assert table.columns == ["s"]
+    assert table.rows == sorted_by_oxigraph(corpus_store, text)
 
 
 def test_values_of_mixed_kinds_are_left_to_the_store():

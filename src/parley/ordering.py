@@ -56,6 +56,10 @@ def projected(masked: str) -> set[str] | None:
     clause = match.group("projection") or match.group("bare") or ""
     if "*" in clause:
         return None
+    return _names(clause)
+
+
+def _names(clause: str) -> set[str]:
     names, depth = set(), 0
     for part in re.split(r"([()])", clause):
         if part == "(":
@@ -69,9 +73,25 @@ def projected(masked: str) -> set[str] | None:
     return names
 
 
-def split_order_by(text: str) -> tuple[str, list[Key]] | None:
-    """(the query without its final ORDER BY, its keys), or None when it has none, or any key
-    (or anything after them, such as LIMIT) is not of the simple forms or not projected."""
+def _widened(text: str, masked: str, order_at: int, extra: list[str]) -> str | None:
+    """The query projecting `extra` variables too, when that cannot change its rows: a plain
+    list of variables (no DISTINCT, no expressions) and no GROUP BY."""
+    match = _SELECT.search(masked)
+    if match is None or match.group("projection") is None:
+        return None
+    clause = match.group("projection")
+    if "(" in clause or re.search(r"\b(DISTINCT|REDUCED)\b", clause, re.IGNORECASE):
+        return None
+    if re.search(r"\bGROUP\s+BY\b", masked[masked.rfind("}") : order_at], re.IGNORECASE):
+        return None
+    at = match.end("projection")
+    return text[:at] + "".join(f" ?{name}" for name in extra) + " " + text[at:]
+
+
+def split_order_by(text: str) -> tuple[str, list[Key], list[str]] | None:
+    """(the query without its final ORDER BY, its keys, the variables added to its projection
+    for them), or None when it has none, or any key (or anything after them, such as LIMIT)
+    is not of the simple forms, or a key's variable cannot be projected."""
     masked = _OPAQUE.sub(lambda m: " " * len(m.group(0)), text)
     found = list(_ORDER.finditer(masked))
     if not found or masked.rfind("}") > found[-1].start():
@@ -86,10 +106,16 @@ def split_order_by(text: str) -> tuple[str, list[Key]] | None:
         default = {"str_or": match.group("text"), "num_or": _int(match.group("number"))}
         keys.append(Key(kind, match.group(kind), default.get(kind)))
         pos = match.end()
-    names = projected(masked)
-    if not keys or (names is not None and any(k.var not in names for k in keys)):
+    if not keys:
         return None
-    return text[:start], keys
+    names = projected(masked)
+    extra = sorted({k.var for k in keys} - names) if names is not None else []
+    body = text[:start]
+    if extra:
+        body = _widened(body, masked[:start], start, extra)
+        if body is None:
+            return None
+    return body, keys, extra
 
 
 def _int(text: str | None) -> int | None:

@@ -202,9 +202,15 @@ class OxigraphStore(SparqlLookups):
         split = split_order_by(query)
         if split is None:
             return self._run(query)
-        table = self._run(split[0])
-        rows = sort_rows(table.columns, table.rows, split[1])
-        return Table(columns=table.columns, rows=rows) if rows is not None else self._run(query)
+        body, keys, extra = split
+        table = self._run(body)
+        rows = sort_rows(table.columns, table.rows, keys)
+        if rows is None:
+            return self._run(query)
+        keep = [i for i, name in enumerate(table.columns) if name not in extra]
+        if len(keep) < len(table.columns):  # drop the variables projected only for the sort
+            rows = [[row[i] for i in keep] for row in rows]
+        return Table(columns=[table.columns[i] for i in keep], rows=rows)
 
     def _run(self, text: str) -> Table:
         try:
