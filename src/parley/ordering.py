@@ -159,16 +159,22 @@ def _key_value(key: Key, term: object) -> tuple:
 
 def sort_rows(columns: list[str], rows: list[list], keys: list[Key]) -> list[list] | None:
     """`rows` in the order of `keys`, or None when a key is not a column or a value is of a
-    kind not ordered here."""
+    kind not ordered here. Each key's distinct values are ranked once; rows then sort on
+    tuples of ranks (the stores hand out one object per distinct term, so ids stand for them)."""
     where = {name: i for i, name in enumerate(columns)}
     if any(key.var not in where for key in keys):
         return None
-    plan = [(key, where[key.var]) for key in keys]
-    try:
-        decorated = [
-            (tuple(_key_value(k, row[i]) for k, i in plan), n) for n, row in enumerate(rows)
-        ]
-        decorated.sort()
-    except (Unsupported, TypeError):  # TypeError: numbers and strings in one key
-        return None
-    return [rows[n] for _, n in decorated]
+    ranked = []
+    for key in keys:
+        column = [row[where[key.var]] for row in rows]
+        distinct = {id(term): term for term in column}
+        try:
+            values = {ident: _key_value(key, term) for ident, term in distinct.items()}
+            rank = {value: n for n, value in enumerate(sorted(set(values.values())))}
+        except (Unsupported, TypeError):  # TypeError: numbers and strings in one key
+            return None
+        by_id = {ident: rank[value] for ident, value in values.items()}
+        ranked.append([by_id[id(term)] for term in column])
+    decorated = list(zip(*ranked, strict=True))
+    order = sorted(range(len(rows)), key=decorated.__getitem__)
+    return [rows[n] for n in order]

@@ -15,7 +15,8 @@ from .store import Table
 
 
 def _iris(table: Table) -> set[str]:
-    return {str(v) for row in table.rows for v in row if isinstance(v, URIRef)}
+    distinct = {id(v): v for row in table.rows for v in row}
+    return {str(v) for v in distinct.values() if isinstance(v, URIRef)}
 
 
 def compact(iri: str) -> str:
@@ -41,32 +42,24 @@ def _plain(value: object, labels: dict[str, str] | None = None) -> str:
 
 def _with_label_columns(table: Table, labels: dict[str, str]) -> tuple[list[str], list[list]]:
     """Columns with a `*_label` column beside every column that holds IRIs."""
-    iri_cols = {
-        i
-        for i, _ in enumerate(table.columns)
-        if any(isinstance(row[i], URIRef) for row in table.rows)
-    }
     header: list[str] = []
+    columns: list[list[str]] = []
+    # cells worked out once per distinct term object, column by column (the stores hand out
+    # one object per distinct term; `table.rows` keeps them all alive, so their ids stay theirs)
     for i, name in enumerate(table.columns):
+        column = [row[i] for row in table.rows]
+        distinct = {id(value): value for value in column}
+        text = {ident: _csv_value(value) for ident, value in distinct.items()}
         header.append(name)
-        if i in iri_cols:
+        columns.append([text[id(value)] for value in column])
+        if any(isinstance(value, URIRef) for value in distinct.values()):
+            label = {
+                ident: labels.get(str(value), "") if isinstance(value, URIRef) else ""
+                for ident, value in distinct.items()
+            }
             header.append(f"{name}_label")
-    # cells worked out once per distinct term object (the stores hand out one object per
-    # distinct term; `table.rows` keeps them all alive, so their ids stay theirs)
-    cells: dict[int, tuple[str, str]] = {}
-    rows = []
-    for row in table.rows:
-        out = []
-        for i, value in enumerate(row):
-            cell = cells.get(id(value))
-            if cell is None:
-                label = labels.get(str(value), "") if isinstance(value, URIRef) else ""
-                cell = cells[id(value)] = (_csv_value(value), label)
-            out.append(cell[0])
-            if i in iri_cols:
-                out.append(cell[1])
-        rows.append(out)
-    return header, rows
+            columns.append([label[id(value)] for value in column])
+    return header, [list(row) for row in zip(*columns, strict=True)] if columns else []
 
 
 def _csv_value(value: object) -> str:
