@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 from .checks import Checker, closest
@@ -522,14 +523,23 @@ def seeds_problems(seeds: Path) -> list[Problem]:
                 "pass --seeds DIR with articles/, annotations/ and registry/",
             )
         ]
-    annotated = {p.stem for p in (seeds / "annotations").glob("*.yaml")}
+    annotated = {name[:-5] for name in _names(seeds / "annotations") if name.endswith(".yaml")}
+    texts = sorted(name[:-4] for name in _names(seeds / "articles") if name.endswith(".txt"))
     return [
         Problem(
-            str(text),
+            str(seeds / "articles" / f"{stem}.txt"),
             None,
             "article has no annotation file",
-            f"write {seeds / 'annotations' / (text.stem + '.yaml')}",
+            f"write {seeds / 'annotations' / (stem + '.yaml')}",
         )
-        for text in sorted((seeds / "articles").glob("*.txt"), key=lambda p: p.name)
-        if text.stem not in annotated
+        for stem in texts
+        if stem not in annotated
     ]
+
+
+def _names(folder: Path) -> list[str]:
+    """The names in `folder` (none when it is missing): no Path object per file."""
+    try:
+        return os.listdir(folder)
+    except OSError:
+        return []

@@ -598,8 +598,7 @@ def _build_files(plan: Plan, index: Index | None, out: Path, check: bool, progre
         with progress("indexing", 1) as update:
             store = sync_store(out, plan, out / TRIG_NAME, out / INFERRED_NAME)
             update(1)
-        del store
-        gc.collect()  # the store's lock goes with the last reference: `parley query` may open it
+        del store  # its lock goes with the last reference: `parley query` may open it now
         save_results(out, build_id, report, reasoned)
         new_index = Index(
             version=code_version(),

@@ -669,6 +669,14 @@ def _cache_path(key: str) -> Path | None:
     return _CACHE_DIR / "units" / key[:2] / f"{key}.unit"
 
 
+def _is_cached(key: str) -> bool:
+    """Whether the unit cache holds `key` (`_cache_path(key).exists()` without Path objects:
+    a rebuild asks this for every article)."""
+    if _CACHE_DIR is None:
+        return False
+    return os.path.exists(os.path.join(_CACHE_DIR, "units", key[:2], f"{key}.unit"))
+
+
 def read_cached(key: str):
     """(Unit, trig block, inferred block) from the cache, or None."""
     path = _cache_path(key)
@@ -853,8 +861,7 @@ def plan(
             key = unit_key(reg_digest, path.name, path.read_bytes(), article)
         inputs.record_input(path.name, *stats, key)
         known = index.units.get(key) if index is not None else None
-        path_of_cache = _cache_path(key)
-        if known is not None and path_of_cache is not None and path_of_cache.exists():
+        if known is not None and _is_cached(key):
             units.append(known)
             light.add(key)
             if progress:
