@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .endpoint import Endpoint
 from .errors import UsageError
 from .graphs import kg_sources
 from .queries import SavedQuery, bind_params, get_query, is_select
@@ -39,6 +38,8 @@ def open_store(
     if backend == "endpoint":
         if endpoint is None:
             raise UsageError("--backend endpoint needs --endpoint URL")
+        from .endpoint import Endpoint
+
         return EndpointStore(Endpoint.connect(endpoint, timeout=120.0))
     if backend == "oxigraph":
         if store_dir is None:  # the store `parley build` keeps beside its cache, if current

@@ -921,13 +921,13 @@ def _map(jobs: list, progress: Progress, workers: int | None):
 
 def read_blocks(plan_: Plan, unit: Unit, lazy: bool = False) -> tuple[bytes, bytes]:
     """A unit's TriG and inferred blocks: held, copied from the last kg files, or from the
-    cache; `lazy`: the TriG block may be a `FileSlice` of the old file, for writing."""
+    cache; `lazy`: blocks may be `FileSlice`s of the old files, for writing."""
     if unit.key in plan_.blocks:
         return plan_.blocks[unit.key]
     if plan_.splicer is not None:
         get = plan_.splicer.slice if lazy else plan_.splicer.block
         trig = get(TRIG_NAME, unit.key)
-        inferred = plan_.splicer.block(INFERRED_NAME, unit.key) if trig is not None else None
+        inferred = get(INFERRED_NAME, unit.key) if trig is not None else None
         if inferred is not None:
             return trig, inferred
     cached = read_cached(unit.key)

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import yaml
 from rdflib import XSD, Literal, URIRef
-from rdflib.plugins.sparql import prepareQuery
 
 from .checks import closest
 from .errors import UsageError
@@ -233,6 +232,8 @@ def resolve_iri(text: str, where: str, resolve_id=None) -> str:
 def check_syntax(query: SavedQuery) -> None:
     """Parse the query with rdflib's SPARQL parser; raise `UsageError` on a syntax error."""
     try:
+        from rdflib.plugins.sparql import prepareQuery  # slow to import: only when needed
+
         prepareQuery(query.text)
     except Exception as exc:  # rdflib raises pyparsing errors of several kinds
         raise UsageError(f"{query.path}: SPARQL syntax error: {exc}") from None
@@ -241,6 +242,8 @@ def check_syntax(query: SavedQuery) -> None:
 def is_select(text: str, source: str = "query") -> bool:
     """Whether `text` parses as a SPARQL SELECT query; raise `UsageError` on a syntax error."""
     try:
+        from rdflib.plugins.sparql import prepareQuery
+
         parsed = prepareQuery(text)
     except Exception as exc:  # rdflib raises pyparsing errors of several kinds
         raise UsageError(f"{source}: SPARQL syntax error: {exc} — fix the query text") from None

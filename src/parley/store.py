@@ -11,18 +11,21 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 from rdflib import RDFS, Dataset, URIRef
 from rdflib.query import Result
 
-from .endpoint import Endpoint
 from .errors import InputError, Problem, UsageError
 from .graphs import GRAPH_PREFIX, Source, fingerprint
 from .iris import PID, REGISTRY_GRAPH
 from .kgio import write_atomic
 from .model import ENTITY_KINDS
 from .terms import IRI_FORBIDDEN, from_json, normalise, normalised_from_oxigraph, with_values
+
+if TYPE_CHECKING:
+    from .endpoint import Endpoint
 
 BACKENDS = ("memory", "oxigraph", "endpoint")
 DEFAULT_BACKEND = "oxigraph"
