@@ -328,6 +328,15 @@ def test_the_build_store_follows_kg_after_an_edit(tmp_path):
     )
 
 
+def edit_article(seeds: Path, index: int, edit) -> Path:
+    """Apply `edit` to the annotations of the `index`-th article; return the file."""
+    path = sorted((seeds / "annotations").glob("*.yaml"))[index]
+    doc = yaml.safe_load(path.read_text("utf-8"))
+    edit(doc)
+    path.write_text(generate.dump(doc), "utf-8")
+    return path
+
+
 def age(folder: Path, seconds: float = 3600) -> None:
     """Date every file under `folder` back, as files not touched in a while are."""
     import os
@@ -337,6 +346,15 @@ def age(folder: Path, seconds: float = 3600) -> None:
     for path in folder.rglob("*"):
         if path.is_file():
             os.utime(path, (when, when))
+
+
+def built_long_ago(tmp_path, articles: int, seed: int) -> tuple[Path, Path]:
+    """A generated seeds folder whose files were last changed an hour ago, built into kg/."""
+    seeds, kg = tmp_path / "seeds", tmp_path / "kg"
+    generate.generate(seeds, articles, seed=seed)
+    age(seeds)
+    build(seeds, kg)
+    return seeds, kg
 
 
 def fresh_build_equals(tmp_path, monkeypatch, seeds: Path, kg: Path) -> None:
@@ -353,15 +371,9 @@ def fresh_build_equals(tmp_path, monkeypatch, seeds: Path, kg: Path) -> None:
 def test_a_rebuild_reads_only_the_files_whose_stat_changed(tmp_path, monkeypatch, edit):
     """Unchanged annotation files are known by size, mtime and inode (the kg index): they are
     not read again, and their blocks come from the old kg files; the result is a fresh build's."""
-    seeds, kg = tmp_path / "seeds", tmp_path / "kg"
-    generate.generate(seeds, 5, seed=8)
-    age(seeds)
-    build(seeds, kg)
+    seeds, kg = built_long_ago(tmp_path, 5, seed=8)
     before = {u.key for u in pipeline.plan(seeds, pipeline.cache_root()).units}
-    path = sorted((seeds / "annotations").glob("*.yaml"))[1]
-    doc = yaml.safe_load(path.read_text("utf-8"))
-    edit(doc)
-    path.write_text(generate.dump(doc), "utf-8")
+    path = edit_article(seeds, 1, edit)
     keyed, cached_reads = [], []
     real_key, real_read = pipeline.unit_key, pipeline.read_cached
 
@@ -391,18 +403,12 @@ def test_a_rebuild_reads_only_the_files_whose_stat_changed(tmp_path, monkeypatch
 
 
 def test_a_rebuild_does_not_copy_blocks_from_a_kg_file_changed_since(tmp_path, monkeypatch):
-    seeds, kg = tmp_path / "seeds", tmp_path / "kg"
-    generate.generate(seeds, 4, seed=9)
-    age(seeds)
-    build(seeds, kg)
+    seeds, kg = built_long_ago(tmp_path, 4, seed=9)
     trig = kg / "parley.trig"
     data = trig.read_bytes()
     header_end = data.index(b"\n", data.rindex(b"@prefix")) + 1
     trig.write_bytes(data[:header_end] + b"# a note\n" + data[header_end:])  # offsets all shift
-    path = sorted((seeds / "annotations").glob("*.yaml"))[0]
-    doc = yaml.safe_load(path.read_text("utf-8"))
-    edit_kind(doc)
-    path.write_text(generate.dump(doc), "utf-8")
+    edit_article(seeds, 0, edit_kind)
     build(seeds, kg)
     fresh_build_equals(tmp_path, monkeypatch, seeds, kg)
 
@@ -411,15 +417,9 @@ def test_a_rebuild_without_the_unit_cache_computes_the_units_again(tmp_path, mon
     """The kg index names units whose cache files were deleted: they are computed again."""
     import shutil
 
-    seeds, kg = tmp_path / "seeds", tmp_path / "kg"
-    generate.generate(seeds, 4, seed=10)
-    age(seeds)
-    build(seeds, kg)
+    seeds, kg = built_long_ago(tmp_path, 4, seed=10)
     shutil.rmtree(pipeline.cache_root() / "units")
-    path = sorted((seeds / "annotations").glob("*.yaml"))[3]
-    doc = yaml.safe_load(path.read_text("utf-8"))
-    edit_participants(doc)
-    path.write_text(generate.dump(doc), "utf-8")
+    edit_article(seeds, 3, edit_participants)
     build(seeds, kg)
     assert pipeline.plan(seeds, pipeline.cache_root()).fresh == 0
     fresh_build_equals(tmp_path, monkeypatch, seeds, kg)
