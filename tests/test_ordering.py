@@ -61,6 +61,7 @@ def test_the_listings_are_sorted_here():
         "SELECT DISTINCT ?a WHERE { ?a ?b ?c } ORDER BY STR(?c)",  # ?c would change the rows
         "SELECT ?a (STR(?b) AS ?s) WHERE { ?a ?b ?c } ORDER BY STR(?c)",
         "SELECT ?a WHERE { ?a ?b ?c } GROUP BY ?a ORDER BY STR(?c)",
+        "SELECT ?a { { SELECT ?a ?c WHERE { ?a ?b ?c } } } ORDER BY STR(?c)",  # no outer WHERE
         "SELECT (COUNT(?b) AS ?n) WHERE { ?a ?b ?c } GROUP BY ?a ORDER BY ?a",
         'SELECT ?a WHERE { ?a ?b "ORDER BY ?a" }',
         "SELECT ?a WHERE { ?a ?b ?c } # ORDER BY ?a",

@@ -32,7 +32,7 @@ _KEY = re.compile(
 
 
 class Unsupported(Exception):
-    """A value this module does not order the way SPARQL engines do."""
+    """A query or a value this module does not order the way SPARQL engines do."""
 
 
 @dataclass(frozen=True)
@@ -49,14 +49,13 @@ _PROJECTED = re.compile(r"\bAS\s+\?(\w+)|\?(\w+)", re.IGNORECASE)
 
 
 def projected(masked: str) -> set[str] | None:
-    """The variables the (first, outermost) SELECT projects; None for `SELECT *`."""
+    """The variables the (first, outermost) SELECT projects; None for `SELECT *`; Unsupported
+    when the projection cannot be told apart from the pattern (no WHERE keyword)."""
     match = _SELECT.search(masked)
-    if match is None:
-        return None
-    clause = match.group("projection") or match.group("bare") or ""
-    if "*" in clause:
-        return None
-    return _names(clause)
+    clause = (match.group("projection") or match.group("bare") or "") if match else "{"
+    if "{" in clause:
+        raise Unsupported
+    return None if "*" in clause else _names(clause)
 
 
 def _names(clause: str) -> set[str]:
@@ -80,7 +79,11 @@ def _widened(text: str, masked: str, order_at: int, extra: list[str]) -> str | N
     if match is None or match.group("projection") is None:
         return None
     clause = match.group("projection")
-    if "(" in clause or re.search(r"\b(DISTINCT|REDUCED)\b", clause, re.IGNORECASE):
+    if (
+        "(" in clause
+        or "{" in clause
+        or re.search(r"\b(DISTINCT|REDUCED)\b", clause, re.IGNORECASE)
+    ):
         return None
     if re.search(r"\bGROUP\s+BY\b", masked[masked.rfind("}") : order_at], re.IGNORECASE):
         return None
@@ -108,7 +111,10 @@ def split_order_by(text: str) -> tuple[str, list[Key], list[str]] | None:
         pos = match.end()
     if not keys:
         return None
-    names = projected(masked)
+    try:
+        names = projected(masked)
+    except Unsupported:
+        return None
     extra = sorted({k.var for k in keys} - names) if names is not None else []
     body = text[:start]
     if extra:
