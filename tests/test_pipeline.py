@@ -423,3 +423,23 @@ def test_a_rebuild_without_the_unit_cache_computes_the_units_again(tmp_path, mon
     build(seeds, kg)
     assert pipeline.plan(seeds, pipeline.cache_root()).fresh == 0
     fresh_build_equals(tmp_path, monkeypatch, seeds, kg)
+
+
+def test_the_registry_is_read_again_only_when_it_changed(tmp_path, monkeypatch):
+    """The registry's model comes from the cache while its files are unchanged."""
+    from parley import registry
+
+    seeds = tmp_path / "seeds"
+    generate.generate(seeds, 2, seed=12)
+    first = pipeline.plan(seeds, pipeline.cache_root())
+    real = registry.load_registry
+    reads = []
+    monkeypatch.setattr(
+        registry, "load_registry", lambda folder: reads.append(folder) or real(folder)
+    )
+    again = pipeline.plan(seeds, pipeline.cache_root())
+    assert reads == [] and again.units[-1].key == first.units[-1].key
+    path = sorted((seeds / "registry").glob("*.yaml"))[0]
+    path.write_text(path.read_text("utf-8") + "\n# edited\n", "utf-8")
+    changed = pipeline.plan(seeds, pipeline.cache_root())
+    assert reads == [seeds / "registry"] and changed.units[-1].key != first.units[-1].key

@@ -136,16 +136,25 @@ class JoinedInference:
     errors: tuple[str, ...] = ()  # the registry's and the joins' inconsistencies
 
 
+def _cached_across(plan: Plan, kind: str, digests, cls):
+    """(cache key, the cached result of work across articles or None). On a miss the units
+    taken from the kg index get their cross-article sets back, which that work reads."""
+    key = cross_key(plan, kind, digests)
+    cached = read_cached(key)
+    if isinstance(cached, cls):
+        return key, cached
+    plan.hydrate()
+    return key, None
+
+
 def joined_inference(plan: Plan) -> JoinedInference:
     """The inferences about shared resources, from the article units' joins (cached)."""
     from .rules import Engine
 
-    articles = plan.units[:-1]
-    key = cross_key(plan, "reason", (u.reason_digest for u in articles))
-    cached = read_cached(key)
-    if isinstance(cached, JoinedInference):
+    digests = [u.reason_digest for u in plan.units[:-1]]
+    key, cached = _cached_across(plan, "reason", digests, JoinedInference)
+    if cached is not None:
         return cached
-    plan.hydrate()
     articles = plan.units[:-1]
     t = tools()
     context = plan.context
@@ -249,12 +258,10 @@ def shared_validation(plan: Plan) -> SharedValidation:
     from .pipeline import LabelView
     from .rules import nt
 
-    articles = plan.units[:-1]
-    key = cross_key(plan, "validate", (u.boundary_digest for u in articles))
-    cached = read_cached(key)
-    if isinstance(cached, SharedValidation):
+    digests = [u.boundary_digest for u in plan.units[:-1]]
+    key, cached = _cached_across(plan, "validate", digests, SharedValidation)
+    if cached is not None:
         return cached
-    plan.hydrate()
     articles = plan.units[:-1]
     t = tools()
     context = plan.context
