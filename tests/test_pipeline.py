@@ -263,7 +263,7 @@ def test_benchmark_harness_runs_on_a_tiny_corpus(tmp_path):
             "--naive-at",
             "3",
             "--query-runs",
-            "1",
+            "2",
             "--work",
             str(tmp_path / "work"),
             "--out",
@@ -281,6 +281,7 @@ def test_benchmark_harness_runs_on_a_tiny_corpus(tmp_path):
     assert [s["name"] for s in size["naive"]] == ["build", "validate", "reason", "queries"]
     assert set(size["queries"]) == set(size["naive_queries"])
     assert all(q["exit"] == 0 for q in size["queries"].values())
+    assert all(len(q["runs_s"]) == 2 for q in size["queries"].values())  # asked again
     assert size["queries"]["articles"]["rows"] == 3  # one row per article
     assert size["summary"]["speedup"] > 0
     text = readme.read_text("utf-8")

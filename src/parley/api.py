@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from .answers import ANSWERS, Answers, answer_key, read_chunks
 from .errors import UsageError
 from .graphs import kg_sources
 from .queries import SavedQuery, bind_params, get_query, is_select
-from .results import iris_in
+from .results import iris_in, render
 from .stats import GraphStats, graph_stats
 from .store import DEFAULT_BACKEND, EndpointStore, MemoryStore, OxigraphStore, Table
 
@@ -47,7 +49,10 @@ def open_store(
 
             built = open_built_store(kg)
             if built is not None:
-                return OxigraphStore(built)
+                from .pipeline import kg_cache
+
+                store, identity = built
+                return OxigraphStore(store, Answers(kg_cache(kg) / ANSWERS, identity))
         return OxigraphStore.from_sources(kg_sources(kg), store_dir)
     if backend == "memory":
         return MemoryStore.from_sources(kg_sources(kg))
@@ -70,20 +75,83 @@ def run_query(
     Without `store`, the backend is `endpoint` when an endpoint URL is given, else `backend`
     (default: Oxigraph, the fastest to load and query).
     """
+    query = _offline_checked(name, online)
+    if store is None:
+        backend = backend or ("endpoint" if endpoint else DEFAULT_BACKEND)
+        store = open_store(kg, backend, store_dir=store_dir, endpoint=endpoint)
+    bindings = bind_params(query, params or {}, store.resolve_id)
+    table = _limited(store.select(query.text, bindings), limit)
+    return QueryResult(query=query, table=table, labels=store.labels(iris_in(table)))
+
+
+def _offline_checked(name: str, online: bool) -> SavedQuery:
+    """The saved query `name`; an online-only one only when `online` allows the network."""
     query = get_query(name)
     if query.online and not online:
         raise UsageError(
             f"query '{name}' is online-only (it calls a remote SPARQL service) — "
             "pass --online to run it with network access"
         )
-    if store is None:
-        backend = backend or ("endpoint" if endpoint else DEFAULT_BACKEND)
-        store = open_store(kg, backend, store_dir=store_dir, endpoint=endpoint)
+    return query
+
+
+def _limited(table: Table, limit: int | None) -> Table:
+    return table if limit is None else Table(columns=table.columns, rows=table.rows[:limit])
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A saved query's printed answer: in memory, or the file where it was remembered."""
+
+    query: SavedQuery
+    data: bytes | None
+    path: Path | None
+
+    @property
+    def remembered(self) -> bool:
+        """Whether the answer came from an earlier run on the same data."""
+        return self.path is not None
+
+    def chunks(self) -> Iterator[bytes]:
+        """The answer's bytes, in pieces (a remembered answer is not read into memory whole)."""
+        if self.path is not None:
+            yield from read_chunks(self.path)
+        elif self.data:
+            yield self.data
+
+
+def answer_query(
+    name: str,
+    kg: Path,
+    params: dict[str, str] | None = None,
+    fmt: str = "table",
+    limit: int | None = None,
+    backend: str | None = None,
+    store_dir: Path | None = None,
+    endpoint: str | None = None,
+    online: bool = False,
+    fresh: bool = False,
+) -> Answer:
+    """The saved query `name` run as `run_query` does, printed in `fmt` (see `results`).
+
+    On an Oxigraph store whose data is known (the store `parley build` keeps, or a
+    `--store-dir` store) the printed answer is remembered, and the same question on the same
+    data is answered from it; `fresh` runs the query again. Online-only queries are never
+    remembered: the remote side can change.
+    """
+    query = _offline_checked(name, online)
+    backend = backend or ("endpoint" if endpoint else DEFAULT_BACKEND)
+    store = open_store(kg, backend, store_dir=store_dir, endpoint=endpoint)
     bindings = bind_params(query, params or {}, store.resolve_id)
-    table = store.select(query.text, bindings)
-    if limit is not None:
-        table = Table(columns=table.columns, rows=table.rows[:limit])
-    return QueryResult(query=query, table=table, labels=store.labels(iris_in(table)))
+    answers = getattr(store, "answers", None) if not query.online else None
+    key = answer_key(query.text, bindings, limit, fmt) if answers is not None else ""
+    if answers is not None and not fresh and (path := answers.find(key)) is not None:
+        return Answer(query=query, data=None, path=path)
+    table = _limited(store.select(query.text, bindings), limit)
+    data = render(table, fmt, store.labels(iris_in(table))).encode("utf-8")
+    if answers is not None:
+        answers.remember(key, data)
+    return Answer(query=query, data=data, path=None)
 
 
 def run_sparql(
@@ -112,9 +180,7 @@ def run_sparql(
     if store is None:
         backend = backend or ("endpoint" if endpoint else DEFAULT_BACKEND)
         store = open_store(kg, backend, store_dir=store_dir, endpoint=endpoint)
-    table = store.select(text, {})
-    if limit is not None:
-        table = Table(columns=table.columns, rows=table.rows[:limit])
+    table = _limited(store.select(text, {}), limit)
     return QueryResult(query=query, table=table, labels=store.labels(iris_in(table)))
 
 

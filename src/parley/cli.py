@@ -184,6 +184,11 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
     default=None,
     help="Keep the Oxigraph store on disk in DIR (reloaded only when kg/ changes).",
 )
+@click.option(
+    "--fresh",
+    is_flag=True,
+    help="Run the query again even if its answer on the same data is remembered.",
+)
 @handle_errors
 def query(
     name: str,
@@ -195,19 +200,28 @@ def query(
     backend: str | None,
     endpoint: str | None,
     store_dir: Path | None,
+    fresh: bool,
 ) -> None:
-    """Run the saved query NAME (see `parley queries`)."""
-    result = api.run_query(
+    """Run the saved query NAME (see `parley queries`).
+
+    On the Oxigraph store (the default) the printed answer is remembered: the same question,
+    parameters, limit and format on the same built data is then answered at once. A build
+    that changes the data, or --fresh, runs the query again.
+    """
+    answer = api.answer_query(
         name,
         kg,
         _parse_params(params),
+        fmt=fmt,
         limit=limit,
         online=online,
         backend=backend,
         endpoint=endpoint,
         store_dir=store_dir,
+        fresh=fresh,
     )
-    click.echo(render(result.table, fmt, result.labels), nl=False)
+    for chunk in answer.chunks():
+        click.echo(chunk, nl=False)
 
 
 @main.command()

@@ -450,8 +450,12 @@ def sync_store(kg: Path, plan: Plan, trig: Path, inferred: Path) -> ox.Store:
         if stamp is not None:
             store.load(path=str(file), format=fmt, to_graph=ox.NamedNode(graph) if graph else None)
     store.flush()
-    state = {"graphs": wanted, "files": new_files, "kg": file_stamp(trig)}
-    write_json(state_file, state)
+    new_state = {"graphs": wanted, "files": new_files, "kg": file_stamp(trig)}
+    if new_state != state:  # the answers remembered for the old data are of no use now
+        from .answers import ANSWERS, forget
+
+        forget(kg_cache(kg) / ANSWERS)
+    write_json(state_file, new_state)
     return store
 
 
@@ -466,20 +470,26 @@ def write_json(path: Path, data: dict) -> None:
     write_atomic(path, (json.dumps(data, indent=1, sort_keys=True) + "\n").encode("utf-8"))
 
 
-def open_built_store(kg: Path) -> ox.Store | None:
-    """The store of the last build when it still matches kg/ (by size and mtime), else None."""
-    from .graphs import WIKIDATA_NAME
+def open_built_store(kg: Path) -> tuple[ox.Store, str] | None:
+    """The store of the last build and its identity (the build's state, which names every
+    graph's content and file stamp), when it still matches kg/ (by size and mtime), else None."""
+    from .graphs import WIKIDATA_NAME, ontology_path
 
     state_file = kg_cache(kg) / "store.json"
     try:
-        state = json.loads(state_file.read_text("utf-8"))
+        raw = state_file.read_bytes()
+        state = json.loads(raw)
         if state.get("kg") != file_stamp(kg / TRIG_NAME):
             return None
-        for name, file in (("inferred", kg / INFERRED_NAME), ("wikidata", kg / WIKIDATA_NAME)):
+        for name, file in (
+            ("inferred", kg / INFERRED_NAME),
+            ("wikidata", kg / WIKIDATA_NAME),
+            ("ontology", ontology_path()),
+        ):
             stamp = file_stamp(file) if file.exists() else None
             if state.get("files", {}).get(name) != stamp:
                 return None
-        return ox.Store.read_only(str(store_path(kg)))
+        return ox.Store.read_only(str(store_path(kg))), hashlib.sha256(raw).hexdigest()
     except (OSError, ValueError):
         return None
 

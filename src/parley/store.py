@@ -17,6 +17,7 @@ import pyoxigraph as ox
 from rdflib import RDFS, Dataset, URIRef
 from rdflib.query import Result
 
+from .answers import ANSWERS, Answers, forget
 from .errors import InputError, Problem, UsageError
 from .graphs import GRAPH_PREFIX, Source, fingerprint
 from .iris import PID, REGISTRY_GRAPH
@@ -168,8 +169,9 @@ class OxigraphStore(SparqlLookups):
     name = "oxigraph"
     MARKER = "parley-sources.sha256"
 
-    def __init__(self, store: ox.Store):
+    def __init__(self, store: ox.Store, answers: Answers | None = None):
         self.store = store
+        self.answers = answers  # where answers on this store's data are remembered, if known
 
     @classmethod
     def from_sources(cls, sources: list[Source], store_dir: Path | None = None) -> OxigraphStore:
@@ -190,11 +192,12 @@ class OxigraphStore(SparqlLookups):
         current = marker.read_text(encoding="utf-8").strip() if marker.exists() else None
         if current != wanted:
             marker.unlink(missing_ok=True)
+            forget(store_dir / ANSWERS)
             store.clear()
             _bulk_load(store, sources)
             store.flush()
             write_atomic(marker, wanted.encode("ascii") + b"\n")
-        return cls(store)
+        return cls(store, Answers(store_dir / ANSWERS, wanted))
 
     def select(self, text: str, bindings: dict[str, object] | None = None) -> Table:
         """As `SparqlLookups.select`, with a simple final ORDER BY done here: Oxigraph's own
