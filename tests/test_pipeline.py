@@ -199,7 +199,7 @@ def edit_participants(doc: dict) -> None:
 @pytest.mark.parametrize("edit", [edit_kind, edit_participants], ids=["local", "shared"])
 def test_a_rebuild_after_editing_one_article_recomputes_only_it(tmp_path, monkeypatch, edit):
     """...and gives what a build from scratch gives: files, validation and reasoning."""
-    from parley import combine
+    from parley import crossarticle
 
     seeds, kg = tmp_path / "seeds", tmp_path / "kg"
     generate.generate(seeds, 5, seed=2)
@@ -216,7 +216,7 @@ def test_a_rebuild_after_editing_one_article_recomputes_only_it(tmp_path, monkey
         def no_boundary(plan):
             raise AssertionError("the checks across articles ran again")
 
-        monkeypatch.setattr(combine, "boundary_store", no_boundary)
+        monkeypatch.setattr(crossarticle, "boundary_store", no_boundary)
     build(seeds, kg)
     monkeypatch.undo()
     rebuilt = report_json(validate(kg))

@@ -45,7 +45,7 @@ def open_store(
         return EndpointStore(Endpoint.connect(endpoint, timeout=120.0))
     if backend == "oxigraph":
         if store_dir is None:  # the store `parley build` keeps beside its cache, if current
-            from .combine import open_built_store
+            from .buildstore import open_built_store
 
             built = open_built_store(kg)
             if built is not None:

@@ -76,11 +76,14 @@ def kg_cache(kg: Path) -> Path:
 # the modules whose code shapes a unit's results (loading, mapping, reasoning, validating)
 CODE_MODULES = (
     "annotations",
+    "buildstore",
     "checks",
     "combine",
+    "crossarticle",
     "decisions",
     "errors",
     "iris",
+    "kgfiles",
     "kgio",
     "mapper",
     "model",
@@ -345,9 +348,10 @@ def make_unit(name: str, graph: str, key: str, triples: set, context: Context) -
             values.update(x for x in by_subject.get(o, ()) if x[1] == TYPE or x[1] in nested)
     unit.shared_values = frozenset(values)
     # the checks across graphs may ask which registry resources an article refers to, not how
-    # (combine.boundary_store): the digest takes those IRIs, not the triples that refer to them,
-    # and, to be safe, every IRI outside Parley's namespace (Wikidata, schema.org…); Parley's
-    # own vocabulary (classes, statement kinds) is left out, so that editing a kind reuses it
+    # (crossarticle.boundary_store): the digest takes those IRIs, not the triples that refer
+    # to them, and, to be safe, every IRI outside Parley's namespace (Wikidata, schema.org…);
+    # Parley's own vocabulary (classes, statement kinds) is left out, so that editing a kind
+    # reuses it
     registry_subjects = context.registry_subjects
     referred = frozenset(
         (o,) for _, _, o in unit.refs if o in registry_subjects or not o.startswith(PARLEY_IRI)
