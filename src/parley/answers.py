@@ -20,7 +20,7 @@ from pathlib import Path
 
 ANSWERS = "answers"
 # the modules whose code decides what a saved query prints, given the store's data
-ANSWER_MODULES = ("answers", "api", "ordering", "queries", "results", "store", "terms")
+ANSWER_MODULES = ("answers", "api", "iris", "ordering", "queries", "results", "store", "terms")
 CHUNK = 1 << 20
 
 

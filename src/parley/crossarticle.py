@@ -5,6 +5,7 @@ the digests of what it reads from every unit."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 from collections import Counter
@@ -60,25 +61,33 @@ class JoinedInference:
     errors: tuple[str, ...] = ()  # the registry's and the joins' inconsistencies
 
 
-def _cached_across(plan: Plan, kind: str, digests, cls):
-    """(cache key, the cached result of work across articles or None). On a miss the units
-    taken from the kg index get their cross-article sets back, which that work reads."""
-    key = cross_key(plan, kind, digests)
-    cached = read_cached(key)
-    if isinstance(cached, cls):
-        return key, cached
-    plan.hydrate()
-    return key, None
+def cached_across(kind: str, digest: str, cls: type):
+    """Decorate `compute(plan) -> cls`, work across articles: its result is cached under
+    `cross_key` of each article unit's `digest` attribute. On a miss the units taken from the
+    kg index get their cross-article sets back first, as that work reads them."""
+
+    def decorate(compute):
+        @functools.wraps(compute)
+        def cached(plan: Plan):
+            key = cross_key(plan, kind, [getattr(u, digest) for u in plan.units[:-1]])
+            found = read_cached(key)
+            if isinstance(found, cls):
+                return found
+            plan.hydrate()
+            result = compute(plan)
+            write_cached(key, result)
+            return result
+
+        return cached
+
+    return decorate
 
 
+@cached_across("reason", "reason_digest", JoinedInference)
 def joined_inference(plan: Plan) -> JoinedInference:
-    """The inferences about shared resources, from the article units' joins (cached)."""
+    """The inferences about shared resources, from the article units' joins."""
     from .rules import Engine
 
-    digests = [u.reason_digest for u in plan.units[:-1]]
-    key, cached = _cached_across(plan, "reason", digests, JoinedInference)
-    if cached is not None:
-        return cached
     articles = plan.units[:-1]
     t = tools()
     context = plan.context
@@ -109,7 +118,6 @@ def joined_inference(plan: Plan) -> JoinedInference:
             counts=count_inferred(shared_out),
             errors=tuple(sorted(set(base.errors()) | set(joined.errors()))),
         )
-    write_cached(key, result)
     return result
 
 
@@ -175,16 +183,13 @@ class SharedValidation:
     triples: int  # distinct triples of the ontology and the shared part
 
 
+@cached_across("validate", "boundary_digest", SharedValidation)
 def shared_validation(plan: Plan) -> SharedValidation:
     """Shapes over the shared part, the registry's local checks and the checks across graphs
-    (on the boundary store), from the article units' boundaries (cached)."""
+    (on the boundary store), from the article units' boundaries."""
     from . import shacl
     from .rules import nt
 
-    digests = [u.boundary_digest for u in plan.units[:-1]]
-    key, cached = _cached_across(plan, "validate", digests, SharedValidation)
-    if cached is not None:
-        return cached
     articles = plan.units[:-1]
     t = tools()
     context = plan.context
@@ -214,9 +219,7 @@ def shared_validation(plan: Plan) -> SharedValidation:
         wheres = {URIRef(k[1:-1]): tuple(sorted(v)) for k, v in where.items() if k.startswith("<")}
         boundary = boundary_store(plan)
         violations.extend(run_checks(boundary, t.global_checks, labels, wheres, None))
-    result = SharedValidation(violations=tuple(violations), triples=len(ontology | shared))
-    write_cached(key, result)
-    return result
+    return SharedValidation(violations=tuple(violations), triples=len(ontology | shared))
 
 
 def validate_plan(plan: Plan):
