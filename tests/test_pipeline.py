@@ -19,6 +19,7 @@ from rdflib import Dataset
 
 from parley import pipeline
 from parley.build import build, load_corpus
+from parley.buildtools import cache_root
 from parley.kgio import trig_bytes
 from parley.mapper import map_corpus
 from parley.reason import infer, reason
@@ -209,7 +210,7 @@ def test_a_rebuild_after_editing_one_article_recomputes_only_it(tmp_path, monkey
     doc = yaml.safe_load(path.read_text("utf-8"))
     edit(doc)
     path.write_text(generate.dump(doc), "utf-8")
-    plan = pipeline.plan(seeds, pipeline.cache_root())
+    plan = pipeline.plan(seeds, cache_root())
     assert plan.fresh == 1, "only the edited article is computed again"
     if edit is edit_kind:  # the work across articles comes from the cache
 
@@ -235,11 +236,11 @@ def test_a_moved_seeds_folder_keeps_its_cached_articles(tmp_path, monkeypatch):
     by where the seeds folder is or how it was named on the command line."""
     seeds = tmp_path / "seeds"
     generate.generate(seeds, 3, seed=6)
-    assert pipeline.plan(seeds, pipeline.cache_root()).fresh == 3
+    assert pipeline.plan(seeds, cache_root()).fresh == 3
     moved = seeds.rename(tmp_path / "elsewhere")
-    assert pipeline.plan(moved, pipeline.cache_root()).fresh == 0
+    assert pipeline.plan(moved, cache_root()).fresh == 0
     monkeypatch.chdir(tmp_path)
-    assert pipeline.plan(Path("elsewhere"), pipeline.cache_root()).fresh == 0
+    assert pipeline.plan(Path("elsewhere"), cache_root()).fresh == 0
 
 
 def test_validate_and_reason_do_not_trust_a_changed_kg(tmp_path):
@@ -373,7 +374,7 @@ def test_a_rebuild_reads_only_the_files_whose_stat_changed(tmp_path, monkeypatch
     """Unchanged annotation files are known by size, mtime and inode (the kg index): they are
     not read again, and their blocks come from the old kg files; the result is a fresh build's."""
     seeds, kg = built_long_ago(tmp_path, 5, seed=8)
-    before = {u.key for u in pipeline.plan(seeds, pipeline.cache_root()).units}
+    before = {u.key for u in pipeline.plan(seeds, cache_root()).units}
     path = edit_article(seeds, 1, edit)
     keyed, cached_reads = [], []
     real_key, real_read = pipeline.unit_key, pipeline.read_cached
@@ -393,7 +394,7 @@ def test_a_rebuild_reads_only_the_files_whose_stat_changed(tmp_path, monkeypatch
     monkeypatch.setattr(pipeline, "read_cached", real_read)
     article_keys = [parts for parts in keyed if len(parts) == 4]  # digest, name, bytes, text
     assert [parts[1] for parts in article_keys] == [path.name], "only the edited file is read"
-    after = pipeline.plan(seeds, pipeline.cache_root()).units
+    after = pipeline.plan(seeds, cache_root()).units
     unchanged = before & {u.key for u in after[:-1]}
     assert len(unchanged) == 4  # the other articles
     if edit is edit_kind:  # nothing across articles changed: no article's cache file is read
@@ -419,10 +420,10 @@ def test_a_rebuild_without_the_unit_cache_computes_the_units_again(tmp_path, mon
     import shutil
 
     seeds, kg = built_long_ago(tmp_path, 4, seed=10)
-    shutil.rmtree(pipeline.cache_root() / "units")
+    shutil.rmtree(cache_root() / "units")
     edit_article(seeds, 3, edit_participants)
     build(seeds, kg)
-    assert pipeline.plan(seeds, pipeline.cache_root()).fresh == 0
+    assert pipeline.plan(seeds, cache_root()).fresh == 0
     fresh_build_equals(tmp_path, monkeypatch, seeds, kg)
 
 
@@ -432,15 +433,15 @@ def test_the_registry_is_read_again_only_when_it_changed(tmp_path, monkeypatch):
 
     seeds = tmp_path / "seeds"
     generate.generate(seeds, 2, seed=12)
-    first = pipeline.plan(seeds, pipeline.cache_root())
+    first = pipeline.plan(seeds, cache_root())
     real = registry.load_registry
     reads = []
     monkeypatch.setattr(
         registry, "load_registry", lambda folder: reads.append(folder) or real(folder)
     )
-    again = pipeline.plan(seeds, pipeline.cache_root())
+    again = pipeline.plan(seeds, cache_root())
     assert reads == [] and again.units[-1].key == first.units[-1].key
     path = sorted((seeds / "registry").glob("*.yaml"))[0]
     path.write_text(path.read_text("utf-8") + "\n# edited\n", "utf-8")
-    changed = pipeline.plan(seeds, pipeline.cache_root())
+    changed = pipeline.plan(seeds, cache_root())
     assert reads == [seeds / "registry"] and changed.units[-1].key != first.units[-1].key

@@ -49,7 +49,7 @@ def open_store(
 
             built = open_built_store(kg)
             if built is not None:
-                from .pipeline import kg_cache
+                from .buildtools import kg_cache
 
                 store, identity = built
                 return OxigraphStore(store, Answers(kg_cache(kg) / ANSWERS, identity))

@@ -9,15 +9,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from .buildtools import kg_cache
 from .kgfiles import file_stamp, trig_header, turtle_header, write_json
-from .pipeline import (
-    INFERRED_NAME,
-    TRIG_NAME,
-    Plan,
-    kg_cache,
-    read_blocks,
-    read_cached,
-)
+from .pipeline import INFERRED_NAME, TRIG_NAME, Plan, read_blocks, read_cached
 
 STORE = "store"
 ONTOLOGY_GRAPH = "https://w3id.org/parley/graph/ontology"

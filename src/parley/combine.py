@@ -13,18 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .buildstore import sync_store
+from .buildtools import cache_root, code_version, kg_cache, tools
 from .crossarticle import Reasoned, validate_plan, write_inferred
 from .kgfiles import file_stamp, same_content, trig_chunks, write_json
-from .pipeline import (
-    INFERRED_NAME,
-    MANIFEST,
-    TRIG_NAME,
-    Plan,
-    cache_root,
-    code_version,
-    kg_cache,
-    tools,
-)
+from .pipeline import INFERRED_NAME, MANIFEST, TRIG_NAME, Plan
 from .unitindex import INDEX, Index, Splicer, load_index, save_index
 
 

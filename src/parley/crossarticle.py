@@ -14,22 +14,11 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 from rdflib import URIRef
 
+from .buildtools import tools
 from .kgfiles import turtle_header
-from .pipeline import (
-    PID,
-    REGISTRY,
-    LabelView,
-    Plan,
-    count_inferred,
-    keep,
-    rdflib_term,
-    read_cached,
-    run_checks,
-    shape_violation,
-    tools,
-    turtle_body,
-    write_cached,
-)
+from .pipeline import Plan, read_cached, write_cached
+from .unitterms import PID, REGISTRY, rdflib_term
+from .unitwork import LabelView, count_inferred, keep, run_checks, shape_violation, turtle_body
 
 
 @dataclass

@@ -8,12 +8,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .pipeline import (
-    PREFIXES,
-    Plan,
-    header_and_body,
-    read_blocks,
-)
+from .pipeline import Plan, read_blocks
+from .unitterms import PREFIXES, header_and_body
 
 
 def same_content(path: Path, chunks) -> bool:

@@ -22,6 +22,11 @@ build wrote (sizes, modification times and hashes of the files, and where the co
 validation and reasoning results are), so `parley validate` and `parley reason` reuse them
 when kg/ is unchanged instead of parsing the graph again; beside it, an Oxigraph store in step
 with kg/ answers `parley query`.
+
+Here: the unit, the context all units share, the unit cache and the plan. Beside it:
+`buildtools` (cache folders, code version, compiled ontology, shapes and checks), `unitterms`
+(terms and N-Triples strings), `unitwork` (one unit's validation and reasoning); `combine`
+puts the units together.
 """
 
 from __future__ import annotations
@@ -31,238 +36,37 @@ import gc
 import hashlib
 import os
 import pickle
-import re
 import zlib
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import RDF, BNode, Literal, URIRef
 
 from . import iris
+from .buildtools import code_version, tools
 from .errors import InputError
 from .unitindex import Index, Splicer, stat_of
+from .unitterms import (
+    PARLEY_IRI,
+    PREFIXES,
+    REGISTRY,
+    TYPE,
+    Locality,
+    TripleSink,
+    header_and_body,
+    ox_term,
+    sets_digest,
+    sorted_quads,
+)
+from .unitwork import NeedsFullReasoning, reason_unit, reasoning_strings, validate_unit
 
-CACHE_ENV = "PARLEY_CACHE"
 MANIFEST = "manifest.json"
 TRIG_NAME = "parley.trig"
 INFERRED_NAME = "inferred.ttl"
-PID = str(iris.PID)
-PG = str(iris.PG)
-REGISTRY = str(iris.REGISTRY_GRAPH)
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 PARALLEL_FROM = 24  # uncached articles from which worker processes pay off
 Progress = Callable[[int], None] | None
-
-
-def cache_root() -> Path:
-    """Where caches live: $PARLEY_CACHE, else .cache/parley (like .cache/wikidata)."""
-    return Path(os.environ.get(CACHE_ENV) or Path(".cache") / "parley")
-
-
-def kg_cache(kg: Path) -> Path:
-    """The cache folder of one kg/ folder (its manifest, store and results)."""
-    digest = hashlib.sha256(str(kg.resolve()).encode("utf-8")).hexdigest()[:16]
-    return cache_root() / "kg" / f"{kg.resolve().name}-{digest}"
-
-
-# --- what every unit depends on --------------------------------------------------------------
-
-
-# the modules whose code shapes a unit's results (loading, mapping, reasoning, validating)
-CODE_MODULES = (
-    "annotations",
-    "buildstore",
-    "checks",
-    "combine",
-    "crossarticle",
-    "decisions",
-    "errors",
-    "iris",
-    "kgfiles",
-    "kgio",
-    "mapper",
-    "model",
-    "pipeline",
-    "queries",
-    "quotes",
-    "reason",
-    "registry",
-    "rules",
-    "shacl",
-    "unitindex",
-    "validate",
-    "yamlfile",
-)
-
-
-@lru_cache(maxsize=1)
-def code_version() -> str:
-    """A hash of Parley's code, ontology, shapes and checks: a change invalidates the cache."""
-    digest = hashlib.sha256()
-    root = Path(str(resources.files("parley")))
-    for name in CODE_MODULES:
-        path = root / f"{name}.py"
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    for sub in ("ontology", "queries/checks"):
-        for path in sorted((root / sub).glob("*")):
-            if path.is_file():
-                digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    for name in ("pyoxigraph", "rdflib", "owlrl", "pyshacl"):
-        with contextlib.suppress(Exception):
-            from importlib.metadata import version
-
-            digest.update(f"{name}={version(name)}".encode())
-    return digest.hexdigest()
-
-
-@dataclass
-class Tools:
-    """The compiled ontology, shapes and checks (None where the fast path cannot be used)."""
-
-    ontology: list  # rdflib triples of ontology/parley.ttl
-    rules: object  # rules.Rules | None
-    shapes: object  # shacl.Shapes | None
-    terms: frozenset[str]  # N-Triples forms of the ontology's axiom terms
-    local_checks: dict  # name -> SavedQuery: rows of graph G need only G and the registry
-    global_checks: dict
-    rule_names: dict  # validate.Rule by name
-
-
-_TOOLS: Tools | None = None
-
-
-def tools() -> Tools:
-    """Compile once per process (and once per code version on disk, under ~/.cache)."""
-    global _TOOLS
-    if _TOOLS is None:
-        path = cache_root() / f"tools-{code_version()[:32]}.pickle"
-        with contextlib.suppress(Exception):  # a missing or unreadable cache: compile
-            _TOOLS = pickle.loads(path.read_bytes())
-        if _TOOLS is None:
-            _TOOLS = _compile_tools()
-            with contextlib.suppress(OSError):
-                from .kgio import write_atomic
-
-                write_atomic(path, pickle.dumps(_TOOLS, protocol=5))
-    return _TOOLS
-
-
-def _compile_tools() -> Tools:
-    from .reason import axiom_terms
-    from .rules import compile_rules, nt
-    from .shacl import compile_shapes
-    from .validate import Rule, load_checks, load_ontology, load_shapes, shape_rules
-
-    ontology = load_ontology()
-    shapes_graph = load_shapes()
-    checks = load_checks()
-    local, shared = {}, {}
-    for name, query in checks.items():
-        (local if is_local_check(query.text) else shared)[name] = query
-    rule_names = shape_rules(shapes_graph)
-    for name, query in checks.items():
-        rule_names[name] = Rule(name, "check", query.summary, query.description)
-    shapes = compile_shapes(shapes_graph)
-    if shapes is not None:
-        shapes.graph = None  # compiled: the graph is no longer needed (nor pickled)
-    return Tools(
-        ontology=list(ontology),
-        rules=compile_rules(ontology),
-        shapes=shapes,
-        terms=frozenset(nt(t) for t in axiom_terms(ontology)),
-        local_checks=local,
-        global_checks=shared,
-        rule_names=rule_names,
-    )
-
-
-GRAPH_TERM = re.compile(r"(?<![?$\w])GRAPH\s+(\?\w+|\$\w+|<[^>]*>)", re.IGNORECASE)
-
-
-def is_local_check(text: str) -> bool:
-    """True when every GRAPH pattern is `?graph` or the registry: a row about graph G then
-    depends only on G and the registry, so the check can run article by article."""
-    text = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
-    if re.search(r"(?<![?$\w])SERVICE\b", text, re.IGNORECASE):
-        return False
-    terms = set(GRAPH_TERM.findall(text))
-    return bool(terms) and terms <= {"?graph", f"<{REGISTRY}>"}
-
-
-# --- terms -----------------------------------------------------------------------------------
-
-
-def ox_term(term):
-    """The pyoxigraph term of an rdflib term."""
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD_STRING)))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    raise TypeError(term)
-
-
-def rdflib_term(term):
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    if term.datatype.value == XSD_STRING:
-        return Literal(term.value)
-    return Literal(term.value, datatype=URIRef(term.datatype.value))
-
-
-class TripleSink(set):
-    """What the mapper writes into: a set of rdflib triples (no rdflib store overhead)."""
-
-
-def header_and_body(data: bytes) -> tuple[bytes, bytes]:
-    """Split Oxigraph's Turtle/TriG output into its @prefix lines and the rest."""
-    at = 0
-    while data.startswith(b"@prefix", at):
-        at = data.index(b"\n", at) + 1
-    return data[:at], data[at:]
-
-
-def _key(quad_or_triple) -> tuple:
-    return tuple(str(t) for t in quad_or_triple)
-
-
-def sorted_quads(triples: Iterable, g) -> tuple[list, list[tuple[str, str, str]]]:
-    """The quads of `triples` in graph `g` sorted as `_key` sorts them, and their N-Triples
-    strings: each distinct term converted once."""
-    memo: dict = {}
-    get = memo.get
-    rows = []
-    for s, p, o in triples:
-        a = get(s) or memo.setdefault(s, _both(s))
-        b = get(p) or memo.setdefault(p, _both(p))
-        c = get(o) or memo.setdefault(o, _both(o))
-        rows.append(((a[1], b[1], c[1]), a[0], b[0], c[0]))
-    rows.sort(key=_first)  # stable: equal strings keep their order, as with `_key`
-    return [ox.Quad(r[1], r[2], r[3], g) for r in rows], [r[0] for r in rows]
-
-
-def _first(row):
-    return row[0]
-
-
-def _both(term) -> tuple:
-    """(pyoxigraph term, its N-Triples string) of an rdflib term."""
-    if type(term) is URIRef:
-        return ox.NamedNode(term), f"<{term}>"
-    x = ox_term(term)
-    return x, str(x)
 
 
 # --- one unit --------------------------------------------------------------------------------
@@ -296,31 +100,12 @@ class Unit:
     reason_digest: str = ""
 
 
-def sets_digest(*parts) -> str:
-    """A digest of strings and sets of N-Triples string triples (sets taken in sorted order)."""
-    digest = hashlib.sha256()
-    for part in parts:
-        items = [part] if isinstance(part, str) else sorted("\t".join(x) for x in part)
-        digest.update(len(items).to_bytes(8, "big"))
-        for item in items:
-            digest.update(item.encode("utf-8") + b"\n")
-    return digest.hexdigest()
-
-
 def unit_key(*parts: bytes | str) -> str:
     digest = hashlib.sha256(code_version().encode())
     for part in parts:
         data = part.encode("utf-8") if isinstance(part, str) else part
         digest.update(len(data).to_bytes(8, "big") + data)
     return digest.hexdigest()
-
-
-def is_local(node: str, article: str | None) -> bool:
-    """Whether `node` (N-Triples form) belongs to the article `article` alone."""
-    if article is None:
-        return False
-    own = f"<{PID}article/{article}"
-    return node.startswith(own) and node[len(own)] in "/>"
 
 
 def make_unit(name: str, graph: str, key: str, triples: set, context: Context) -> tuple:
@@ -357,31 +142,16 @@ def make_unit(name: str, graph: str, key: str, triples: set, context: Context) -
         (o,) for _, _, o in unit.refs if o in registry_subjects or not o.startswith(PARLEY_IRI)
     )
     unit.boundary_digest = sets_digest(name, shared, unit.shared_values, referred)
-    unit.violations = tuple(_validate_unit(article, graph, triples, quads, context))
+    unit.violations = tuple(validate_unit(article, graph, triples, quads, context))
     inferred = b""
     if t.rules is not None:
         try:
-            inferred = _reason_unit(unit, article, strings, context, local)
+            inferred = reason_unit(unit, article, strings, context, local)
         except NeedsFullReasoning:
             unit.full_reasoning = True
     else:
         unit.full_reasoning = True
     return unit, block, inferred
-
-
-TYPE = f"<{RDF.type}>"
-
-
-class Locality(dict):
-    """`is_local(node, article)` by node, each node worked out once."""
-
-    def __init__(self, article: str):
-        super().__init__()
-        self.article = article
-
-    def __missing__(self, node: str) -> bool:
-        found = self[node] = is_local(node, self.article)
-        return found
 
 
 def references(
@@ -399,188 +169,10 @@ def references(
     return frozenset(first.values())
 
 
-# --- validation of one unit --------------------------------------------------------------------
-
-
-class LabelView:
-    """`validate.label_of` needs `value` and `objects`: answered from a `shacl.Data` index."""
-
-    def __init__(self, data):
-        self.data = data
-
-    def value(self, s, p):
-        found = self.data.objects(s, p)
-        return found[0] if found else None
-
-    def objects(self, s, p):
-        return iter(self.data.objects(s, p))
-
-
-def _validate_unit(article: str, graph: str, triples: set, quads: list, context: Context):
-    from . import shacl
-
-    t = tools()
-    data = shacl.Data(triples, base=context.shacl_base)
-    labels = LabelView(data)
-    own = f"{PID}article/{article}"
-
-    def local(node) -> bool:
-        text = str(node)
-        return isinstance(node, URIRef) and (text == own or text.startswith(own + "/"))
-
-    out = []
-    for r in shacl.validate(t.shapes, data, local, own_only=True):
-        out.append(shape_violation(r, labels, (article,)))
-    if t.local_checks:
-        store = context.check_store()
-        g = ox.NamedNode(graph)
-        store.extend(quads)
-        try:
-            out.extend(run_checks(store, t.local_checks, labels, {}, only_graph=graph))
-        finally:
-            store.remove_graph(g)
-    return out
-
-
-def shape_violation(r, labels, graphs):
-    from .validate import Violation, _show, compact, label_of
-
-    return Violation(
-        rule=compact(r.shape) if isinstance(r.shape, URIRef) else "psh:(anonymous)",
-        kind="shape",
-        message=r.message,
-        focus=str(r.focus),
-        focus_label=label_of(labels, r.focus),
-        graphs=graphs,
-        path=compact(r.path) if isinstance(r.path, URIRef) else None,
-        value=_show(r.value) if r.value is not None else None,
-        component=compact(r.component),
-    )
-
-
-def run_checks(store, checks: dict, labels, where: dict, only_graph: str | None):
-    """The SPARQL checks on an Oxigraph store (or its `query` method), as
-    `validate.run_checks` reports them."""
-    from .validate import check_rows
-
-    run = store.query if isinstance(store, ox.Store) else store
-    return check_rows(run, checks, labels, where, only_graph)
-
-
-# --- reasoning over one unit -------------------------------------------------------------------
-
-
-def reasoning_strings(strings: Iterable[tuple[str, str, str]], terms: frozenset[str]):
-    """`reason.reasoning_input` on N-Triples strings."""
-    same = f"<{__import__('rdflib').OWL.sameAs}>"
-    for s, p, o in strings:
-        if p == TYPE:
-            if o in terms:
-                yield (s, p, o)
-        elif p == same:
-            if o.startswith(f"<{PID}"):
-                yield (s, p, o)
-        elif p in terms:
-            yield (s, p, o)
-
-
-SELF_PAIRS = frozenset(
-    f"<{x}>"
-    for x in (
-        "http://www.w3.org/2002/07/owl#sameAs",
-        str(iris.PARLEY.met),
-        str(iris.PARLEY.metState),
-    )
-)
-EMPTY_TYPES = frozenset(
-    f"<{x}>"
-    for x in (
-        "http://www.w3.org/2002/07/owl#Thing",
-        "http://www.w3.org/2000/01/rdf-schema#Resource",
-        "http://www.w3.org/2002/07/owl#NamedIndividual",
-    )
-)
-
-
-def keep(t: tuple[str, str, str]) -> bool:
-    """`reason.keep` on N-Triples strings."""
-    s, p, o = t
-    if not s.startswith(f"<{PID}"):
-        return False
-    if o.startswith("_:") or (p in SELF_PAIRS and s == o):
-        return False
-    return not (p == TYPE and o in EMPTY_TYPES)
-
-
-def _reason_unit(
-    unit: Unit, article: str, strings, context: Context, local: Locality | None = None
-) -> bytes:
-    from .rules import Engine
-
-    t = tools()
-    rules = t.rules
-    local = local if local is not None else Locality(article)
-    data = list(reasoning_strings(strings, t.terms))
-    same = f"<{__import__('rdflib').OWL.sameAs}>"
-    if any(x[1] == same for x in data):
-        raise NeedsFullReasoning
-    engine = Engine(rules, base=context.engine)
-    engine.add(data)
-    asserted = set(data)
-    local_new, shared_new = [], set()
-    for x in engine.facts:
-        if x in asserted:
-            continue
-        if local[x[0]]:
-            if keep(x):
-                local_new.append(x)
-        else:
-            shared_new.add(x)
-    joins = set()
-    firsts = set(rules.chain_first) | set(rules.svf_by_prop)
-    seconds = set(rules.chain_second)
-    jc = rules.join_classes
-    for x in (*data, *engine.facts):
-        s, p, o = x
-        if p == TYPE:
-            if o in jc and not local[s]:
-                joins.add(x)  # a class some rule joins on, of a shared node
-        elif (p in firsts and not local[o]) or (p in seconds and not local[s]):
-            joins.add(x)  # the half of a join whose joining node other units may share
-    unit.joins = frozenset(joins)
-    unit.derived_shared = frozenset(shared_new)
-    unit.asserted_shared = frozenset(x for x in data if not local[x[0]])
-    unit.reason_digest = sets_digest(unit.joins, unit.derived_shared, unit.asserted_shared)
-    unit.errors = tuple(engine.errors())
-    local_new.sort()
-    unit.inferred_counts = count_inferred(local_new)
-    if not local_new:
-        return b""
-    unit.inferred_first, unit.inferred_last = local_new[0][0], local_new[-1][0]
-    return turtle_body(local_new, context)
-
-
-def count_inferred(triples) -> Counter:
-    counts: Counter = Counter()
-    for _, p, o in triples:
-        counts[("p", p)] += 1
-        if p == TYPE:
-            counts[("c", o)] += 1
-    return counts
-
-
-def turtle_body(triples: list[tuple[str, str, str]], context: Context) -> bytes:
-    """Oxigraph's Turtle for sorted N-Triples string triples, without the @prefix lines."""
-    parsed = [ox.Triple(*(context.term(x) for x in t)) for t in triples]
-    _, body = header_and_body(ox.serialize(parsed, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES))
-    return body
-
-
-class NeedsFullReasoning(Exception):
-    """The data uses owl:sameAs between Parley resources: only owlrl over everything will do."""
-
-
 # --- context shared by all units ---------------------------------------------------------------
+
+
+CHECK_STORE_USES = 20  # articles checked in one registry store before it is made afresh
 
 
 class Context:
@@ -644,20 +236,6 @@ class Context:
             )
             found = self._terms[text] = triple.object
         return found
-
-
-PREFIXES: dict[str, str] = {}
-CHECK_STORE_USES = 20  # articles checked in one registry store before it is made afresh
-PARLEY_IRI = "<https://w3id.org/parley/"
-
-
-def _prefixes() -> dict[str, str]:
-    from .kgio import CANONICAL_PREFIXES
-
-    return CANONICAL_PREFIXES
-
-
-PREFIXES.update(_prefixes())
 
 
 # --- computing the units -----------------------------------------------------------------------
