@@ -1,20 +1,22 @@
 """Parley: annotated diplomacy news articles to a validated, linked RDF knowledge graph.
 
-Public API: `build`, `load_corpus`, `validate`, `reason`, `run_query`, `run_sparql`, `open_store`,
-`catalogue`.
+Public API: `build`, `load_corpus`, `validate`, `reason`, `run_query`, `answer_query` (a saved
+query's printed answer, remembered per built store), `run_sparql`, `open_store`, `catalogue`.
 """
 
-from .api import QueryResult, open_store, run_query, run_sparql
+from .api import Answer, QueryResult, answer_query, open_store, run_query, run_sparql
 from .build import BuildResult, build, load_corpus
 from .queries import catalogue
 from .reason import ReasonResult, reason
 from .validate import ValidationReport, validate
 
 __all__ = [
+    "Answer",
     "BuildResult",
     "QueryResult",
     "ReasonResult",
     "ValidationReport",
+    "answer_query",
     "build",
     "catalogue",
     "load_corpus",
