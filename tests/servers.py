@@ -76,6 +76,13 @@ def wait_for_sparql(url: str, process: subprocess.Popen, log: Path) -> None:
     raise RuntimeError(f"{url}: no answer within {READY_SECONDS} s: {_tail(log)}")
 
 
+def ctrl_c_reaches_it() -> None:
+    """`preexec_fn` of a child that a test stops with SIGINT (Ctrl-C): SIGINT's default action
+    in it, even when the test run itself was started in the background (a shell starts
+    background jobs with SIGINT ignored, and children inherit that)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def stop_pid(process: subprocess.Popen) -> None:
     """Stop the process we started, by its PID: SIGTERM, then SIGKILL."""
     for sig in (signal.SIGTERM, signal.SIGKILL):

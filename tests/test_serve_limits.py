@@ -30,7 +30,7 @@ COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 @pytest.fixture(scope="module")
 def served(kg_dir, tmp_path_factory):
-    from servers import free_port
+    from servers import ctrl_c_reaches_it, free_port
 
     port = free_port()
     env = {**os.environ, "TMPDIR": str(tmp_path_factory.mktemp("serve-limits"))}
@@ -51,6 +51,7 @@ def served(kg_dir, tmp_path_factory):
         stderr=subprocess.PIPE,
         text=True,
         env=env,
+        preexec_fn=ctrl_c_reaches_it,
     )
     try:
         first = process.stdout.readline()

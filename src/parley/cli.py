@@ -547,7 +547,7 @@ def load_command(
 )
 @handle_errors
 def serve_command(kg: Path, port: int, host: str, timeout: float, max_result_bytes: int) -> None:
-    """Serve kg/ as a read-only SPARQL endpoint (Oxigraph) until Ctrl-C.
+    """Serve kg/ as a read-only SPARQL endpoint (Oxigraph) until Ctrl-C or SIGTERM.
 
     Updates are refused; each query has a time limit and a result-size limit.
     """

@@ -17,6 +17,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -151,9 +152,29 @@ def serve(
     on_ready: Callable[[Server], None] | None = None,
     limits: Limits | None = None,
 ) -> None:
-    """Serve `kg/` until the server exits or Ctrl-C (KeyboardInterrupt) stops it cleanly."""
-    with running(kg, host, port, limits) as server:
+    """Serve `kg/` until the server exits, or Ctrl-C (KeyboardInterrupt) or SIGTERM stops it
+    cleanly: the Oxigraph server we started stopped, its temporary store removed."""
+    with _sigterm_as_interrupt(), running(kg, host, port, limits) as server:
         if on_ready is not None:
             on_ready(server)
         with contextlib.suppress(KeyboardInterrupt):
             server.process.wait()
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """SIGTERM (`kill`, service managers, `docker stop`) stops the server as Ctrl-C does: by a
+    KeyboardInterrupt, so that the clean-up runs instead of leaving the Oxigraph child behind.
+    Only the main thread may set signal handlers; elsewhere nothing changes."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
