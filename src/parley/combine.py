@@ -131,6 +131,8 @@ def _build_files(plan: Plan, index: Index | None, out: Path, check: bool, progre
                     plan, chunks, inferred_blocks, lambda: (out / TRIG_NAME).read_bytes()
                 )
             report = None
+        chunks = []  # kg/inferred.ttl is written: its pieces are not kept through the store's load
+        inferred_blocks.clear()
         if report is None and tools().shapes is not None:
             with progress("validating", 1) as update:
                 report = validate_plan(plan)
