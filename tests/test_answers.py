@@ -181,3 +181,23 @@ def test_parley_query_prints_the_same_answer_twice_and_says_how_to_run_it_again(
     assert [r.exit_code for r in runs] == [0, 0]
     assert runs[0].stdout_bytes == runs[1].stdout_bytes == printed("who-met-whom", kg, fmt="table")
     assert "--fresh" in runner.invoke(main, ["query", "--help"]).output
+
+
+def test_a_changed_ontology_file_is_not_answered_from_the_built_store(built):
+    """The build's store holds the ontology graph too: when the ontology file is newer than the
+    store's record, the store is not used (nor its answers) until the next build."""
+    from parley.buildstore import open_built_store
+    from parley.graphs import ontology_path
+
+    _, kg = built
+    assert open_built_store(kg) is not None
+    ontology = ontology_path()
+    before = ontology.stat()
+    try:
+        os.utime(ontology, ns=(before.st_atime_ns, before.st_mtime_ns + 1_000_000_000))
+        assert open_built_store(kg) is None
+        api.answer_query("meetings", kg)
+        assert not api.answer_query("meetings", kg).remembered
+    finally:
+        os.utime(ontology, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert open_built_store(kg) is not None

@@ -76,12 +76,18 @@ def run_query(
     (default: Oxigraph, the fastest to load and query).
     """
     query = _offline_checked(name, online)
-    if store is None:
-        backend = backend or ("endpoint" if endpoint else DEFAULT_BACKEND)
-        store = open_store(kg, backend, store_dir=store_dir, endpoint=endpoint)
+    store = _store_for(store, kg, backend, store_dir, endpoint)
     bindings = bind_params(query, params or {}, store.resolve_id)
     table = _limited(store.select(query.text, bindings), limit)
     return QueryResult(query=query, table=table, labels=store.labels(iris_in(table)))
+
+
+def _store_for(store, kg: Path, backend: str | None, store_dir: Path | None, endpoint: str | None):
+    """`store` if given, else the one the options name (an endpoint URL implies `endpoint`)."""
+    if store is not None:
+        return store
+    backend = backend or ("endpoint" if endpoint else DEFAULT_BACKEND)
+    return open_store(kg, backend, store_dir=store_dir, endpoint=endpoint)
 
 
 def _offline_checked(name: str, online: bool) -> SavedQuery:
@@ -140,15 +146,15 @@ def answer_query(
     remembered: the remote side can change.
     """
     query = _offline_checked(name, online)
-    backend = backend or ("endpoint" if endpoint else DEFAULT_BACKEND)
-    store = open_store(kg, backend, store_dir=store_dir, endpoint=endpoint)
-    bindings = bind_params(query, params or {}, store.resolve_id)
+    store = _store_for(None, kg, backend, store_dir, endpoint)
     answers = getattr(store, "answers", None) if not query.online else None
-    key = answer_key(query.text, bindings, limit, fmt) if answers is not None else ""
-    if answers is not None and not fresh and (path := answers.find(key)) is not None:
-        return Answer(query=query, data=None, path=path)
-    table = _limited(store.select(query.text, bindings), limit)
-    data = render(table, fmt, store.labels(iris_in(table))).encode("utf-8")
+    if answers is not None:
+        bindings = bind_params(query, params or {}, store.resolve_id)
+        key = answer_key(query.text, bindings, limit, fmt)
+        if not fresh and (path := answers.find(key)) is not None:
+            return Answer(query=query, data=None, path=path)
+    result = run_query(name, kg, params, limit=limit, store=store, online=online)
+    data = render(result.table, fmt, result.labels).encode("utf-8")
     if answers is not None:
         answers.remember(key, data)
     return Answer(query=query, data=data, path=None)
@@ -177,9 +183,7 @@ def run_sparql(
         text=text,
         path=source,
     )
-    if store is None:
-        backend = backend or ("endpoint" if endpoint else DEFAULT_BACKEND)
-        store = open_store(kg, backend, store_dir=store_dir, endpoint=endpoint)
+    store = _store_for(store, kg, backend, store_dir, endpoint)
     table = _limited(store.select(text, {}), limit)
     return QueryResult(query=query, table=table, labels=store.labels(iris_in(table)))
 
