@@ -10,8 +10,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from parley.drafteval import evaluate, markdown_table
-from parley.kgio import write_atomic
+from parley.authoring.drafteval import evaluate, markdown_table
+from parley.model.kgio import write_atomic
 
 START, END = "<!-- results:start -->", "<!-- results:end -->"
 

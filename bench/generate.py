@@ -24,7 +24,7 @@ from pathlib import Path
 
 import yaml
 
-from parley.model import MONTHS, STATEMENT_KINDS, WEEKDAYS
+from parley.model.records import MONTHS, STATEMENT_KINDS, WEEKDAYS
 
 SYLLABLES = [
     "ka",
@@ -742,9 +742,9 @@ def corpus_stats(seeds: Path) -> dict[str, float]:
     """Per-article averages of a corpus, loaded and mapped by Parley itself."""
     from rdflib import RDF, Graph
 
-    from parley.build import load_corpus
-    from parley.iris import PARLEY
-    from parley.mapper import ArticleMapper
+    from parley.build.corpus import load_corpus
+    from parley.build.mapper import ArticleMapper
+    from parley.model.iris import PARLEY
 
     corpus = load_corpus(seeds)
     rows = []

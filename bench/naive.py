@@ -22,10 +22,10 @@ import owlrl
 from pyshacl import validate as shacl_validate
 from rdflib import Dataset, Graph, Literal, URIRef
 
-from parley.build import load_corpus
-from parley.mapper import map_corpus
-from parley.queries import get_query
-from parley.validate import load_checks, load_ontology, load_shapes
+from parley.build.corpus import load_corpus
+from parley.build.mapper import map_corpus
+from parley.query.catalogue import get_query
+from parley.validate.shapes import load_checks, load_ontology, load_shapes
 
 TRIG = "naive.nq"
 INFERRED = "naive-inferred.nt"

@@ -160,7 +160,7 @@ def query_specs(corpus: Path) -> list[tuple[str, dict[str, str]]]:
     """Every canned offline query, with values for required parameters taken from the corpus."""
     import yaml
 
-    from parley.queries import catalogue
+    from parley.query.catalogue import catalogue
 
     meetings = yaml.safe_load((corpus / "registry" / "meetings.yaml").read_text("utf-8"))
     states = yaml.safe_load((corpus / "registry" / "states.yaml").read_text("utf-8"))

@@ -29,9 +29,9 @@ sys.path.insert(0, str(ROOT / "tests"))
 from servers import start_oxigraph, start_virtuoso, virtuoso_binaries  # noqa: E402
 
 from parley import api, load  # noqa: E402
-from parley.errors import UsageError  # noqa: E402
-from parley.graphs import INFERRED_NAME  # noqa: E402
-from parley.store import EndpointStore  # noqa: E402
+from parley.model.errors import UsageError  # noqa: E402
+from parley.model.layout import INFERRED_NAME  # noqa: E402
+from parley.query.backends import EndpointStore  # noqa: E402
 
 ID = "https://w3id.org/parley/id/"
 ARTICLE_GRAPH = "https://w3id.org/parley/graph/article/"

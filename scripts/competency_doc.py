@@ -276,7 +276,7 @@ def run(command: str, kg: Path, store=None) -> str:
     args = shlex.split(command)
     if store is not None:
         from parley import api
-        from parley.results import render as render_table
+        from parley.query.results import render as render_table
 
         if args[0] == "sparql":
             text = Path(args[1]).read_text(encoding="utf-8")
@@ -285,7 +285,7 @@ def run(command: str, kg: Path, store=None) -> str:
             params = dict(a.split("=", 1) for a in args[2:] if a != "-p")
             result = api.run_query(args[1], kg, params, store=store)
         return render_table(result.table, "md", result.labels)
-    from parley.cli import main
+    from parley.cli.main import main
 
     args += ["--format", "md", "--kg", str(kg), "--backend", "memory"]
     result = CliRunner().invoke(main, args, catch_exceptions=False)
@@ -307,7 +307,7 @@ def render(kg: Path, store=None) -> str:
 def main(argv: list[str]) -> int:
     import os
 
-    from parley.build import build
+    from parley.build.corpus import build
 
     os.chdir(ROOT)
     with tempfile.TemporaryDirectory() as tmp:

@@ -6,8 +6,8 @@ import sys
 import time
 from pathlib import Path
 
-from parley.reason import infer
-from parley.validate import (
+from parley.reason.owl import infer
+from parley.validate.shapes import (
     load_checks,
     load_ontology,
     load_shapes,

@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 from hypothesis import strategies as st
 
-from parley.errors import InputError
+from parley.model.errors import InputError
 
 COUNTS: Counter[str] = Counter()
 ACCEPTED: Counter[str] = Counter()  # inputs the loader accepted (then mapped)

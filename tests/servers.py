@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from parley.endpoint import Credentials, Endpoint
+from parley.stores.endpoint import Credentials, Endpoint
 
 ROOT = Path(__file__).resolve().parents[1]
 READY_SECONDS = 120
@@ -301,7 +301,7 @@ def kg_dir(tmp_path_factory) -> Path:
     kg = ROOT / "kg"
     if (kg / "parley.trig").exists():
         return kg
-    from parley.build import build
+    from parley.build.corpus import build
 
     out = tmp_path_factory.mktemp("kg")
     build(ROOT / "seeds", out)
@@ -323,7 +323,7 @@ def loaded_virtuoso(virtuoso_server, kg_dir) -> Server:
 
 
 def _load(server: Server, kg: Path) -> None:
-    from parley import load
+    from parley.stores import load
 
     with pytest.MonkeyPatch.context() as patch:
         for name, value in server.env().items():

@@ -13,7 +13,7 @@ import urllib.request
 
 import pyoxigraph as ox
 
-from parley.terms import INTEGER_TYPES
+from parley.model.terms import INTEGER_TYPES
 
 XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 

@@ -14,13 +14,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from parley.annotations import load_annotations
-from parley.build import load_corpus
-from parley.cli import main
-from parley.errors import InputError
-from parley.model import ROLES, STATEMENT_KINDS
-from parley.quotes import QuoteError, QuoteSpec, resolve
-from parley.registry import load_registry
+from parley.build.corpus import load_corpus
+from parley.cli.main import main
+from parley.model.errors import InputError
+from parley.model.records import ROLES, STATEMENT_KINDS
+from parley.seeds.annotations import load_annotations
+from parley.seeds.quotes import QuoteError, QuoteSpec, resolve
+from parley.seeds.registry import load_registry
 
 DATA = Path(__file__).parent / "data" / "annotations"
 ARTICLE = "001-tiny"

@@ -12,11 +12,12 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from parley import answers, api
-from parley.build import build
-from parley.cli import main
-from parley.queries import get_query
-from parley.results import render
+from parley import api
+from parley.build.corpus import build
+from parley.cli.main import main
+from parley.query import answers
+from parley.query.catalogue import get_query
+from parley.query.results import render
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
@@ -101,7 +102,7 @@ def test_a_rebuild_of_the_same_data_keeps_the_answers(built):
 
 
 def kg_answers(kg: Path) -> Path:
-    from parley.buildtools import kg_cache
+    from parley.build.tools import kg_cache
 
     return kg_cache(kg) / answers.ANSWERS
 
@@ -186,8 +187,8 @@ def test_parley_query_prints_the_same_answer_twice_and_says_how_to_run_it_again(
 def test_a_changed_ontology_file_is_not_answered_from_the_built_store(built):
     """The build's store holds the ontology graph too: when the ontology file is newer than the
     store's record, the store is not used (nor its answers) until the next build."""
-    from parley.buildstore import open_built_store
-    from parley.graphs import ontology_path
+    from parley.build.store import open_built_store
+    from parley.model.layout import ontology_path
 
     _, kg = built
     assert open_built_store(kg) is not None

@@ -20,12 +20,12 @@ from pathlib import Path
 
 import pytest
 
-from parley.build import build
-from parley.kglock import LOCK_NAME
+from parley.build.corpus import build
+from parley.build.lock import LOCK_NAME
 
 DATA = Path(__file__).parent / "data" / "annotations"
 SRC = Path(__file__).parent.parent / "src" / "parley"
-PARLEY = [sys.executable, "-c", "from parley.cli import main; main()"]
+PARLEY = [sys.executable, "-c", "from parley.cli.main import main; main()"]
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -108,7 +108,7 @@ def test_killed_lock_holder_does_not_block_the_next_build(built, tmp_path):
             sys.executable,
             "-c",
             "import sys, time, pathlib\n"
-            "from parley.kglock import kg_lock\n"
+            "from parley.build.lock import kg_lock\n"
             "with kg_lock(pathlib.Path(sys.argv[1])):\n"
             "    pathlib.Path(sys.argv[2]).write_text('locked')\n"
             "    time.sleep(600)\n",
@@ -217,8 +217,8 @@ def test_write_atomic_copies_file_slices_between_bytes(tmp_path):
     one file in one copy), so a rebuild can take unchanged blocks from the old kg files."""
     import os
 
-    from parley.kgio import write_atomic
-    from parley.unitindex import FileSlice
+    from parley.build.unitindex import FileSlice
+    from parley.model.kgio import write_atomic
 
     a, b = tmp_path / "a", tmp_path / "b"
     a.write_bytes(b"0123456789")

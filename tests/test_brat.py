@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from parley.annotations import load_annotations
-from parley.brat import import_brat
-from parley.cli import main
-from parley.errors import InputError
-from parley.registry import load_registry
+from parley.authoring.brat import import_brat
+from parley.cli.main import main
+from parley.model.errors import InputError
+from parley.seeds.annotations import load_annotations
+from parley.seeds.registry import load_registry
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data" / "brat"

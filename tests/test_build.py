@@ -12,10 +12,10 @@ import pytest
 from click.testing import CliRunner
 from rdflib import RDF, BNode, Graph, URIRef
 
-from parley import iris
-from parley.build import TRIG_NAME, build
-from parley.cli import main
-from parley.iris import OA, PARLEY
+from parley.build.corpus import TRIG_NAME, build
+from parley.cli.main import main
+from parley.model import iris
+from parley.model.iris import OA, PARLEY
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -24,7 +24,7 @@ COMMITTED = ROOT / "kg" / TRIG_NAME
 
 def run_build(kg: Path, hash_seed: str) -> bytes:
     env = {**os.environ, "PYTHONHASHSEED": hash_seed}
-    cmd = [sys.executable, "-c", "from parley.cli import main; main()", "build"]
+    cmd = [sys.executable, "-c", "from parley.cli.main import main; main()", "build"]
     cmd += ["--seeds", str(SEEDS), "--kg", str(kg)]
     done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
@@ -197,8 +197,8 @@ def test_an_article_without_annotations_is_an_input_error(tmp_path, monkeypatch,
     """Both ways of reading the seeds name the unannotated article and the file to write."""
     import shutil
 
-    from parley.build import load_corpus
-    from parley.errors import InputError
+    from parley.build.corpus import load_corpus
+    from parley.model.errors import InputError
 
     monkeypatch.setenv("PARLEY_CACHE", str(tmp_path / "cache"))
     seeds = tmp_path / "seeds"

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from parley.cli import main
+from parley.cli.main import main
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

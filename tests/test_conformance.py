@@ -14,12 +14,12 @@ import pytest
 from rdflib import XSD, Literal, URIRef
 
 from parley import api
-from parley.graphs import kg_sources, read_graphs
-from parley.iris import PID
-from parley.model import ENTITY_KINDS
-from parley.queries import SavedQuery, catalogue
-from parley.results import render
-from parley.store import EndpointStore, OxigraphStore
+from parley.model.iris import PID
+from parley.model.layout import kg_sources, read_graphs
+from parley.model.records import ENTITY_KINDS
+from parley.query.backends import EndpointStore, OxigraphStore
+from parley.query.catalogue import SavedQuery, catalogue
+from parley.query.results import render
 
 pytest_plugins = ["servers"]
 

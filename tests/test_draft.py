@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from parley.annotations import load_annotations
-from parley.cli import main
-from parley.draft import draft_article, normalise_date, transliteration_variants
-from parley.drafteval import evaluate, total
-from parley.errors import InputError
-from parley.model import Registry
-from parley.registry import load_registry
+from parley.authoring.draft import draft_article, normalise_date, transliteration_variants
+from parley.authoring.drafteval import evaluate, total
+from parley.cli.main import main
+from parley.model.errors import InputError
+from parley.model.records import Registry
+from parley.seeds.annotations import load_annotations
+from parley.seeds.registry import load_registry
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

@@ -11,20 +11,21 @@ from click.testing import CliRunner
 from rdflib import XSD, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
 
-from parley import api, load
-from parley.cli import main
-from parley.endpoint import Credentials, Endpoint, find_credentials
-from parley.errors import UsageError
-from parley.graphs import kg_sources, read_graphs
-from parley.results import render
-from parley.store import EndpointStore, OxigraphStore
-from parley.terms import (
+from parley import api
+from parley.cli.main import main
+from parley.model.errors import UsageError
+from parley.model.layout import kg_sources, read_graphs
+from parley.model.terms import (
     from_json,
     from_oxigraph,
     normalise,
     normalised_from_oxigraph,
     with_values,
 )
+from parley.query.backends import EndpointStore, OxigraphStore
+from parley.query.results import render
+from parley.stores import load
+from parley.stores.endpoint import Credentials, Endpoint, find_credentials
 
 pytest_plugins = ["servers"]
 

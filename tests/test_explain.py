@@ -8,9 +8,9 @@ import pytest
 from click.testing import CliRunner
 
 from parley import build
-from parley.cli import main
-from parley.errors import UsageError
-from parley.explain import explain
+from parley.analyst.explain import explain
+from parley.cli.main import main
+from parley.model.errors import UsageError
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -53,8 +53,8 @@ def test_meeting_trail_names_participants_per_source(kg):
 
 def test_statement_by_iri(kg):
     person = explain("ryan-crocker", kg, SEEDS)
+    from parley.analyst.facts import read_facts
     from parley.api import open_store
-    from parley.facts import read_facts
 
     facts = read_facts(open_store(kg).dataset)
     statement = next(s for s in facts.statements if s.quote.startswith("we have actually seen"))

@@ -15,8 +15,8 @@ from click.testing import CliRunner
 from rdflib import Dataset
 
 from parley import build
-from parley.cli import main
-from parley.export import CSV_COLUMNS, export, kind_alignment, ontology_path
+from parley.analyst.export import CSV_COLUMNS, export, kind_alignment, ontology_path
+from parley.cli.main import main
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

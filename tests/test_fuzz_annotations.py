@@ -35,12 +35,12 @@ from fuzzkit import (
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from parley.annotations import load_annotations
-from parley.build import build
-from parley.cli import main
-from parley.errors import InputError
-from parley.mapper import map_corpus
-from parley.registry import load_registry
+from parley.build.corpus import build
+from parley.build.mapper import map_corpus
+from parley.cli.main import main
+from parley.model.errors import InputError
+from parley.seeds.annotations import load_annotations
+from parley.seeds.registry import load_registry
 
 DATA = Path(__file__).parent / "data" / "annotations"
 ARTICLE = "001-tiny"

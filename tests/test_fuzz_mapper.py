@@ -28,11 +28,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rdflib import RDFS, Literal
 
-from parley.annotations import load_annotations
-from parley.errors import InputError
-from parley.kgio import trig_bytes
-from parley.mapper import map_corpus
-from parley.registry import load_registry
+from parley.build.mapper import map_corpus
+from parley.model.errors import InputError
+from parley.model.kgio import trig_bytes
+from parley.seeds.annotations import load_annotations
+from parley.seeds.registry import load_registry
 
 DATA = Path(__file__).parent / "data" / "annotations"
 REGISTRY_FILES = sorted(p.name for p in (DATA / "registry").glob("*.yaml"))

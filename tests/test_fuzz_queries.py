@@ -29,12 +29,12 @@ from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 
 from parley import api
-from parley.build import build
-from parley.errors import UsageError
-from parley.graphs import kg_sources
-from parley.queries import bind_params, catalogue
-from parley.store import MemoryStore, OxigraphStore
-from parley.terms import with_values
+from parley.build.corpus import build
+from parley.model.errors import UsageError
+from parley.model.layout import kg_sources
+from parley.model.terms import with_values
+from parley.query.backends import MemoryStore, OxigraphStore
+from parley.query.catalogue import bind_params, catalogue
 
 DATA = Path(__file__).parent / "data" / "annotations"
 

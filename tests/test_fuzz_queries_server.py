@@ -25,12 +25,12 @@ from rdflib.plugins.sparql import prepareQuery
 from storecheck import expected_state, store_state
 from test_fuzz_queries import HOSTILE, check_refusal, placeholder, shape
 
-from parley.endpoint import Endpoint
-from parley.errors import UsageError
-from parley.graphs import kg_sources, read_graphs
-from parley.queries import bind_params, catalogue
-from parley.store import EndpointStore, OxigraphStore
-from parley.terms import with_values
+from parley.model.errors import UsageError
+from parley.model.layout import kg_sources, read_graphs
+from parley.model.terms import with_values
+from parley.query.backends import EndpointStore, OxigraphStore
+from parley.query.catalogue import bind_params, catalogue
+from parley.stores.endpoint import Endpoint
 
 pytest_plugins = ["servers"]
 

@@ -24,16 +24,16 @@ from hypothesis import strategies as st
 from rdflib import XSD, Dataset, Literal, URIRef
 from rdflib.compare import isomorphic
 
-from parley import iris
-from parley.annotations import load_annotations
-from parley.checks import SLUG
-from parley.errors import InputError
-from parley.export import RDF_WRITERS
-from parley.iris import OA, PARLEY
-from parley.kgio import trig_bytes
-from parley.mapper import map_corpus
-from parley.queries import IRI_FORBIDDEN
-from parley.registry import load_registry
+from parley.analyst.export import RDF_WRITERS
+from parley.build.mapper import map_corpus
+from parley.model import iris
+from parley.model.errors import InputError
+from parley.model.iris import OA, PARLEY
+from parley.model.kgio import trig_bytes
+from parley.query.catalogue import IRI_FORBIDDEN
+from parley.seeds.annotations import load_annotations
+from parley.seeds.checks import SLUG
+from parley.seeds.registry import load_registry
 
 DATA = Path(__file__).parent / "data" / "annotations"
 EX = "http://example.org/"

@@ -24,12 +24,12 @@ from rdflib.plugins.sparql import prepareQuery
 from wikidata_server import DATA, Canned, FakeWikidata
 
 from parley import api
-from parley.cli import main
-from parley.errors import UsageError
-from parley.iris import PARLEY, PG, PID, PROV, REGISTRY_GRAPH, WD
-from parley.linking import normal
-from parley.queries import catalogue, queries_root
-from parley.registry import load_registry
+from parley.cli.main import main
+from parley.link.linking import normal
+from parley.model.errors import UsageError
+from parley.model.iris import PARLEY, PG, PID, PROV, REGISTRY_GRAPH, WD
+from parley.query.catalogue import catalogue, queries_root
+from parley.seeds.registry import load_registry
 
 ROOT = Path(__file__).resolve().parents[1]
 FACTS = ROOT.parent / "shared" / "FACTS.md"

@@ -49,9 +49,9 @@ from faultproxy import (
 )
 from storecheck import expected_state, store_state
 
-from parley import load
-from parley.endpoint import Endpoint, RetryPolicy, Unavailable
-from parley.graphs import kg_sources, read_graphs
+from parley.model.layout import kg_sources, read_graphs
+from parley.stores import load
+from parley.stores.endpoint import Endpoint, RetryPolicy, Unavailable
 
 pytest_plugins = ["servers"]
 

@@ -16,10 +16,10 @@ import yaml
 from rdflib import RDF, BNode, Dataset, Graph, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
-from parley import iris
-from parley.build import build, load_corpus
-from parley.kgio import trig_bytes
-from parley.mapper import map_corpus
+from parley.build.corpus import build, load_corpus
+from parley.build.mapper import map_corpus
+from parley.model import iris
+from parley.model.kgio import trig_bytes
 
 ARTICLE_ID = "100-golden"
 TEXT = (

@@ -11,10 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rdflib import BNode, Literal, URIRef
 
-from parley.graphs import kg_sources
-from parley.ordering import sort_rows, split_order_by
-from parley.queries import catalogue
-from parley.store import OxigraphStore
+from parley.model.layout import kg_sources
+from parley.query.backends import OxigraphStore
+from parley.query.catalogue import catalogue
+from parley.query.ordering import sort_rows, split_order_by
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 import generate
@@ -23,7 +23,7 @@ import generate
 @pytest.fixture(scope="module")
 def corpus_store(tmp_path_factory):
     """The Oxigraph store of a generated 30-article kg/ (many rows, ties on the first keys)."""
-    from parley.build import build
+    from parley.build.corpus import build
 
     base = tmp_path_factory.mktemp("ordering")
     seeds, kg = base / "seeds", base / "kg"
@@ -156,7 +156,7 @@ def test_python_order_equals_oxigraphs(rows):
 
 
 def _keys(rows, keys):
-    from parley.ordering import _key_value
+    from parley.query.ordering import _key_value
 
     where = {"a": 0, "b": 1, "n": 2}
     out = []

@@ -17,21 +17,21 @@ import pytest
 import yaml
 from rdflib import Dataset
 
-from parley import pipeline
-from parley.build import build, load_corpus
-from parley.buildtools import cache_root
-from parley.kgio import trig_bytes
-from parley.mapper import map_corpus
-from parley.reason import infer, reason
-from parley.validate import read_kg, report_json, validate, validate_dataset
+from parley.build import pipeline
+from parley.build.corpus import build, load_corpus
+from parley.build.mapper import map_corpus
+from parley.build.tools import cache_root
+from parley.model.kgio import trig_bytes
+from parley.reason.owl import infer, reason
+from parley.validate.shapes import read_kg, report_json, validate, validate_dataset
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
 import generate  # noqa: E402
 
-reason_module = importlib.import_module("parley.reason")  # `parley.reason` is also a function
-validate_module = importlib.import_module("parley.validate")
+reason_module = importlib.import_module("parley.reason.owl")  # `parley.reason` is also a function
+validate_module = importlib.import_module("parley.validate.shapes")
 
 
 @pytest.fixture(autouse=True)
@@ -200,7 +200,7 @@ def edit_participants(doc: dict) -> None:
 @pytest.mark.parametrize("edit", [edit_kind, edit_participants], ids=["local", "shared"])
 def test_a_rebuild_after_editing_one_article_recomputes_only_it(tmp_path, monkeypatch, edit):
     """...and gives what a build from scratch gives: files, validation and reasoning."""
-    from parley import crossarticle
+    from parley.build import crossarticle
 
     seeds, kg = tmp_path / "seeds", tmp_path / "kg"
     generate.generate(seeds, 5, seed=2)
@@ -294,8 +294,8 @@ def test_the_build_store_follows_kg_after_an_edit(tmp_path):
     import pyoxigraph as ox
 
     from parley.api import open_store
-    from parley.graphs import kg_sources
-    from parley.store import OxigraphStore
+    from parley.model.layout import kg_sources
+    from parley.query.backends import OxigraphStore
 
     seeds, kg = tmp_path / "seeds", tmp_path / "kg"
     generate.generate(seeds, 5, seed=5)
@@ -429,7 +429,7 @@ def test_a_rebuild_without_the_unit_cache_computes_the_units_again(tmp_path, mon
 
 def test_the_registry_is_read_again_only_when_it_changed(tmp_path, monkeypatch):
     """The registry's model comes from the cache while its files are unchanged."""
-    from parley import registry
+    from parley.seeds import registry
 
     seeds = tmp_path / "seeds"
     generate.generate(seeds, 2, seed=12)

@@ -15,13 +15,13 @@ from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 
 from parley import api
-from parley.build import build
-from parley.cli import main
-from parley.errors import UsageError
-from parley.queries import PARAM_TYPES, bind_params, catalogue, get_query, parse_query_file
-from parley.results import render
-from parley.store import Table
-from parley.terms import with_values
+from parley.build.corpus import build
+from parley.cli.main import main
+from parley.model.errors import UsageError
+from parley.model.terms import with_values
+from parley.query.backends import Table
+from parley.query.catalogue import PARAM_TYPES, bind_params, catalogue, get_query, parse_query_file
+from parley.query.results import render
 
 ROOT = Path(__file__).resolve().parents[1]
 REQUIRED = {

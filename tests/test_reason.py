@@ -12,11 +12,11 @@ import pytest
 from click.testing import CliRunner
 from rdflib import OWL, RDF, RDFS, XSD, BNode, Dataset, Graph, Literal, URIRef
 
-from parley.build import build
-from parley.cli import main
-from parley.iris import ORG, PARLEY, PG, PID, PROV, SCHEMA, SEM
-from parley.kgio import trig_bytes
-from parley.reason import INFERRED_NAME, infer, reason
+from parley.build.corpus import build
+from parley.cli.main import main
+from parley.model.iris import ORG, PARLEY, PG, PID, PROV, SCHEMA, SEM
+from parley.model.kgio import trig_bytes
+from parley.reason.owl import INFERRED_NAME, infer, reason
 
 DATA = Path(__file__).parent / "data" / "validate"
 SEEDS = Path(__file__).parent.parent / "seeds"
@@ -172,7 +172,7 @@ def test_inferred_file_is_byte_identical_across_hash_seeds(tmp_path):
         kg = tmp_path / seed
         kg.mkdir()
         (kg / "parley.trig").write_bytes(trig_bytes(ds))
-        cmd = [sys.executable, "-c", "from parley.cli import main; main()", "reason"]
+        cmd = [sys.executable, "-c", "from parley.cli.main import main; main()", "reason"]
         env = {**os.environ, "PYTHONHASHSEED": seed}
         done = subprocess.run([*cmd, "--kg", str(kg)], env=env, capture_output=True, check=False)
         assert done.returncode == 0, done.stderr

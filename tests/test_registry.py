@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from parley.errors import InputError
-from parley.model import OFFICES
-from parley.registry import load_registry
+from parley.model.errors import InputError
+from parley.model.records import OFFICES
+from parley.seeds.registry import load_registry
 
 DATA = Path(__file__).parent / "data" / "annotations" / "registry"
 LINE = re.compile(r"^(?P<path>[^\n]+?):(?P<line>\d+): (?P<what>[^\n]+) — (?P<how>[^\n]+)$")

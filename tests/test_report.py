@@ -16,9 +16,9 @@ import pytest
 from click.testing import CliRunner
 
 from parley import build
-from parley.cli import main
-from parley.facts import sentence_around
-from parley.report import PALETTE, report
+from parley.analyst.facts import sentence_around
+from parley.analyst.report import PALETTE, report
+from parley.cli.main import main
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

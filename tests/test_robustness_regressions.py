@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from parley.annotations import load_annotations
-from parley.cli import main
-from parley.errors import InputError, Problem, UsageError
-from parley.queries import Param, convert
-from parley.registry import load_registry
-from parley.yamlfile import parse_yaml
+from parley.cli.main import main
+from parley.model.errors import InputError, Problem, UsageError
+from parley.query.catalogue import Param, convert
+from parley.seeds.annotations import load_annotations
+from parley.seeds.registry import load_registry
+from parley.seeds.yamlfile import parse_yaml
 
 DATA = Path(__file__).parent / "data" / "annotations"
 FIXTURE = (DATA / "annotations" / "001-tiny.yaml").read_text(encoding="utf-8")

@@ -12,7 +12,8 @@ import jsonschema
 import pytest
 import yaml
 
-from parley import annotations, checks, model, registry
+from parley.model import records as model
+from parley.seeds import annotations, checks, registry
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS = ROOT / "schemas"

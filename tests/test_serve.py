@@ -14,12 +14,12 @@ import pytest
 from click.testing import CliRunner
 
 from parley import api
-from parley.cli import main
-from parley.endpoint import Endpoint
-from parley.errors import UsageError
-from parley.results import render
-from parley.serve import is_loopback
-from parley.store import EndpointStore
+from parley.cli.main import main
+from parley.model.errors import UsageError
+from parley.query.backends import EndpointStore
+from parley.query.results import render
+from parley.stores.endpoint import Endpoint
+from parley.stores.serve import is_loopback
 
 pytest_plugins = ["servers"]
 

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from parley.endpoint import Endpoint, RetryPolicy
-from parley.errors import UsageError
-from parley.graphs import kg_sources, read_graphs
+from parley.model.errors import UsageError
+from parley.model.layout import kg_sources, read_graphs
+from parley.stores.endpoint import Endpoint, RetryPolicy
 
 pytest_plugins = ["servers"]
 

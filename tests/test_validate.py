@@ -13,11 +13,11 @@ import pytest
 from click.testing import CliRunner
 from rdflib import RDF, Dataset, Graph, Literal, Namespace, URIRef
 
-from parley.build import load_corpus
-from parley.cli import main
-from parley.kgio import trig_bytes
-from parley.mapper import map_corpus
-from parley.validate import (
+from parley.build.corpus import load_corpus
+from parley.build.mapper import map_corpus
+from parley.cli.main import main
+from parley.model.kgio import trig_bytes
+from parley.validate.shapes import (
     PSH,
     load_checks,
     load_ontology,

@@ -10,8 +10,8 @@ import socket
 import pytest
 from wikidata_server import Canned, FakeWikidata
 
-from parley import wdjson
-from parley.wikidata import Client, WikidataError, user_agent
+from parley.link import wdjson
+from parley.link.wikidata import Client, WikidataError, user_agent
 
 FIXED = dt.datetime(2024, 5, 1, 12, 0, 0, tzinfo=dt.UTC)
 SEARCH = {

@@ -4,11 +4,11 @@ Public API: `build`, `load_corpus`, `validate`, `reason`, `run_query`, `answer_q
 query's printed answer, remembered per built store), `run_sparql`, `open_store`, `catalogue`.
 """
 
-from .api import Answer, QueryResult, answer_query, open_store, run_query, run_sparql
-from .build import BuildResult, build, load_corpus
-from .queries import catalogue
-from .reason import ReasonResult, reason
-from .validate import ValidationReport, validate
+from parley.api import Answer, QueryResult, answer_query, open_store, run_query, run_sparql
+from parley.build.corpus import BuildResult, build, load_corpus
+from parley.query.catalogue import catalogue
+from parley.reason.owl import ReasonResult, reason
+from parley.validate.shapes import ValidationReport, validate
 
 __all__ = [
     "Answer",

@@ -6,13 +6,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .answers import ANSWERS, Answers, answer_key, read_chunks
-from .errors import UsageError
-from .graphs import kg_sources
-from .queries import SavedQuery, bind_params, get_query, is_select
-from .results import iris_in, render
-from .stats import GraphStats, graph_stats
-from .store import DEFAULT_BACKEND, EndpointStore, MemoryStore, OxigraphStore, Table
+from parley.model.errors import UsageError
+from parley.model.layout import kg_sources
+from parley.query.answers import ANSWERS, Answers, answer_key, read_chunks
+from parley.query.backends import DEFAULT_BACKEND, EndpointStore, MemoryStore, OxigraphStore, Table
+from parley.query.catalogue import SavedQuery, bind_params, get_query, is_select
+from parley.query.results import iris_in, render
+from parley.query.stats import GraphStats, graph_stats
 
 
 @dataclass(frozen=True)
@@ -40,16 +40,16 @@ def open_store(
     if backend == "endpoint":
         if endpoint is None:
             raise UsageError("--backend endpoint needs --endpoint URL")
-        from .endpoint import Endpoint
+        from parley.stores.endpoint import Endpoint
 
         return EndpointStore(Endpoint.connect(endpoint, timeout=120.0))
     if backend == "oxigraph":
         if store_dir is None:  # the store `parley build` keeps beside its cache, if current
-            from .buildstore import open_built_store
+            from parley.build.store import open_built_store
 
             built = open_built_store(kg)
             if built is not None:
-                from .buildtools import kg_cache
+                from parley.build.tools import kg_cache
 
                 store, identity = built
                 return OxigraphStore(store, Answers(kg_cache(kg) / ANSWERS, identity))

@@ -1,0 +1,1 @@
+"""Reading the built graph for people: facts, export, report, explain."""

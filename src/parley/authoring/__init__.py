@@ -1,0 +1,1 @@
+"""Writing annotations: drafts, their evaluation, brat import."""

@@ -1,0 +1,2 @@
+"""The build: plan, per-article units, cache, index, cross-article work, kg/ files, store
+sync, lock."""

@@ -1,0 +1,74 @@
+"""kg/'s files from the units' blocks: the prefixes, the blocks in graph order, and the stamps
+(size, modification time) that say a file is still the one a build wrote."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from parley.build.pipeline import Plan, read_blocks
+from parley.build.unitterms import PREFIXES, header_and_body
+
+
+def same_content(path: Path, chunks) -> bool:
+    """Whether the file at `path` holds exactly the concatenation of `chunks` (streamed)."""
+    try:
+        handle = path.open("rb")
+    except OSError:
+        for _ in chunks:
+            pass
+        return False
+    with handle:
+        same = True
+        for chunk in chunks:
+            if same and handle.read(len(chunk)) != chunk:
+                same = False
+        return same and handle.read(1) == b""
+
+
+def trig_header() -> bytes:
+    probe = ox.Quad(
+        ox.NamedNode("urn:x"), ox.NamedNode("urn:x"), ox.NamedNode("urn:x"), ox.NamedNode("urn:x")
+    )
+    header, _ = header_and_body(ox.serialize([probe], format=ox.RdfFormat.TRIG, prefixes=PREFIXES))
+    return header
+
+
+def turtle_header() -> bytes:
+    probe = ox.Triple(ox.NamedNode("urn:x"), ox.NamedNode("urn:x"), ox.NamedNode("urn:x"))
+    header, _ = header_and_body(
+        ox.serialize([probe], format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    )
+    return header
+
+
+def trig_chunks(plan: Plan, inferred_blocks: dict, update=None, ranges: dict | None = None):
+    """kg/parley.trig as chunks: the prefixes, then each unit's block in graph order (each
+    unit's inferred block is kept in `inferred_blocks` on the way, and where its block is in
+    the file in `ranges`). With `ranges`, for writing, blocks may be `FileSlice`s."""
+    header = trig_header()
+    yield header
+    offset = len(header)
+    for unit in plan.units:
+        block, inferred = read_blocks(plan, unit, lazy=ranges is not None)
+        if inferred:
+            inferred_blocks[unit.key] = inferred
+        if ranges is not None:
+            ranges[unit.key] = (offset, len(block))
+            offset += len(block)
+        yield block
+        if update:
+            update(1)
+
+
+def file_stamp(path: Path) -> list:
+    st = path.stat()
+    return [st.st_size, st.st_mtime_ns]
+
+
+def write_json(path: Path, data: dict) -> None:
+    from parley.model.kgio import write_atomic
+
+    write_atomic(path, (json.dumps(data, indent=1, sort_keys=True) + "\n").encode("utf-8"))

@@ -1,0 +1,115 @@
+"""What every unit depends on: where the caches live, the code version that keys them, and
+the ontology, shapes and checks compiled once per code version."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import pickle
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from parley.build.unitterms import REGISTRY
+from parley.model.codehash import tree_digest
+
+CACHE_ENV = "PARLEY_CACHE"
+
+
+def cache_root() -> Path:
+    """Where caches live: $PARLEY_CACHE, else .cache/parley (like .cache/wikidata)."""
+    return Path(os.environ.get(CACHE_ENV) or Path(".cache") / "parley")
+
+
+def kg_cache(kg: Path) -> Path:
+    """The cache folder of one kg/ folder (its manifest, store and results)."""
+    digest = hashlib.sha256(str(kg.resolve()).encode("utf-8")).hexdigest()[:16]
+    return cache_root() / "kg" / f"{kg.resolve().name}-{digest}"
+
+
+# the sub-packages whose code shapes a unit's results (loading, mapping, reasoning, validating)
+CODE_PACKAGES = ("model", "seeds", "query", "validate", "reason", "build")
+CODE_DATA = ("ontology", "queries/checks")
+ENGINES = ("pyoxigraph", "rdflib", "owlrl", "pyshacl")
+
+
+@lru_cache(maxsize=1)
+def code_version() -> str:
+    """A hash of Parley's code, ontology, shapes and checks: a change invalidates the cache."""
+    return tree_digest(CODE_PACKAGES, data=CODE_DATA, engines=ENGINES)
+
+
+@dataclass
+class Tools:
+    """The compiled ontology, shapes and checks (None where the fast path cannot be used)."""
+
+    ontology: list  # rdflib triples of ontology/parley.ttl
+    rules: object  # rules.Rules | None
+    shapes: object  # shacl.Shapes | None
+    terms: frozenset[str]  # N-Triples forms of the ontology's axiom terms
+    local_checks: dict  # name -> SavedQuery: rows of graph G need only G and the registry
+    global_checks: dict
+    rule_names: dict  # validate.Rule by name
+
+
+_TOOLS: Tools | None = None
+
+
+def tools() -> Tools:
+    """Compile once per process (and once per code version on disk, under ~/.cache)."""
+    global _TOOLS
+    if _TOOLS is None:
+        path = cache_root() / f"tools-{code_version()[:32]}.pickle"
+        with contextlib.suppress(Exception):  # a missing or unreadable cache: compile
+            _TOOLS = pickle.loads(path.read_bytes())
+        if _TOOLS is None:
+            _TOOLS = _compile_tools()
+            with contextlib.suppress(OSError):
+                from parley.model.kgio import write_atomic
+
+                write_atomic(path, pickle.dumps(_TOOLS, protocol=5))
+    return _TOOLS
+
+
+def _compile_tools() -> Tools:
+    from parley.reason.owl import axiom_terms
+    from parley.reason.rules import compile_rules, nt
+    from parley.validate.shacl import compile_shapes
+    from parley.validate.shapes import Rule, load_checks, load_ontology, load_shapes, shape_rules
+
+    ontology = load_ontology()
+    shapes_graph = load_shapes()
+    checks = load_checks()
+    local, shared = {}, {}
+    for name, query in checks.items():
+        (local if is_local_check(query.text) else shared)[name] = query
+    rule_names = shape_rules(shapes_graph)
+    for name, query in checks.items():
+        rule_names[name] = Rule(name, "check", query.summary, query.description)
+    shapes = compile_shapes(shapes_graph)
+    if shapes is not None:
+        shapes.graph = None  # compiled: the graph is no longer needed (nor pickled)
+    return Tools(
+        ontology=list(ontology),
+        rules=compile_rules(ontology),
+        shapes=shapes,
+        terms=frozenset(nt(t) for t in axiom_terms(ontology)),
+        local_checks=local,
+        global_checks=shared,
+        rule_names=rule_names,
+    )
+
+
+GRAPH_TERM = re.compile(r"(?<![?$\w])GRAPH\s+(\?\w+|\$\w+|<[^>]*>)", re.IGNORECASE)
+
+
+def is_local_check(text: str) -> bool:
+    """True when every GRAPH pattern is `?graph` or the registry: a row about graph G then
+    depends only on G and the registry, so the check can run article by article."""
+    text = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+    if re.search(r"(?<![?$\w])SERVICE\b", text, re.IGNORECASE):
+        return False
+    terms = set(GRAPH_TERM.findall(text))
+    return bool(terms) and terms <= {"?graph", f"<{REGISTRY}>"}

@@ -1,0 +1,1 @@
+"""Wikidata: client, JSON formats, link proposals, enrichment."""

@@ -1,0 +1,242 @@
+"""A polite HTTP client for Wikidata: User-Agent, timeouts, bounded retries, on-disk cache.
+
+Every answer is kept as one JSON file under the cache folder, named by a hash of the request, so
+that reruns are reproducible and work with `offline=True` (cache only, never the network).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import gzip
+import hashlib
+import http.client
+import json
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+from parley.model.errors import ParleyError
+from parley.model.kgio import write_atomic
+
+DEFAULT_API = "https://www.wikidata.org/w/api.php"
+DEFAULT_CACHE = Path(".cache/wikidata")
+CONTACT = "https://w3id.org/parley"
+RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
+
+
+class WikidataError(ParleyError):
+    """The service is unreachable or answered badly, or the cache lacks an answer offline."""
+
+
+def user_agent(contact: str = CONTACT) -> str:
+    """A User-Agent following the Wikimedia policy: client/version (contact) library/version."""
+    try:
+        version = metadata.version("parley-kg")
+    except metadata.PackageNotFoundError:
+        version = "0"
+    python = ".".join(map(str, sys.version_info[:2]))
+    return f"parley-kg/{version} ({contact}; Wikidata linker) Python-urllib/{python}"
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+def iso(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A parsed JSON answer and when it was retrieved from the service (ISO 8601, UTC)."""
+
+    body: object
+    retrieved: str
+    url: str
+    from_cache: bool
+
+
+@dataclass
+class Client:
+    """Sends GET/POST requests for JSON, through the cache.
+
+    `sleep` and `clock` are injectable so that tests can check the waits without waiting.
+    """
+
+    cache: Path | None = DEFAULT_CACHE
+    offline: bool = False
+    refresh: bool = False
+    timeout: float = 10.0
+    retries: int = 3
+    backoff: float = 1.0
+    max_wait: float = 300.0
+    agent: str = field(default_factory=user_agent)
+    sleep: Callable[[float], None] = time.sleep
+    clock: Callable[[], dt.datetime] = utc_now
+    sent: int = 0
+    cached: int = 0
+
+    def get(self, url: str, params: dict[str, str]) -> Answer:
+        return self._answer("GET", url, params)
+
+    def post(self, url: str, form: dict[str, str]) -> Answer:
+        return self._answer("POST", url, form)
+
+    def _answer(self, method: str, url: str, params: dict[str, str]) -> Answer:
+        params = {str(k): str(v) for k, v in sorted(params.items())}
+        path = self.cache_path(method, url, params)
+        if path is not None and not self.refresh and path.exists():
+            self.cached += 1
+            return _read_record(path)
+        if self.offline:
+            where = f" in {self.cache}" if self.cache else " (no cache folder given)"
+            raise WikidataError(
+                f"offline: no cached answer for {_describe(method, url, params)}{where} — "
+                "run once without --offline to fill the cache"
+            )
+        body = self._fetch(method, url, params)
+        retrieved = iso(self.clock())
+        if path is not None:
+            record = {
+                "method": method,
+                "url": url,
+                "params": params,
+                "retrieved": retrieved,
+                "body": body,
+            }
+            write_atomic(path, _dump(record))
+        return Answer(body=body, retrieved=retrieved, url=url, from_cache=False)
+
+    def cache_path(self, method: str, url: str, params: dict[str, str]) -> Path | None:
+        """The cache file of a request: a hash of method, URL and sorted parameters."""
+        if self.cache is None:
+            return None
+        key = json.dumps([method, url, sorted(params.items())], ensure_ascii=False)
+        digest = hashlib.sha256(key.encode("utf-8")).hexdigest()
+        return self.cache / digest[:2] / f"{digest}.json"
+
+    def _fetch(self, method: str, url: str, params: dict[str, str]) -> object:
+        data = urllib.parse.urlencode(params)
+        if method == "GET":
+            target, payload = (url + ("&" if "?" in url else "?") + data) if data else url, None
+        else:
+            target, payload = url, data.encode("ascii")
+        headers = {
+            "User-Agent": self.agent,
+            "Accept": "application/json",
+            "Accept-Encoding": "gzip",
+        }
+        if payload is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        shown = _describe(method, url, params)
+        last = ""
+        for attempt in range(self.retries + 1):
+            wait = self.backoff * (2**attempt)
+            request = urllib.request.Request(target, data=payload, headers=headers, method=method)
+            self.sent += 1
+            try:
+                with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                    raw = _body(response.read(), response.headers)
+                    retry_after = response.headers.get("Retry-After")
+            except urllib.error.HTTPError as exc:
+                last = f"HTTP {exc.code} {exc.reason}"
+                if exc.code not in RETRY_STATUS:
+                    raise WikidataError(
+                        f"{shown}: the service answered {last} — check the URL and parameters"
+                    ) from None
+                wait = self._retry_after(exc.headers.get("Retry-After"), wait, shown)
+            except (OSError, http.client.HTTPException) as exc:
+                reason = getattr(exc, "reason", exc)
+                if isinstance(reason, TimeoutError) or isinstance(exc, TimeoutError):
+                    last = f"no answer within {self.timeout:g} s"
+                else:
+                    last = f"cannot connect ({reason})"
+            else:
+                body = _json(raw, shown)
+                error = body.get("error") if isinstance(body, dict) else None
+                if not isinstance(error, dict):
+                    return body
+                code, info = error.get("code", "?"), error.get("info", "")
+                if code != "maxlag":
+                    raise WikidataError(f"{shown}: the API reported error '{code}': {info}")
+                last = f"server lagging ({info})"
+                wait = self._retry_after(retry_after, wait, shown)
+            if attempt < self.retries:
+                self.sleep(wait)
+        raise WikidataError(
+            f"{shown}: gave up after {self.retries + 1} attempts, last: {last} — "
+            "check the network or --api/--reconcile URL, or use --offline to replay the cache"
+        )
+
+    def _retry_after(self, header: str | None, default: float, shown: str) -> float:
+        """Seconds to wait: the `Retry-After` header (seconds or HTTP date), else `default`."""
+        if header is None:
+            return default
+        header = header.strip()
+        if header.isdigit():
+            wait = float(header)
+        else:
+            try:
+                when = email.utils.parsedate_to_datetime(header)
+            except (TypeError, ValueError):
+                return default
+            if when.tzinfo is None:
+                when = when.replace(tzinfo=dt.UTC)
+            wait = max(0.0, (when - self.clock()).total_seconds())
+        if wait > self.max_wait:
+            raise WikidataError(
+                f"{shown}: the service asks to wait {wait:g} s (Retry-After) — try again later"
+            )
+        return wait
+
+
+def _describe(method: str, url: str, params: dict[str, str]) -> str:
+    short = {k: (v if len(v) <= 60 else v[:57] + "...") for k, v in params.items()}
+    query = urllib.parse.urlencode(short)
+    return f"{method} {url}" + (f"?{query}" if query else "")
+
+
+def _body(raw: bytes, headers) -> bytes:
+    if (headers.get("Content-Encoding") or "").lower() == "gzip":
+        try:
+            return gzip.decompress(raw)
+        except (OSError, EOFError):
+            return raw
+    return raw
+
+
+def _json(raw: bytes, shown: str) -> object:
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        start = raw[:60].decode("utf-8", "replace")
+        raise WikidataError(
+            f"{shown}: the answer is not JSON (starts {start!r}) — "
+            "is the URL a MediaWiki API or reconciliation service?"
+        ) from None
+
+
+def _dump(record: dict) -> bytes:
+    return (json.dumps(record, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode()
+
+
+def _read_record(path: Path) -> Answer:
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+        return Answer(
+            body=record["body"],
+            retrieved=str(record["retrieved"]),
+            url=str(record["url"]),
+            from_cache=True,
+        )
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError):
+        raise WikidataError(
+            f"{path}: damaged cache file — delete it and run again online"
+        ) from None

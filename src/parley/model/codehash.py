@@ -1,0 +1,46 @@
+"""Hashes of Parley's own code and of installed engines, for cache keys.
+
+A cache key names whole sub-packages (every `.py` file under them, found by walking the
+folder), never lists of file names: a module added to a sub-package changes the key by itself.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from importlib import resources
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+
+def package_root() -> Path:
+    """The folder of the installed `parley` package (its resources reached by symlink)."""
+    return Path(str(resources.files("parley")))
+
+
+def tree_digest(
+    packages: tuple[str, ...],
+    modules: tuple[str, ...] = (),
+    data: tuple[str, ...] = (),
+    engines: tuple[str, ...] = (),
+) -> str:
+    """SHA-256 over the `.py` files of `packages` (sub-package folders), the top-level
+    `modules`, every file directly in the `data` folders, and the installed `engines`' versions.
+    """
+    root = package_root()
+    files: list[Path] = []
+    for name in packages:
+        files.extend(sorted((root / name).rglob("*.py")))
+    files.extend(root / f"{name}.py" for name in modules)
+    for name in data:
+        files.extend(sorted(path for path in (root / name).glob("*") if path.is_file()))
+    digest = hashlib.sha256()
+    for path in files:
+        relative = path.relative_to(root).as_posix()
+        digest.update(relative.encode() + b"\0" + path.read_bytes() + b"\0")
+    for engine in engines:
+        try:
+            installed = version(engine)
+        except PackageNotFoundError:
+            installed = "absent"
+        digest.update(f"{engine}={installed}\0".encode())
+    return digest.hexdigest()

@@ -1,0 +1,1 @@
+"""Saved queries: catalogue, engine backends, ordering, results, remembered answers."""

@@ -1,0 +1,316 @@
+"""Query backends: rdflib in memory (the reference), Oxigraph embedded, any SPARQL endpoint.
+
+All three hold the same dataset (see `graphs.kg_sources`), return `Table`s of normalised rdflib
+terms, bind parameters in the engine (initBindings for rdflib, a VALUES block otherwise), and
+pick labels with the same rule, so a saved query prints the same output on each of them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pyoxigraph as ox
+from rdflib import RDFS, Dataset, URIRef
+from rdflib.query import Result
+
+from parley.model.errors import InputError, Problem, UsageError
+from parley.model.iris import PID, REGISTRY_GRAPH
+from parley.model.kgio import write_atomic
+from parley.model.layout import GRAPH_PREFIX, Source, fingerprint
+from parley.model.records import ENTITY_KINDS
+from parley.model.terms import (
+    IRI_FORBIDDEN,
+    from_json,
+    normalise,
+    normalised_from_oxigraph,
+    with_values,
+)
+from parley.query.answers import ANSWERS, Answers, forget
+
+if TYPE_CHECKING:
+    from parley.stores.endpoint import Endpoint
+
+BACKENDS = ("memory", "oxigraph", "endpoint")
+DEFAULT_BACKEND = "oxigraph"
+# A graph that never exists: the default graph of remote queries, which is then empty, as it
+# is in the local stores (Virtuoso's own default graph is the union of every graph it holds).
+NO_DEFAULT_GRAPH = "urn:x-parley:no-default-graph"
+ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+@dataclass
+class Table:
+    """A query result: column names and rows of rdflib terms (None for unbound)."""
+
+    columns: list[str]
+    rows: list[list[object]]
+
+
+def pick_labels(found: Iterable[tuple[str, str, str]]) -> dict[str, str]:
+    """One label per IRI from (iri, graph, label) triples: the registry's first, then the
+    label of the graph with the smallest IRI, the smallest label on ties: deterministic."""
+    best: dict[str, tuple[tuple[bool, str, str], str]] = {}
+    registry = str(REGISTRY_GRAPH)
+    for iri, graph, label in found:
+        key = (graph != registry, graph, label)
+        if iri not in best or key < best[iri][0]:
+            best[iri] = (key, label)
+    return {iri: label for iri, (_, label) in best.items()}
+
+
+def registry_candidates(ident: str) -> list[str]:
+    """The IRIs a bare registry id may stand for, in ENTITY_KINDS order."""
+    if IRI_FORBIDDEN.search(ident) or not ident:
+        return []
+    return [str(PID[f"{kind}/{ident}"]) for kind in ENTITY_KINDS]
+
+
+class MemoryStore:
+    """An rdflib Dataset loaded from `kg/` files: the reference engine."""
+
+    name = "memory"
+
+    def __init__(self, dataset: Dataset):
+        self.dataset = dataset
+
+    @classmethod
+    def from_sources(cls, sources: list[Source]) -> MemoryStore:
+        ds = Dataset()
+        for source in sources:
+            try:
+                if source.graph is None:
+                    ds.parse(source.path, format="trig")
+                else:
+                    ds.graph(URIRef(source.graph)).parse(source.path, format="turtle")
+            except Exception as exc:  # rdflib raises many parser exception types
+                raise InputError(
+                    Problem(str(source.path), None, f"cannot parse: {exc}", "rebuild it")
+                ) from None
+        return cls(ds)
+
+    @classmethod
+    def from_files(cls, *paths: Path) -> MemoryStore:
+        """TriG files keep their graphs; a Turtle file goes into the graph of its file URI."""
+        for path in paths:
+            if not path.exists():
+                raise InputError(
+                    Problem(
+                        str(path),
+                        None,
+                        "graph file not found",
+                        "run `parley build` first, or pass --kg DIR",
+                    )
+                )
+        return cls.from_sources(
+            [
+                Source(path, None if path.suffix == ".trig" else path.resolve().as_uri())
+                for path in paths
+            ]
+        )
+
+    def select(self, text: str, bindings: dict[str, object] | None = None) -> Table:
+        result: Result = self.dataset.query(text, initBindings=bindings or {})
+        columns = [str(v) for v in result.vars or []]
+        return Table(columns=columns, rows=[[normalise(v) for v in row] for row in result])
+
+    def labels(self, iris: set[str]) -> dict[str, str]:
+        """rdfs:label of each IRI (from any graph; the registry wins), when there is one."""
+        found = []
+        for iri in iris:
+            for _, _, label, ctx in self.dataset.quads((URIRef(iri), RDFS.label, None, None)):
+                graph = ctx.identifier if hasattr(ctx, "identifier") else ctx
+                found.append((iri, str(graph), str(label)))
+        return pick_labels(found)
+
+    def resolve_id(self, ident: str) -> str | None:
+        """The IRI of a registry id (`ryan-crocker` -> …/person/ryan-crocker), if known."""
+        registry = self.dataset.graph(REGISTRY_GRAPH)
+        for iri in registry_candidates(ident):
+            if (URIRef(iri), None, None) in registry:
+                return iri
+        return None
+
+
+class SparqlLookups:
+    """Labels and registry ids through SPARQL, for the stores that are not rdflib."""
+
+    def _run(self, text: str) -> Table:
+        raise NotImplementedError
+
+    def select(self, text: str, bindings: dict[str, object] | None = None) -> Table:
+        return self._run(with_values(text, bindings or {}))
+
+    def labels(self, iris: set[str]) -> dict[str, str]:
+        found = []
+        ordered = sorted(i for i in iris if ABSOLUTE_IRI.match(i) and not IRI_FORBIDDEN.search(i))
+        for start in range(0, len(ordered), 200):
+            values = " ".join(f"<{iri}>" for iri in ordered[start : start + 200])
+            table = self._run(
+                f"SELECT ?s ?g ?l WHERE {{ VALUES ?s {{ {values} }} "
+                f"GRAPH ?g {{ ?s <{RDFS.label}> ?l }} }}"
+            )
+            found += [(str(s), str(g), str(label)) for s, g, label in table.rows]
+        return pick_labels(found)
+
+    def resolve_id(self, ident: str) -> str | None:
+        candidates = registry_candidates(ident)
+        if not candidates:
+            return None
+        values = " ".join(f"<{iri}>" for iri in candidates)
+        table = self._run(
+            f"SELECT DISTINCT ?s WHERE {{ VALUES ?s {{ {values} }} "
+            f"GRAPH <{REGISTRY_GRAPH}> {{ ?s ?p ?o }} }}"
+        )
+        known = {str(row[0]) for row in table.rows}
+        return next((iri for iri in candidates if iri in known), None)
+
+
+class OxigraphStore(SparqlLookups):
+    """pyoxigraph, in memory or on disk; the on-disk store reloads when `kg/` changed."""
+
+    name = "oxigraph"
+    MARKER = "parley-sources.sha256"
+
+    def __init__(self, store: ox.Store, answers: Answers | None = None):
+        self.store = store
+        self.answers = answers  # where answers on this store's data are remembered, if known
+
+    @classmethod
+    def from_sources(cls, sources: list[Source], store_dir: Path | None = None) -> OxigraphStore:
+        if store_dir is None:
+            store = ox.Store()
+            _bulk_load(store, sources)
+            return cls(store)
+        marker = store_dir / cls.MARKER
+        try:
+            store_dir.mkdir(parents=True, exist_ok=True)
+            store = ox.Store(str(store_dir / "oxigraph"))
+        except OSError as exc:
+            raise UsageError(
+                f"{store_dir}: cannot open the Oxigraph store ({exc}) — is another process "
+                "using it? Pass another --store-dir"
+            ) from None
+        wanted = fingerprint(sources)
+        current = marker.read_text(encoding="utf-8").strip() if marker.exists() else None
+        if current != wanted:
+            marker.unlink(missing_ok=True)
+            forget(store_dir / ANSWERS)
+            store.clear()
+            _bulk_load(store, sources)
+            store.flush()
+            write_atomic(marker, wanted.encode("ascii") + b"\n")
+        return cls(store, Answers(store_dir / ANSWERS, wanted))
+
+    def select(self, text: str, bindings: dict[str, object] | None = None) -> Table:
+        """As `SparqlLookups.select`, with a simple final ORDER BY done here: Oxigraph's own
+        sort is slow on big results (`parley.ordering`)."""
+        from parley.query.ordering import sort_rows, split_order_by
+
+        query = with_values(text, bindings or {})
+        split = split_order_by(query)
+        if split is None:
+            return self._run(query)
+        body, keys, extra = split
+        table = self._run(body)
+        rows = sort_rows(table.columns, table.rows, keys)
+        if rows is None:
+            return self._run(query)
+        keep = [i for i, name in enumerate(table.columns) if name not in extra]
+        if len(keep) < len(table.columns):  # drop the variables projected only for the sort
+            rows = [[row[i] for i in keep] for row in rows]
+        return Table(columns=[table.columns[i] for i in keep], rows=rows)
+
+    def _run(self, text: str) -> Table:
+        try:
+            solutions = self.store.query(text)
+        except SyntaxError as exc:
+            raise UsageError(f"SPARQL syntax error: {exc}") from None
+        if not isinstance(solutions, ox.QuerySolutions):
+            raise UsageError("only SELECT queries can be run as saved queries")
+        names = [v.value for v in solutions.variables]
+        cache: dict[object, object] = {None: None}  # each distinct term converted once
+
+        def term(value: object) -> object:
+            try:
+                return cache[value]
+            except KeyError:
+                converted = cache[value] = normalised_from_oxigraph(value)
+                return converted
+
+        rows = [[term(value) for value in solution] for solution in solutions]
+        return Table(columns=names, rows=rows)
+
+    def labels(self, iris: set[str]) -> dict[str, str]:
+        """As `SparqlLookups.labels`; for many IRIs, one scan of every label (there are few)."""
+        if len(iris) <= 200:
+            return super().labels(iris)
+        wanted = {i for i in iris if ABSOLUTE_IRI.match(i) and not IRI_FORBIDDEN.search(i)}
+        table = self._run(f"SELECT ?s ?g ?l WHERE {{ GRAPH ?g {{ ?s <{RDFS.label}> ?l }} }}")
+        return pick_labels(
+            (str(s), str(g), str(label))
+            for s, g, label in table.rows
+            if isinstance(s, URIRef) and str(s) in wanted
+        )
+
+
+def _bulk_load(store: ox.Store, sources: list[Source]) -> None:
+    for source in sources:
+        try:
+            store.bulk_load(
+                path=str(source.path),
+                format=source.format,
+                to_graph=ox.NamedNode(source.graph) if source.graph else None,
+            )
+        except (SyntaxError, ValueError) as exc:
+            raise InputError(
+                Problem(str(source.path), None, f"cannot parse: {exc}", "rebuild it")
+            ) from None
+
+
+class EndpointStore(SparqlLookups):
+    """A remote SPARQL 1.1 endpoint holding Parley's graphs (`parley load`).
+
+    When the store holds anything but Parley's named graphs (Virtuoso's default graph is the
+    union of every graph, system graphs included), each query names its dataset: an empty
+    default graph and Parley's graphs. Otherwise queries go as they are, which is faster.
+    (Virtuoso given only an empty default graph drops explicit `GRAPH <iri>` matches, so the
+    named graphs are always listed.)
+    """
+
+    name = "endpoint"
+
+    def __init__(self, endpoint: Endpoint):
+        self.endpoint = endpoint
+        self._dataset: tuple[list[str], list[str]] | None = None
+        self._graphs: list[str] = []
+
+    @property
+    def graphs(self) -> list[str]:
+        """Parley's named graphs in the store."""
+        _ = self.dataset  # looks them up once
+        return self._graphs
+
+    @property
+    def dataset(self) -> tuple[list[str], list[str]]:
+        """(default-graph-uri, named-graph-uri) to send with each query."""
+        if self._dataset is None:
+            every = self.endpoint.graph_names("")
+            self._graphs = [g for g in every if g.startswith(GRAPH_PREFIX)]
+            if not self._graphs:
+                raise UsageError(
+                    f"{self.endpoint.query_url}: no Parley graphs there — load them with "
+                    f"`parley load --endpoint {self.endpoint.query_url}`"
+                )
+            clean = len(every) == len(self._graphs) and not self.endpoint.ask("ASK { ?s ?p ?o }")
+            self._dataset = ([], []) if clean else ([NO_DEFAULT_GRAPH], self._graphs)
+        return self._dataset
+
+    def _run(self, text: str) -> Table:
+        default, named = self.dataset
+        columns, bindings = self.endpoint.select(text, default, named)
+        rows = [[normalise(from_json(b.get(name))) for name in columns] for b in bindings]
+        return Table(columns=columns, rows=rows)

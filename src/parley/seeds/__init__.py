@@ -1,0 +1,2 @@
+"""Reading the seeds folder: YAML with lines, checks, quotes, annotations, registry and link
+decisions."""

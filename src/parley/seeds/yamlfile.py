@@ -1,0 +1,181 @@
+"""Read YAML keeping the line of every mapping key and list item, for `file:line` errors."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from parley.model.errors import InputError, Problem
+
+
+class Node(dict):
+    """A YAML mapping that remembers its own line and the line of each key."""
+
+    line: int
+    key_lines: dict[str, int]
+
+    def line_of(self, key: str) -> int:
+        return self.key_lines.get(key, self.line)
+
+
+class Items(list):
+    """A YAML sequence that remembers its own line and the line of each item."""
+
+    line: int
+    item_lines: list[int]
+
+
+class _Document:
+    """What `_convert` needs to know about the text: lines as editors count them, and how many
+    more nodes it may build (aliases must not blow a small file up into millions of nodes, the
+    "billion laughs" file, nor loop)."""
+
+    def __init__(self, text: str, path: str):
+        self.path = path
+        # YAML also breaks lines at \r, U+0085, U+2028 and U+2029; editors and `grep -n` do not
+        self.breaks = [m.start() for m in re.finditer("\n", text)]
+        self.left = 2 * len(text) + 10_000  # a file without aliases has fewer nodes than chars
+        self.open: set[int] = set()  # the collections being converted: an alias to one loops
+
+    def line(self, mark: yaml.Mark | None) -> int | None:
+        return bisect.bisect_left(self.breaks, mark.index) + 1 if mark else None
+
+    def problem(self, node: yaml.Node, message: str, hint: str) -> InputError:
+        return InputError(Problem(self.path, self.line(node.start_mark), message, hint))
+
+
+def _convert(loader: yaml.SafeLoader, node: yaml.Node, doc: _Document) -> Any:
+    doc.left -= 1
+    if doc.left < 0:
+        raise doc.problem(
+            node,
+            "YAML aliases expand to far more entries than the file holds",
+            "write the entries out instead of nesting aliases (`*name`)",
+        )
+    if not isinstance(node, yaml.CollectionNode):
+        return _scalar(loader, node, doc)
+    if id(node) in doc.open:
+        raise doc.problem(
+            node,
+            "YAML alias refers to the entry that contains it (a loop)",
+            "remove the alias (`*name`) or point it at another entry",
+        )
+    doc.open.add(id(node))
+    try:
+        return _collection(loader, node, doc)
+    finally:
+        doc.open.discard(id(node))
+
+
+def _collection(loader: yaml.SafeLoader, node: yaml.CollectionNode, doc: _Document) -> Any:
+    if isinstance(node, yaml.MappingNode):
+        out = Node()
+        out.line = doc.line(node.start_mark)
+        out.key_lines = {}
+        for key_node, value_node in node.value:
+            key = _scalar(loader, key_node, doc)
+            line = doc.line(key_node.start_mark)
+            if not isinstance(key, str):
+                raise InputError(
+                    Problem(doc.path, line, f"key {key!r} is not a string", "quote it")
+                )
+            if key in out:
+                raise InputError(
+                    Problem(doc.path, line, f"duplicate key '{key}'", "keep one of the two entries")
+                )
+            out[key] = _convert(loader, value_node, doc)
+            out.key_lines[key] = line
+        return out
+    items = Items(_convert(loader, item, doc) for item in node.value)
+    items.line = doc.line(node.start_mark)
+    items.item_lines = [doc.line(item.start_mark) for item in node.value]
+    return items
+
+
+_STR = "tag:yaml.org,2002:str"
+
+
+def _scalar(loader: yaml.SafeLoader, node: yaml.Node, doc: _Document) -> Any:
+    """Construct a scalar; a value YAML cannot build (2007-02-30, `!!int x`) is a `Problem`."""
+    if node.tag == _STR and type(node) is yaml.ScalarNode:
+        return node.value  # what the safe loaders' construct_yaml_str returns, made faster
+    try:
+        return loader.construct_object(node, deep=True)
+    except (ValueError, TypeError, OverflowError) as exc:
+        if node.tag == "tag:yaml.org,2002:timestamp":
+            return node.value  # an impossible date stays text; the date checks report it
+        raise doc.problem(
+            node,
+            f"bad value {node.value!r}: {exc}",
+            "correct the value, or quote it to make it text",
+        ) from None
+
+
+def parse_yaml(text: str, path: str) -> Any:
+    """Parse one YAML document into `Node`/`Items`/scalars; syntax errors become `InputError`.
+
+    libyaml's parser (when PyYAML has it) reads well-formed files about ten times faster; any
+    file it cannot read is read again by the pure-Python parser, whose messages are the ones
+    reported.
+    """
+    fast = getattr(yaml, "CSafeLoader", None)
+    if fast is not None:
+        try:
+            return _parse(text, path, fast)
+        except Exception:
+            pass
+    return _parse(text, path, yaml.SafeLoader)
+
+
+def _parse(text: str, path: str, loader_class) -> Any:
+    doc = _Document(text, path)
+    try:
+        loader = loader_class(text)
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow, such as NUL
+        raise InputError(
+            Problem(
+                path,
+                text.count("\n", 0, exc.position) + 1,
+                f"character U+{exc.character:04X} is not allowed in YAML",
+                'remove it, or write it as an escape such as "\\x07" in a double-quoted string',
+            )
+        ) from None
+    try:
+        root = loader.get_single_node()
+        if root is None:
+            return None
+        return _convert(loader, root, doc)
+    except yaml.MarkedYAMLError as exc:
+        line = doc.line(exc.problem_mark or exc.context_mark)
+        what = (exc.problem or exc.context or "invalid YAML").strip()
+        raise InputError(
+            Problem(path, line, f"YAML syntax error: {what}", "fix the indentation or quoting")
+        ) from None
+    except yaml.YAMLError as exc:
+        raise InputError(Problem(path, None, f"YAML error: {exc}", "fix the file")) from None
+    except RecursionError:
+        raise InputError(
+            Problem(path, None, "YAML nested too deeply", "flatten the structure")
+        ) from None
+    finally:
+        loader.dispose()
+
+
+def read_yaml(path: Path, shown: str) -> Any:
+    """Read and parse a YAML file; `shown` is the path used in error messages."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(Problem(shown, None, f"cannot read file: {exc.strerror}", "")) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError(
+            Problem(shown, line, "not valid UTF-8", "save the file as UTF-8")
+        ) from None
+    return parse_yaml(text, shown)

@@ -1,0 +1,1 @@
+"""Triplestores over HTTP and processes: SPARQL protocol client, auth, load, serve, guard."""

@@ -1,0 +1,403 @@
+"""A client for the SPARQL 1.1 Protocol and the SPARQL 1.1 Graph Store Protocol.
+
+Queries are POSTed form-encoded (Virtuoso hangs on raw `application/sparql-query` bodies).
+Credentials come from PARLEY_ENDPOINT_USER / PARLEY_ENDPOINT_PASSWORD or `~/.netrc`, never from
+a URL or the command line; they are sent with digest or basic auth, as the server asks, and
+never appear in errors.
+
+Idempotent requests (queries, PUT, DELETE, a POST of triples without blank nodes) are retried
+with exponential back-off when the connection fails, times out or breaks, or the server answers
+429, 502 or 503 (and 500 to a write; honouring Retry-After); `RetryPolicy` bounds the attempts,
+and `Unavailable` says when it gave up.
+"""
+
+from __future__ import annotations
+
+import datetime
+import email.utils
+import http.client
+import json
+import netrc
+import os
+import socket
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+from parley.model.errors import UsageError
+from parley.stores.httpauth import Authenticator
+
+USER_VAR = "PARLEY_ENDPOINT_USER"
+PASSWORD_VAR = "PARLEY_ENDPOINT_PASSWORD"
+RESULTS_JSON = "application/sparql-results+json"
+USER_AGENT = "parley-kg (SPARQL 1.1 Protocol client)"
+PROBE_ABOVE = 16_384  # bytes: larger bodies are only sent with credentials already attached
+
+
+@dataclass(frozen=True)
+class Credentials:
+    user: str
+    password: str
+    source: str  # where they came from, for messages: never the secret itself
+
+    def __repr__(self) -> str:  # keep the password out of tracebacks and logs
+        return f"Credentials(user={self.user!r}, source={self.source!r})"
+
+
+def check_url(url: str, option: str = "--endpoint") -> str:
+    """`url` when it is an http(s) URL without user or password in it; else `UsageError`."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UsageError(f"{option}: '{redact(url)}' is not an http(s) URL")
+    if parts.username is not None or parts.password is not None:
+        raise UsageError(
+            f"{option}: '{redact(url)}' has credentials in it — remove them and set "
+            f"{USER_VAR} and {PASSWORD_VAR}, or add the host to ~/.netrc"
+        )
+    return url
+
+
+def redact(url: str) -> str:
+    """The URL with any user:password@ part replaced, for messages."""
+    parts = urllib.parse.urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    host = parts.netloc.rsplit("@", 1)[1]
+    return urllib.parse.urlunsplit(parts._replace(netloc=f"***@{host}"))
+
+
+def find_credentials(url: str, environ=None, netrc_path: Path | None = None) -> Credentials | None:
+    """Credentials for `url`: from the environment first, then `~/.netrc`; None when neither."""
+    environ = os.environ if environ is None else environ
+    user, password = environ.get(USER_VAR), environ.get(PASSWORD_VAR)
+    if user or password:
+        if not (user and password):
+            missing = PASSWORD_VAR if user else USER_VAR
+            raise UsageError(f"{missing} is not set — set both {USER_VAR} and {PASSWORD_VAR}")
+        return Credentials(user, password, "environment")
+    path = netrc_path or Path(os.path.expanduser("~/.netrc"))
+    if not path.exists():
+        return None
+    try:
+        entry = netrc.netrc(str(path)).authenticators(urllib.parse.urlsplit(url).hostname or "")
+    except (netrc.NetrcParseError, OSError) as exc:
+        line = getattr(exc, "lineno", None)
+        where = f"{path}:{line}" if line else str(path)
+        raise UsageError(f"{where}: cannot read this netrc file — fix its syntax") from None
+    if entry is None:
+        return None
+    login, _account, secret = entry
+    if not login or not secret:
+        return None
+    return Credentials(login, secret, str(path))
+
+
+class Endpoint:
+    """One SPARQL endpoint (`query_url`) and, optionally, its graph store (`store_url`)."""
+
+    def __init__(
+        self,
+        query_url: str,
+        store_url: str | None = None,
+        credentials: Credentials | None = None,
+        timeout: float = 300.0,
+        retry: RetryPolicy | None = None,
+        sleep=time.sleep,
+    ):
+        self.query_url = check_url(query_url, "--endpoint")
+        self.store_url = check_url(store_url, "--graph-store") if store_url else self.query_url
+        self.timeout = timeout
+        self.credentials = credentials
+        self._auth = Authenticator(credentials.user, credentials.password) if credentials else None
+        self._opener = urllib.request.build_opener()
+        self._probed: set[str] = set()
+        self.retry = retry or RetryPolicy()
+        self.sleep = sleep  # the wait between attempts (tests record it)
+        self.retries = 0  # requests sent again after a transient failure
+        self._reached = False  # whether the server ever answered
+
+    @classmethod
+    def connect(cls, query_url: str, store_url: str | None = None, **kwargs) -> Endpoint:
+        """An endpoint with the credentials found for its store (or query) URL, if any."""
+        target = check_url(store_url, "--graph-store") if store_url else query_url
+        return cls(query_url, store_url, find_credentials(check_url(target)), **kwargs)
+
+    # -- SPARQL 1.1 Protocol ------------------------------------------------------------
+
+    def select(
+        self,
+        query: str,
+        default_graphs: list[str] | tuple[str, ...] = (),
+        named_graphs: list[str] | tuple[str, ...] = (),
+    ) -> tuple[list[str], list[dict[str, dict]]]:
+        """Run a SELECT query; return its variables and its JSON bindings."""
+        doc = self._query(query, default_graphs, named_graphs)
+        try:
+            return list(doc["head"].get("vars", [])), list(doc["results"]["bindings"])
+        except (KeyError, TypeError, AttributeError):
+            raise UsageError(f"{self.query_url}: the answer is not SELECT results") from None
+
+    def ask(self, query: str, default_graphs=(), named_graphs=()) -> bool:
+        """Run an ASK query."""
+        answer = self._query(query, default_graphs, named_graphs)
+        if not isinstance(answer, dict) or not isinstance(answer.get("boolean"), bool):
+            raise UsageError(f"{self.query_url}: the answer is not ASK results")
+        return answer["boolean"]
+
+    def _query(self, query: str, default_graphs, named_graphs) -> dict:
+        form = [("query", query)]
+        form += [("default-graph-uri", g) for g in default_graphs]
+        form += [("named-graph-uri", g) for g in named_graphs]
+        body = self._send(
+            "POST",
+            self.query_url,
+            urllib.parse.urlencode(form).encode("utf-8"),
+            {
+                "Content-Type": "application/x-www-form-urlencoded; charset=utf-8",
+                "Accept": RESULTS_JSON,
+            },
+            statuses=QUERY_RETRY_STATUSES,
+        )
+        try:
+            return json.loads(body.decode("utf-8"))
+        except ValueError:
+            raise UsageError(
+                f"{self.query_url}: the answer is not SPARQL JSON results — "
+                "is this the SPARQL query URL of the server?"
+            ) from None
+
+    def count_triples(self, graphs: list[str]) -> dict[str, int]:
+        """How many triples each of `graphs` holds in the store (0 for a missing graph)."""
+        counts = dict.fromkeys(graphs, 0)
+        for start in range(0, len(graphs), 200):
+            chunk = graphs[start : start + 200]
+            values = " ".join(f"<{g}>" for g in chunk)
+            _, rows = self.select(
+                f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} "
+                "GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+            )
+            for row in rows:
+                counts[row["g"]["value"]] = int(row["n"]["value"])
+        return counts
+
+    def graph_names(self, prefix: str = "") -> list[str]:
+        """The named graphs in the store (whose IRI starts with `prefix`), sorted."""
+        literal = prefix.replace("\\", "\\\\").replace('"', '\\"')
+        where = f'FILTER (STRSTARTS(STR(?g), "{literal}"))' if prefix else ""
+        _, rows = self.select(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {where} }}")
+        return sorted(row["g"]["value"] for row in rows if row.get("g", {}).get("type") == "uri")
+
+    # -- Graph Store Protocol -----------------------------------------------------------
+
+    def put_graph(self, graph: str, turtle: bytes) -> None:
+        """Replace the named graph `graph` with the given Turtle (or N-Triples) content."""
+        self._send("PUT", self._graph_url(graph), turtle, _TURTLE)
+
+    def post_graph(self, graph: str, turtle: bytes, idempotent: bool = False) -> None:
+        """Add the given triples to the named graph `graph`.
+
+        Retried only when the caller says the body is `idempotent` (no blank nodes: adding
+        the same ground triples twice changes nothing); with blank nodes a POST that failed may
+        still have been applied, and sending it again would duplicate them.
+        """
+        self._send("POST", self._graph_url(graph), turtle, _TURTLE, idempotent=idempotent)
+
+    def delete_graph(self, graph: str) -> None:
+        """Drop the named graph `graph`; a missing graph is not an error."""
+        self._send("DELETE", self._graph_url(graph), None, {}, missing_ok=True)
+
+    def _graph_url(self, graph: str) -> str:
+        separator = "&" if urllib.parse.urlsplit(self.store_url).query else "?"
+        return self.store_url + separator + urllib.parse.urlencode({"graph": graph})
+
+    # -- transport ------------------------------------------------------------------------
+
+    def _send(
+        self,
+        method: str,
+        url: str,
+        data: bytes | None,
+        headers: dict[str, str],
+        missing_ok: bool = False,
+        idempotent: bool = True,
+        statuses: frozenset[int] = frozenset(),
+    ) -> bytes:
+        """Send a request; `statuses` are the HTTP answers retried (besides broken connections
+        and timeouts); the default is RETRY_STATUSES."""
+        statuses = statuses or RETRY_STATUSES
+        where = redact(url.split("?", 1)[0])
+        big = data is not None and len(data) > PROBE_ABOVE
+        if (
+            self._auth is not None
+            and not self._auth.ready
+            and big
+            and url.split("?", 1)[0] not in self._probed
+        ):
+            # Learn the challenge with an empty body: a 401 in the middle of a large upload
+            # arrives as a broken connection.
+            self._probed.add(url.split("?", 1)[0])
+            self._retrying(method, url, b"", headers, where, missing_ok, True, statuses, True)
+        return self._retrying(method, url, data, headers, where, missing_ok, idempotent, statuses)
+
+    def _retrying(
+        self, method, url, data, headers, where, missing_ok, idempotent, statuses, probe=False
+    ) -> bytes:
+        """Send one request; retry an idempotent one on transient failures, with back-off."""
+        policy = self.retry
+        tries = policy.attempts if idempotent else 1
+        started = time.monotonic()
+        for attempt in range(1, tries + 1):
+            try:
+                answer = self._request(
+                    method, url, data, headers, where, missing_ok, statuses, probe=probe
+                )
+                self._reached = True
+                return answer
+            except _Transient as problem:
+                # A refused connection before the server ever answered means a wrong URL or
+                # a server not started: say so at once rather than after every back-off.
+                first_contact = problem.refused and not self._reached
+                wait = policy.delay(attempt) if problem.retry_after is None else problem.retry_after
+                if attempt == tries or first_contact or wait > policy.max_retry_after:
+                    raise Unavailable(
+                        self._hide(_give_up(where, method, problem, attempt, started, wait, policy))
+                    ) from None
+                self.retries += 1
+                self.sleep(wait)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _request(
+        self, method, url, data, headers, where, missing_ok, statuses, probe=False
+    ) -> bytes:
+        """One exchange (plus one resend when a 401 taught the auth challenge)."""
+        for resend in (True, False):
+            signed = dict(headers)
+            auth = self._auth.header(method, url) if self._auth is not None else None
+            if auth is not None:
+                signed["Authorization"] = auth
+            request = urllib.request.Request(
+                url, data=data, method=method, headers={"User-Agent": USER_AGENT, **signed}
+            )
+            try:
+                with self._opener.open(request, timeout=self.timeout) as response:
+                    return response.read()
+            except urllib.error.HTTPError as exc:
+                self._reached = True
+                if probe:  # only there to learn a challenge; any other answer is fine
+                    if exc.code == 401 and self._auth is not None:
+                        self._auth.learn(exc.headers.get_all("WWW-Authenticate") or [])
+                    return b""
+                if exc.code == 401 and self._auth is not None:
+                    learnt = self._auth.learn(exc.headers.get_all("WWW-Authenticate") or [])
+                    if learnt and resend:
+                        continue
+                if missing_ok and exc.code == 404:
+                    return b""
+                if exc.code in statuses:
+                    raise _Transient(_http_problem(exc), _retry_after(exc)) from None
+                message = f"{where}: {method} failed: {_http_problem(exc)}"
+                raise UsageError(self._hide(message)) from None
+            except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
+                reason = getattr(exc, "reason", exc)
+                if isinstance(reason, socket.timeout | TimeoutError):
+                    raise _Transient(f"no answer within {self.timeout:g} s") from None
+                raise _Transient(
+                    f"cannot reach the server ({str(reason) or type(reason).__name__})",
+                    refused=isinstance(reason, ConnectionRefusedError),
+                ) from None
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _hide(self, message: str) -> str:
+        """`message` with the password replaced, should a server ever echo it back."""
+        if self.credentials is not None and self.credentials.password:
+            message = message.replace(self.credentials.password, "***")
+        return message
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How often and how patiently an idempotent request is retried.
+
+    Waits double from `base` up to `cap` seconds (0.5, 1, 2, 4 s by default: 7.5 s in all
+    over 5 attempts); a `Retry-After` from the server replaces the wait, up to
+    `max_retry_after` seconds (a longer one gives up at once).
+    """
+
+    attempts: int = 5  # tries per request, the first one included
+    base: float = 0.5
+    cap: float = 8.0
+    max_retry_after: float = 120.0
+
+    def delay(self, attempt: int) -> float:
+        """Seconds to wait after failed attempt number `attempt` (1-based)."""
+        return min(self.cap, self.base * 2 ** (attempt - 1))
+
+
+class Unavailable(UsageError):
+    """The server could not be reached, or kept failing, after the allowed retries."""
+
+
+class _Transient(Exception):
+    """A failure worth retrying: no connection, a timeout, a dropped answer, a 5xx/429."""
+
+    def __init__(self, reason: str, retry_after: float | None = None, refused: bool = False):
+        super().__init__(reason)
+        self.reason, self.retry_after, self.refused = reason, retry_after, refused
+
+
+def _give_up(where, method, problem, attempt, started, wait, policy) -> str:
+    took = f"{attempt} attempt{'s' if attempt > 1 else ''} in {time.monotonic() - started:.1f} s"
+    if problem.refused and attempt == 1:
+        hint = "is it running, is the URL right?"
+    elif wait > policy.max_retry_after and attempt < policy.attempts:
+        hint = f"the server asks to wait {wait:g} s; try again later"
+    else:
+        hint = "the server is down or keeps failing; try again later"
+    return f"{where}: {method} failed after {took}: {problem.reason} — {hint}"
+
+
+def _retry_after(exc: urllib.error.HTTPError) -> float | None:
+    """The Retry-After of an answer in seconds (delay or HTTP date), or None."""
+    value = (exc.headers.get("Retry-After") or "").strip() if exc.headers else ""
+    if not value:
+        return None
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=datetime.UTC)
+    return max(0.0, (when - datetime.datetime.now(datetime.UTC)).total_seconds())
+
+
+_TURTLE = {"Content-Type": "text/turtle; charset=utf-8"}
+
+
+# Answers worth sending a request again for. 504 is not: a query that timed out times out
+# again. A query's 500 is not either: engines answer 500 to a query they refuse (Virtuoso: "the
+# estimated execution time exceeds the limit"), while a 500 to a write may be a deadlock.
+RETRY_STATUSES = frozenset({429, 500, 502, 503})
+QUERY_RETRY_STATUSES = frozenset({429, 502, 503})
+
+
+def _http_problem(exc: urllib.error.HTTPError) -> str:
+    """One line about an HTTP error, with a hint for the usual causes."""
+    try:
+        detail = exc.read(300).decode("utf-8", "replace")
+    except OSError:
+        detail = ""
+    detail = " ".join(detail.split())[:200]
+    text = f"HTTP {exc.code} {exc.reason}" + (f": {detail}" if detail else "")
+    if exc.code in (401, 403):
+        return (
+            f"{text} — set {USER_VAR} and {PASSWORD_VAR} (or add the host to ~/.netrc) for a "
+            "user allowed to write; for Virtuoso use /sparql-graph-crud-auth"
+        )
+    if exc.code in (404, 405):
+        return f"{text} — check the URL (--endpoint for queries, --graph-store for loading)"
+    return text

@@ -1,0 +1,1 @@
+"""Validation as a library: SHACL shapes and SPARQL checks over given graphs."""
