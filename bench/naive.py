@@ -24,8 +24,9 @@ from rdflib import Dataset, Graph, Literal, URIRef
 
 from parley.build.corpus import load_corpus
 from parley.build.mapper import map_corpus
+from parley.model.layout import load_ontology, load_shapes
 from parley.query.catalogue import get_query
-from parley.validate.shapes import load_checks, load_ontology, load_shapes
+from parley.validate.checks import load_checks
 
 TRIG = "naive.nq"
 INFERRED = "naive-inferred.nt"

@@ -6,17 +6,11 @@ import sys
 import time
 from pathlib import Path
 
+from parley.model.layout import load_ontology, load_shapes, read_kg, union_graph
 from parley.reason.owl import infer
-from parley.validate.shapes import (
-    load_checks,
-    load_ontology,
-    load_shapes,
-    read_kg,
-    run_checks,
-    run_shapes,
-    union_graph,
-    validate_dataset,
-)
+from parley.validate.checks import load_checks, run_checks
+from parley.validate.dataset import validate_dataset
+from parley.validate.shapes import run_shapes
 
 
 def best_of(n: int, func) -> float:

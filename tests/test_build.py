@@ -12,10 +12,11 @@ import pytest
 from click.testing import CliRunner
 from rdflib import RDF, BNode, Graph, URIRef
 
-from parley.build.corpus import TRIG_NAME, build
+from parley.build.corpus import build
 from parley.cli.main import main
 from parley.model import iris
 from parley.model.iris import OA, PARLEY
+from parley.model.layout import TRIG_NAME
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

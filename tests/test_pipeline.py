@@ -17,21 +17,25 @@ import pytest
 import yaml
 from rdflib import Dataset
 
-from parley.build import pipeline
+from parley.api import reason, validate
+from parley.build import context, pipeline
 from parley.build.corpus import build, load_corpus
 from parley.build.mapper import map_corpus
 from parley.build.tools import cache_root
 from parley.model.kgio import trig_bytes
-from parley.reason.owl import infer, reason
-from parley.validate.shapes import read_kg, report_json, validate, validate_dataset
+from parley.model.layout import read_kg
+from parley.reason.owl import infer
+from parley.validate.dataset import validate_dataset
+from parley.validate.report import report_json
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
 import generate  # noqa: E402
 
-reason_module = importlib.import_module("parley.reason.owl")  # `parley.reason` is also a function
-validate_module = importlib.import_module("parley.validate.shapes")
+reason_module = importlib.import_module("parley.reason.owl")
+reason_engine = importlib.import_module("parley.reason.engine")
+validate_shapes = importlib.import_module("parley.validate.shapes")
 
 
 @pytest.fixture(autouse=True)
@@ -41,8 +45,9 @@ def private_cache(tmp_path, monkeypatch):
 
 def straightforward(seeds: Path, monkeypatch):
     """kg/ files, validation report and inferences the slow, obvious way."""
-    monkeypatch.setattr(reason_module, "_fast_closure", lambda data, ontology: None)
-    monkeypatch.setattr(validate_module, "_fast_shapes", lambda data, shapes, where: None)
+    # the one engine switch of each library, set to the reference engines (owlrl, pySHACL)
+    monkeypatch.setattr(reason_engine, "compiled_rules", lambda ontology: None)
+    monkeypatch.setattr(validate_shapes, "compiled_shapes", lambda shapes: None)
     corpus = load_corpus(seeds)
     ds = map_corpus(corpus.registry, list(corpus.articles))
     reason_module._CACHE.clear()
@@ -150,7 +155,7 @@ def test_fast_build_equals_the_straightforward_one(tmp_path, monkeypatch, broken
     if broken:
         break_corpus(seeds)
     files, report, inference = straightforward(seeds, monkeypatch)
-    monkeypatch.setattr(pipeline, "CHECK_STORE_USES", store_uses)  # after straightforward's undo
+    monkeypatch.setattr(context, "CHECK_STORE_USES", store_uses)  # after straightforward's undo
     kg = tmp_path / "kg"
     result = build(seeds, kg)
     for name, data in files.items():
@@ -177,7 +182,7 @@ def test_fast_build_equals_the_straightforward_one(tmp_path, monkeypatch, broken
 def test_local_checks_leave_the_registry_store_as_they_found_it(tmp_path, monkeypatch):
     """The store the local checks share holds the registry graph alone between articles (an
     article's graph left behind would make each later article's checks slower)."""
-    monkeypatch.setattr(pipeline, "CHECK_STORE_USES", 1000)
+    monkeypatch.setattr(context, "CHECK_STORE_USES", 1000)
     seeds = tmp_path / "seeds"
     generate.generate(seeds, 4, seed=5)
     plan = pipeline.plan(seeds, None, workers=1)
@@ -429,15 +434,13 @@ def test_a_rebuild_without_the_unit_cache_computes_the_units_again(tmp_path, mon
 
 def test_the_registry_is_read_again_only_when_it_changed(tmp_path, monkeypatch):
     """The registry's model comes from the cache while its files are unchanged."""
-    from parley.seeds import registry
-
     seeds = tmp_path / "seeds"
     generate.generate(seeds, 2, seed=12)
     first = pipeline.plan(seeds, cache_root())
-    real = registry.load_registry
+    real = pipeline.load_registry
     reads = []
     monkeypatch.setattr(
-        registry, "load_registry", lambda folder: reads.append(folder) or real(folder)
+        pipeline, "load_registry", lambda folder: reads.append(folder) or real(folder)
     )
     again = pipeline.plan(seeds, cache_root())
     assert reads == [] and again.units[-1].key == first.units[-1].key

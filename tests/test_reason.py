@@ -12,11 +12,13 @@ import pytest
 from click.testing import CliRunner
 from rdflib import OWL, RDF, RDFS, XSD, BNode, Dataset, Graph, Literal, URIRef
 
+from parley.api import reason
 from parley.build.corpus import build
 from parley.cli.main import main
 from parley.model.iris import ORG, PARLEY, PG, PID, PROV, SCHEMA, SEM
 from parley.model.kgio import trig_bytes
-from parley.reason.owl import INFERRED_NAME, infer, reason
+from parley.model.layout import INFERRED_NAME
+from parley.reason.owl import infer
 
 DATA = Path(__file__).parent / "data" / "validate"
 SEEDS = Path(__file__).parent.parent / "seeds"

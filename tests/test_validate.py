@@ -13,21 +13,17 @@ import pytest
 from click.testing import CliRunner
 from rdflib import RDF, Dataset, Graph, Literal, Namespace, URIRef
 
+from parley.api import validate
 from parley.build.corpus import load_corpus
 from parley.build.mapper import map_corpus
 from parley.cli.main import main
+from parley.model.iris import PSH
 from parley.model.kgio import trig_bytes
-from parley.validate.shapes import (
-    PSH,
-    load_checks,
-    load_ontology,
-    load_shapes,
-    render_text,
-    render_turtle,
-    shape_rules,
-    validate,
-    validate_dataset,
-)
+from parley.model.layout import load_ontology, load_shapes
+from parley.validate.checks import load_checks
+from parley.validate.dataset import validate_dataset
+from parley.validate.report import render_text, render_turtle
+from parley.validate.shapes import shape_rules
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 DATA = Path(__file__).parent / "data" / "validate"

@@ -4,11 +4,22 @@ Public API: `build`, `load_corpus`, `validate`, `reason`, `run_query`, `answer_q
 query's printed answer, remembered per built store), `run_sparql`, `open_store`, `catalogue`.
 """
 
-from parley.api import Answer, QueryResult, answer_query, open_store, run_query, run_sparql
-from parley.build.corpus import BuildResult, build, load_corpus
-from parley.query.catalogue import catalogue
-from parley.reason.owl import ReasonResult, reason
-from parley.validate.shapes import ValidationReport, validate
+from parley.api import (
+    Answer,
+    BuildResult,
+    QueryResult,
+    ReasonResult,
+    ValidationReport,
+    answer_query,
+    build,
+    catalogue,
+    load_corpus,
+    open_store,
+    reason,
+    run_query,
+    run_sparql,
+    validate,
+)
 
 __all__ = [
     "Answer",

@@ -1,4 +1,8 @@
-"""The small public API shared by the CLI and the tests."""
+"""The small public API shared by the CLI and the tests: build, validate, reason, open a
+store, run saved and ad-hoc queries.
+
+The libraries below know nothing of each other's commands: here `validate` and `reason` read
+the build's manifest and fall back to the plain libraries over kg/'s files."""
 
 from __future__ import annotations
 
@@ -6,13 +10,37 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from parley.build.corpus import BuildResult, build, load_corpus
+from parley.build.manifest import built_results
 from parley.model.errors import UsageError
-from parley.model.layout import kg_sources
+from parley.model.kgio import write_atomic
+from parley.model.layout import INFERRED_NAME, kg_sources, read_kg
 from parley.query.answers import ANSWERS, Answers, answer_key, read_chunks
 from parley.query.backends import DEFAULT_BACKEND, EndpointStore, MemoryStore, OxigraphStore, Table
-from parley.query.catalogue import SavedQuery, bind_params, get_query, is_select
+from parley.query.catalogue import SavedQuery, bind_params, catalogue, get_query, is_select
 from parley.query.results import iris_in, render
 from parley.query.stats import GraphStats, graph_stats
+from parley.reason.owl import Inference, LazyGraph, infer
+from parley.validate.dataset import validate_dataset
+from parley.validate.report import ValidationReport
+
+__all__ = [  # the public API; `parley/__init__.py` hands it on
+    "Answer",
+    "BuildResult",
+    "QueryResult",
+    "ReasonResult",
+    "ValidationReport",
+    "answer_query",
+    "build",
+    "catalogue",
+    "load_corpus",
+    "open_store",
+    "reason",
+    "run_query",
+    "run_sparql",
+    "stats",
+    "validate",
+]
 
 
 @dataclass(frozen=True)
@@ -191,3 +219,54 @@ def run_sparql(
 def stats(kg: Path) -> list[GraphStats]:
     """Per-graph counts of the built graph in `kg/`."""
     return graph_stats(open_store(kg).dataset)
+
+
+# --- validate and reason the built graph --------------------------------------------------------
+
+
+def validate(kg: Path) -> ValidationReport:
+    """Validate kg/parley.trig against the packaged shapes and checks.
+
+    When kg/ still holds exactly what `parley build` wrote, the report the build computed
+    article by article (kept in its cache) is returned without parsing the graph again.
+    """
+    results = built_results(kg)
+    if results is not None and results.get("report") is not None:
+        return results["report"]
+    return validate_dataset(read_kg(kg))
+
+
+@dataclass(frozen=True)
+class ReasonResult:
+    inference: Inference
+    path: Path
+    changed: bool  # False when the file already held exactly these triples
+
+
+def reason(kg: Path) -> ReasonResult:
+    """Re-derive kg/inferred.ttl from kg/parley.trig (written atomically, only when changed).
+
+    When kg/ still holds exactly what `parley build` wrote, the build's own reasoning (kept in
+    its cache) is the answer and nothing is parsed again.
+    """
+    path = kg / INFERRED_NAME
+    results = built_results(kg)
+    if results is not None and results.get("reasoned") is not None:
+        done = results["reasoned"]
+        data = path.read_bytes()
+        inference = Inference(
+            graph=LazyGraph(data, done.triples),
+            data=data,
+            counts=done.counts,
+            types=done.types,
+            inconsistencies=done.inconsistencies,
+        )
+        return ReasonResult(inference=inference, path=path, changed=False)
+    inference = infer(read_kg(kg))
+    try:
+        changed = path.read_bytes() != inference.data
+    except OSError:
+        changed = True
+    if changed:
+        write_atomic(path, inference.data)
+    return ReasonResult(inference=inference, path=path, changed=changed)

@@ -28,10 +28,10 @@ from parley.analyst.facts import (
     local_name,
     read_facts,
 )
-from parley.build.corpus import TRIG_NAME
 from parley.model.errors import InputError, Problem, UsageError
 from parley.model.iris import KIND, PARLEY
 from parley.model.kgio import CANONICAL_PREFIXES, canonical_quads, trig_bytes
+from parley.model.layout import TRIG_NAME
 from parley.query.backends import MemoryStore
 
 # kind slug -> (CAMEO code, PLOVER type or None): used only where the ontology has no alignment

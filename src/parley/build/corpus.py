@@ -9,13 +9,13 @@ from pathlib import Path
 
 from rdflib import Dataset
 
+from parley.build.combine import build_kg
 from parley.build.lock import kg_lock
 from parley.model.errors import InputError
+from parley.model.layout import TRIG_NAME
 from parley.model.records import AnnotatedArticle, Registry
 from parley.seeds.annotations import load_annotations, seeds_problems
 from parley.seeds.registry import load_registry
-
-TRIG_NAME = "parley.trig"
 
 
 @dataclass(frozen=True)
@@ -84,13 +84,11 @@ def build(seeds: Path, out: Path | None = None, check: bool = False, progress=No
     """Build from `seeds`; write into `out` (atomically), or with `check` compare instead.
 
     Articles are loaded, mapped, validated and reasoned one by one, in parallel, and cached by
-    content hash under `out/.cache/` (see `parley.pipeline`). Every input problem is reported
+    content hash under `out/.cache/` (see `parley.build.pipeline`). Every input problem is reported
     before kg/ is touched; writing then holds the lock of `out` (`kg/.parley.lock`) until the
     end: a second build into the same folder fails at once with `UsageError` instead of
     interleaving its files. `progress` is a `parley.progress` reporter (default: silent).
     """
-    from parley.build.combine import build_kg
-
     built = build_kg(seeds, out, check, progress=progress, lock=kg_lock)
     files = Files(built.files)
     result = dict(files=files, quads=built.quads, graphs=built.graphs)

@@ -15,17 +15,18 @@ import pyoxigraph as ox
 from rdflib import URIRef
 
 from parley.build.kgfiles import turtle_header
-from parley.build.pipeline import Plan, read_cached, write_cached
+from parley.build.pipeline import Plan
 from parley.build.tools import tools
-from parley.build.unitterms import PID, REGISTRY, rdflib_term
-from parley.build.unitwork import (
-    LabelView,
-    count_inferred,
-    keep,
-    run_checks,
-    shape_violation,
-    turtle_body,
-)
+from parley.build.unitcache import read_cached, write_cached
+from parley.build.unitterms import PID, REGISTRY
+from parley.build.unitwork import LabelView, count_inferred, run_checks, turtle_body
+from parley.model.iris import compact
+from parley.model.terms import from_oxigraph, nt
+from parley.reason.ntriples import keep
+from parley.reason.rules import Engine
+from parley.validate import shacl
+from parley.validate.report import ValidationReport
+from parley.validate.shapes import compiled_violation
 
 
 @dataclass
@@ -82,8 +83,6 @@ def cached_across(kind: str, digest: str, cls: type):
 @cached_across("reason", "reason_digest", JoinedInference)
 def joined_inference(plan: Plan) -> JoinedInference:
     """The inferences about shared resources, from the article units' joins."""
-    from parley.reason.rules import Engine
-
     articles = plan.units[:-1]
     t = tools()
     context = plan.context
@@ -120,8 +119,6 @@ def joined_inference(plan: Plan) -> JoinedInference:
 def write_inferred(plan: Plan, sink: list, inferred_blocks: dict) -> Reasoned | None:
     """kg/inferred.ttl from the units, as chunks appended to `sink` (None: the fast reasoner
     cannot be used here)."""
-    from parley.validate.shapes import compact
-
     t = tools()
     if t.rules is None or any(u.full_reasoning for u in plan.units[:-1]):
         return None
@@ -183,9 +180,6 @@ class SharedValidation:
 def shared_validation(plan: Plan) -> SharedValidation:
     """Shapes over the shared part, the registry's local checks and the checks across graphs
     (on the boundary store), from the article units' boundaries."""
-    from parley.reason.rules import nt
-    from parley.validate import shacl
-
     articles = plan.units[:-1]
     t = tools()
     context = plan.context
@@ -207,7 +201,7 @@ def shared_validation(plan: Plan) -> SharedValidation:
     violations = []
     for r in shacl.validate(t.shapes, data, lambda n: not str(n).startswith(article_prefix)):
         graphs = tuple(sorted(where.get(nt(r.focus), ())))
-        violations.append(shape_violation(r, labels, graphs))
+        violations.append(compiled_violation(r, labels, graphs))
     registry_store = ox.Store()
     registry_store.extend(context.registry_quads)
     violations.extend(run_checks(registry_store, t.local_checks, labels, {}, only_graph=REGISTRY))
@@ -221,8 +215,6 @@ def shared_validation(plan: Plan) -> SharedValidation:
 def validate_plan(plan: Plan):
     """The ValidationReport of the built dataset: each unit's own violations and those of the
     shared part."""
-    from parley.validate.shapes import ValidationReport
-
     t = tools()
     articles = plan.units[:-1]
     shared = shared_validation(plan)
@@ -264,7 +256,7 @@ def _to_rdflib(strings, context):
     def term(text):
         found = cache.get(text)
         if found is None:
-            found = cache[text] = rdflib_term(context.term(text))
+            found = cache[text] = from_oxigraph(context.term(text))
         return found
 
     return [(term(s), term(p), term(o)) for s, p, o in strings]

@@ -10,6 +10,7 @@ import pyoxigraph as ox
 
 from parley.build.pipeline import Plan, read_blocks
 from parley.build.unitterms import PREFIXES, header_and_body
+from parley.model.kgio import write_atomic
 
 
 def same_content(path: Path, chunks) -> bool:
@@ -69,6 +70,4 @@ def file_stamp(path: Path) -> list:
 
 
 def write_json(path: Path, data: dict) -> None:
-    from parley.model.kgio import write_atomic
-
     write_atomic(path, (json.dumps(data, indent=1, sort_keys=True) + "\n").encode("utf-8"))

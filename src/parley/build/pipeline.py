@@ -23,10 +23,10 @@ validation and reasoning results are), so `parley validate` and `parley reason` 
 when kg/ is unchanged instead of parsing the graph again; beside it, an Oxigraph store in step
 with kg/ answers `parley query`.
 
-Here: the unit, the context all units share, the unit cache and the plan. Beside it:
-`buildtools` (cache folders, code version, compiled ontology, shapes and checks), `unitterms`
-(terms and N-Triples strings), `unitwork` (one unit's validation and reasoning); `combine`
-puts the units together.
+Here: computing the units and the plan. Beside it: `unit` (the unit and its key), `unitcache`
+(the cache of units), `context` (what all units share), `tools` (cache folders, code version,
+compiled ontology, shapes and checks), `unitterms` (N-Triples strings), `unitwork` (one unit's
+validation and reasoning); `combine` puts the units together into kg/.
 """
 
 from __future__ import annotations
@@ -35,16 +35,18 @@ import contextlib
 import gc
 import hashlib
 import os
-import pickle
-import zlib
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from parley.build.tools import code_version, tools
+from parley.build import unitcache
+from parley.build.context import Context
+from parley.build.mapper import ArticleMapper, registry_graph
+from parley.build.tools import tools
+from parley.build.unit import CROSS_ARTICLE_FIELDS, Unit, unit_key
+from parley.build.unitcache import cache_path, is_cached, read_cached, write_cached
 from parley.build.unitindex import Index, Splicer, stat_of
 from parley.build.unitterms import (
     PARLEY_IRI,
@@ -54,58 +56,21 @@ from parley.build.unitterms import (
     Locality,
     TripleSink,
     header_and_body,
-    ox_term,
     sets_digest,
     sorted_quads,
 )
-from parley.build.unitwork import NeedsFullReasoning, reason_unit, reasoning_strings, validate_unit
+from parley.build.unitwork import NeedsFullReasoning, reason_unit, validate_unit
 from parley.model import iris
 from parley.model.errors import InputError
+from parley.model.layout import INFERRED_NAME, TRIG_NAME
+from parley.seeds.annotations import load_annotations, seeds_problems
+from parley.seeds.registry import load_registry
 
-MANIFEST = "manifest.json"
-TRIG_NAME = "parley.trig"
-INFERRED_NAME = "inferred.ttl"
 PARALLEL_FROM = 24  # uncached articles from which worker processes pay off
 Progress = Callable[[int], None] | None
 
 
 # --- one unit --------------------------------------------------------------------------------
-
-
-@dataclass
-class Unit:
-    """What one graph contributes; `block` and `inferred_block` stay in the cache file."""
-
-    name: str  # article id, or "registry"
-    graph: str  # graph IRI
-    key: str
-    problems: list = field(default_factory=list)
-    quads: int = 0
-    local_triples: int = 0  # triples whose subject is the unit's own (not shared with others)
-    shared: frozenset = frozenset()  # triples (N-Triples strings) whose subject is shared
-    shared_values: frozenset = frozenset()  # facts about local values of shared-subject triples
-    violations: tuple = ()  # validate.Violation of the unit's own nodes and its check rows
-    joins: frozenset = frozenset()  # triples rules may join with another unit's
-    derived_shared: frozenset = frozenset()  # inferred triples about shared subjects
-    asserted_shared: frozenset = frozenset()  # reasoning input about shared subjects
-    inferred_counts: Counter = field(default_factory=Counter)  # (predicate, class) counts
-    inferred_first: str = ""  # first and last subject of the unit's inferred block
-    inferred_last: str = ""
-    errors: tuple = ()  # owlrl-style inconsistency messages
-    full_reasoning: bool = False  # owl:sameAs between Parley resources: owlrl must run
-    refs: frozenset = frozenset()  # per IRI outside the unit it refers to: one triple that does
-    # digests of what the work across articles reads of this unit (validation: name, shared,
-    # shared_values, refs; reasoning: joins, derived_shared, asserted_shared)
-    boundary_digest: str = ""
-    reason_digest: str = ""
-
-
-def unit_key(*parts: bytes | str) -> str:
-    digest = hashlib.sha256(code_version().encode())
-    for part in parts:
-        data = part.encode("utf-8") if isinstance(part, str) else part
-        digest.update(len(data).to_bytes(8, "big") + data)
-    return digest.hexdigest()
 
 
 def make_unit(name: str, graph: str, key: str, triples: set, context: Context) -> tuple:
@@ -172,115 +137,9 @@ def references(
 # --- context shared by all units ---------------------------------------------------------------
 
 
-CHECK_STORE_USES = 20  # articles checked in one registry store before it is made afresh
-
-
-class Context:
-    """The registry as every unit sees it: triples, quads, the closed registry, term lookup."""
-
-    def __init__(self, registry, registry_triples: set):
-        from parley.reason.rules import Engine
-
-        t = tools()
-        self.registry = registry
-        self.registry_triples = registry_triples
-        g = ox.NamedNode(REGISTRY)
-        self.registry_quads = [
-            ox.Quad(ox_term(s), ox_term(p), ox_term(o), g) for s, p, o in registry_triples
-        ]
-        self.registry_strings = [
-            (str(q.subject), str(q.predicate), str(q.object)) for q in self.registry_quads
-        ]
-        self.registry_subjects = frozenset(x[0] for x in self.registry_strings)
-        self.nested_predicates = frozenset(
-            f"<{p}>" for p in (t.shapes.nested_predicates if t.shapes else ())
-        )
-        self.shacl_base = None
-        if t.shapes is not None:
-            from parley.validate import shacl
-
-            self.shacl_base = shacl.Data([*t.ontology, *registry_triples])
-        self.engine = None
-        self.registry_input: list = []
-        if t.rules is not None:
-            self.engine = Engine(t.rules)
-            self.registry_input = list(reasoning_strings(self.registry_strings, t.terms))
-            self.engine.add([*t.rules.schema, *self.registry_input])
-        self._terms: dict[str, object] = {}
-        self._check_store: tuple[int, ox.Store] | None = None
-        self._check_store_uses = 0
-
-    def check_store(self) -> ox.Store:
-        """An in-memory store holding the registry graph, for the local checks of one article
-        (the caller adds the article's graph, then removes it). Loading the registry for every
-        article made the per-article work grow with the registry; reusing one store for ever
-        does too (Oxigraph's in-memory store keeps what was removed), so it is renewed every
-        CHECK_STORE_USES articles and in each worker process."""
-        self._check_store_uses += 1
-        stale = self._check_store is None or self._check_store[0] != os.getpid()
-        if stale or self._check_store_uses > CHECK_STORE_USES:
-            store = ox.Store()
-            store.extend(self.registry_quads)
-            self._check_store = (os.getpid(), store)
-            self._check_store_uses = 1
-        return self._check_store[1]
-
-    def term(self, text: str):
-        """The pyoxigraph term of an N-Triples string."""
-        if text.startswith("<"):
-            return ox.NamedNode(text[1:-1])
-        found = self._terms.get(text)
-        if found is None:
-            triple = next(
-                iter(ox.parse(f"<urn:x> <urn:x> {text} .", format=ox.RdfFormat.N_TRIPLES))
-            )
-            found = self._terms[text] = triple.object
-        return found
-
-
 # --- computing the units -----------------------------------------------------------------------
 
 _CONTEXT: Context | None = None
-_CACHE_DIR: Path | None = None
-_WRITE_CACHE = True
-
-
-def _cache_path(key: str) -> Path | None:
-    if _CACHE_DIR is None:
-        return None
-    return _CACHE_DIR / "units" / key[:2] / f"{key}.unit"
-
-
-def _is_cached(key: str) -> bool:
-    """Whether the unit cache holds `key` (`_cache_path(key).exists()` without Path objects:
-    a rebuild asks this for every article)."""
-    if _CACHE_DIR is None:
-        return False
-    return os.path.exists(os.path.join(_CACHE_DIR, "units", key[:2], f"{key}.unit"))
-
-
-def read_cached(key: str):
-    """(Unit, trig block, inferred block) from the cache, or None."""
-    path = _cache_path(key)
-    if path is None:
-        return None
-    try:
-        raw = path.read_bytes()
-    except OSError:
-        return None
-    try:
-        return pickle.loads(zlib.decompress(raw))
-    except Exception:  # a truncated or stale cache file is simply recomputed
-        return None
-
-
-def write_cached(key: str, value) -> None:
-    from parley.model.kgio import write_atomic
-
-    path = _cache_path(key)
-    if path is None or not _WRITE_CACHE:
-        return
-    write_atomic(path, zlib.compress(pickle.dumps(value, protocol=5), 1), fsync=False)
 
 
 @contextlib.contextmanager
@@ -299,8 +158,6 @@ def _no_gc():
 
 def _compute_unit(path: Path, articles: Path, key: str, context: Context) -> tuple | Unit:
     """(Unit, trig block, inferred block), or a Unit with the file's problems."""
-    from parley.build.mapper import ArticleMapper
-    from parley.seeds.annotations import load_annotations
 
     try:
         doc = load_annotations(path, articles, context.registry)
@@ -325,7 +182,7 @@ def article_unit(job: tuple[str, str, str]) -> tuple:
     if isinstance(computed, Unit):
         return computed, None, False  # problems are not cached: they are cheap to find again
     unit, block, inferred = computed
-    if _CACHE_DIR is not None and _WRITE_CACHE:
+    if unitcache.writes():
         write_cached(key, (unit, block, inferred))
         return unit, None, False
     return unit, (block, inferred), False
@@ -370,16 +227,6 @@ class Plan:
         self.light.clear()
 
 
-CROSS_ARTICLE_FIELDS = (
-    "shared",
-    "shared_values",
-    "refs",
-    "joins",
-    "derived_shared",
-    "asserted_shared",
-)
-
-
 def registry_digest(seeds: Path) -> str:
     digest = hashlib.sha256()
     for path in sorted((seeds / "registry").glob("*.yaml")):
@@ -402,27 +249,14 @@ def plan(
 
     With the `index` of the last build, unchanged annotation files are known by their stat
     and their units taken from it (light: see `Plan.hydrate`)."""
-    global _CONTEXT, _CACHE_DIR, _WRITE_CACHE
-    from parley.build.mapper import registry_graph
-    from parley.seeds.annotations import seeds_problems
-    from parley.seeds.registry import load_registry
+    global _CONTEXT
 
     problems = seeds_problems(seeds)
     if problems and not seeds.is_dir():
         raise InputError(problems)
-    _CACHE_DIR, _WRITE_CACHE = cache, write_cache
+    unitcache.configure(cache, write_cache)
     reg_digest = registry_digest(seeds)
-    # the registry's model and triples, cached by what they are read from (and where: the
-    # model keeps its files' paths for messages)
-    model_key = unit_key(reg_digest, "registry model", str(seeds / "registry"))
-    model = read_cached(model_key)
-    if model is None:
-        registry = load_registry(seeds / "registry")  # raises with every registry problem
-        triples = TripleSink()
-        registry_graph(registry, triples)
-        write_cached(model_key, (registry, triples))
-    else:
-        registry, triples = model
+    registry, triples = _registry_model(seeds, reg_digest)
     context = _CONTEXT = Context(registry, triples)
     articles_dir = seeds / "articles"
     if index is not None and index.registry != reg_digest:
@@ -443,7 +277,7 @@ def plan(
             key = unit_key(reg_digest, path.name, path.read_bytes(), article)
         inputs.record_input(path.name, *stats, key)
         known = index.units.get(key) if index is not None else None
-        if known is not None and _is_cached(key):
+        if known is not None and is_cached(key):
             units.append(known)
             light.add(key)
             if progress:
@@ -480,9 +314,23 @@ def plan(
     )
 
 
+def _registry_model(seeds: Path, reg_digest: str) -> tuple:
+    """The registry's model and triples, cached by what they are read from (and where: the
+    model keeps its files' paths for messages); raises with every registry problem."""
+    model_key = unit_key(reg_digest, "registry model", str(seeds / "registry"))
+    model = read_cached(model_key)
+    if model is None:
+        registry = load_registry(seeds / "registry")
+        triples = TripleSink()
+        registry_graph(registry, triples)
+        model = (registry, triples)
+        write_cached(model_key, model)
+    return model
+
+
 def _map(jobs: list, progress: Progress, workers: int | None):
     """Run `article_unit` over the jobs, in worker processes when enough are not cached."""
-    due = [j for j in jobs if _cache_path(j[2]) is None or not _cache_path(j[2]).exists()]
+    due = [j for j in jobs if cache_path(j[2]) is None or not cache_path(j[2]).exists()]
     n = workers if workers is not None else min(os.cpu_count() or 1, 8)
     if len(due) < PARALLEL_FROM or n < 2:
         for job in jobs:

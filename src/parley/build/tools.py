@@ -14,6 +14,15 @@ from pathlib import Path
 
 from parley.build.unitterms import REGISTRY
 from parley.model.codehash import tree_digest
+from parley.model.kgio import write_atomic
+from parley.model.layout import load_ontology, load_shapes
+from parley.model.terms import nt
+from parley.reason import engine as reason_engine
+from parley.reason.owl import axiom_terms
+from parley.validate import shapes as validate_shapes
+from parley.validate.checks import load_checks
+from parley.validate.report import Rule
+from parley.validate.shapes import shape_rules
 
 CACHE_ENV = "PARLEY_CACHE"
 
@@ -67,18 +76,11 @@ def tools() -> Tools:
         if _TOOLS is None:
             _TOOLS = _compile_tools()
             with contextlib.suppress(OSError):
-                from parley.model.kgio import write_atomic
-
                 write_atomic(path, pickle.dumps(_TOOLS, protocol=5))
     return _TOOLS
 
 
 def _compile_tools() -> Tools:
-    from parley.reason.owl import axiom_terms
-    from parley.reason.rules import compile_rules, nt
-    from parley.validate.shacl import compile_shapes
-    from parley.validate.shapes import Rule, load_checks, load_ontology, load_shapes, shape_rules
-
     ontology = load_ontology()
     shapes_graph = load_shapes()
     checks = load_checks()
@@ -88,12 +90,12 @@ def _compile_tools() -> Tools:
     rule_names = shape_rules(shapes_graph)
     for name, query in checks.items():
         rule_names[name] = Rule(name, "check", query.summary, query.description)
-    shapes = compile_shapes(shapes_graph)
+    shapes = validate_shapes.compiled_shapes(shapes_graph)
     if shapes is not None:
         shapes.graph = None  # compiled: the graph is no longer needed (nor pickled)
     return Tools(
         ontology=list(ontology),
-        rules=compile_rules(ontology),
+        rules=reason_engine.compiled_rules(ontology),
         shapes=shapes,
         terms=frozenset(nt(t) for t in axiom_terms(ontology)),
         local_checks=local,

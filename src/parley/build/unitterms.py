@@ -7,43 +7,18 @@ import hashlib
 from collections.abc import Iterable
 
 import pyoxigraph as ox
-from rdflib import RDF, BNode, Literal, URIRef
+from rdflib import RDF, URIRef
 
 from parley.model import iris
 from parley.model.kgio import CANONICAL_PREFIXES
+from parley.model.terms import to_oxigraph
 
 PID = str(iris.PID)
 PG = str(iris.PG)
 REGISTRY = str(iris.REGISTRY_GRAPH)
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 TYPE = f"<{RDF.type}>"
 PARLEY_IRI = "<https://w3id.org/parley/"
 PREFIXES: dict[str, str] = CANONICAL_PREFIXES
-
-
-def ox_term(term):
-    """The pyoxigraph term of an rdflib term."""
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD_STRING)))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    raise TypeError(term)
-
-
-def rdflib_term(term):
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    if term.datatype.value == XSD_STRING:
-        return Literal(term.value)
-    return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 
 class TripleSink(set):
@@ -85,7 +60,7 @@ def _both(term) -> tuple:
     """(pyoxigraph term, its N-Triples string) of an rdflib term."""
     if type(term) is URIRef:
         return ox.NamedNode(term), f"<{term}>"
-    x = ox_term(term)
+    x = to_oxigraph(term)
     return x, str(x)
 
 

@@ -4,18 +4,19 @@ registry store) and closing it under the OWL RL rules on top of the registry."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 from rdflib import URIRef
 
+from parley.build.context import Context
 from parley.build.tools import tools
+from parley.build.unit import Unit
 from parley.build.unitterms import PID, PREFIXES, TYPE, Locality, header_and_body, sets_digest
-from parley.model import iris
-
-if TYPE_CHECKING:
-    from parley.build.pipeline import Context, Unit
+from parley.reason.ntriples import SAME_AS, keep, reasoning_strings
+from parley.reason.rules import Engine
+from parley.validate import shacl
+from parley.validate.checks import check_rows
+from parley.validate.shapes import compiled_violation
 
 
 class LabelView:
@@ -33,8 +34,6 @@ class LabelView:
 
 
 def validate_unit(article: str, graph: str, triples: set, quads: list, context: Context):
-    from parley.validate import shacl
-
     t = tools()
     data = shacl.Data(triples, base=context.shacl_base)
     labels = LabelView(data)
@@ -46,7 +45,7 @@ def validate_unit(article: str, graph: str, triples: set, quads: list, context: 
 
     out = []
     for r in shacl.validate(t.shapes, data, local, own_only=True):
-        out.append(shape_violation(r, labels, (article,)))
+        out.append(compiled_violation(r, labels, (article,)))
     if t.local_checks:
         store = context.check_store()
         g = ox.NamedNode(graph)
@@ -58,27 +57,9 @@ def validate_unit(article: str, graph: str, triples: set, quads: list, context: 
     return out
 
 
-def shape_violation(r, labels, graphs):
-    from parley.validate.shapes import Violation, _show, compact, label_of
-
-    return Violation(
-        rule=compact(r.shape) if isinstance(r.shape, URIRef) else "psh:(anonymous)",
-        kind="shape",
-        message=r.message,
-        focus=str(r.focus),
-        focus_label=label_of(labels, r.focus),
-        graphs=graphs,
-        path=compact(r.path) if isinstance(r.path, URIRef) else None,
-        value=_show(r.value) if r.value is not None else None,
-        component=compact(r.component),
-    )
-
-
 def run_checks(store, checks: dict, labels, where: dict, only_graph: str | None):
     """The SPARQL checks on an Oxigraph store (or its `query` method), as
-    `validate.run_checks` reports them."""
-    from parley.validate.shapes import check_rows
-
+    `validate.checks.run_checks` reports them."""
     run = store.query if isinstance(store, ox.Store) else store
     return check_rows(run, checks, labels, where, only_graph)
 
@@ -86,59 +67,14 @@ def run_checks(store, checks: dict, labels, where: dict, only_graph: str | None)
 # --- reasoning over one unit -------------------------------------------------------------------
 
 
-def reasoning_strings(strings: Iterable[tuple[str, str, str]], terms: frozenset[str]):
-    """`reason.reasoning_input` on N-Triples strings."""
-    same = f"<{__import__('rdflib').OWL.sameAs}>"
-    for s, p, o in strings:
-        if p == TYPE:
-            if o in terms:
-                yield (s, p, o)
-        elif p == same:
-            if o.startswith(f"<{PID}"):
-                yield (s, p, o)
-        elif p in terms:
-            yield (s, p, o)
-
-
-SELF_PAIRS = frozenset(
-    f"<{x}>"
-    for x in (
-        "http://www.w3.org/2002/07/owl#sameAs",
-        str(iris.PARLEY.met),
-        str(iris.PARLEY.metState),
-    )
-)
-EMPTY_TYPES = frozenset(
-    f"<{x}>"
-    for x in (
-        "http://www.w3.org/2002/07/owl#Thing",
-        "http://www.w3.org/2000/01/rdf-schema#Resource",
-        "http://www.w3.org/2002/07/owl#NamedIndividual",
-    )
-)
-
-
-def keep(t: tuple[str, str, str]) -> bool:
-    """`reason.keep` on N-Triples strings."""
-    s, p, o = t
-    if not s.startswith(f"<{PID}"):
-        return False
-    if o.startswith("_:") or (p in SELF_PAIRS and s == o):
-        return False
-    return not (p == TYPE and o in EMPTY_TYPES)
-
-
 def reason_unit(
     unit: Unit, article: str, strings, context: Context, local: Locality | None = None
 ) -> bytes:
-    from parley.reason.rules import Engine
-
     t = tools()
     rules = t.rules
     local = local if local is not None else Locality(article)
     data = list(reasoning_strings(strings, t.terms))
-    same = f"<{__import__('rdflib').OWL.sameAs}>"
-    if any(x[1] == same for x in data):
+    if any(x[1] == SAME_AS for x in data):
         raise NeedsFullReasoning
     engine = Engine(rules, base=context.engine)
     engine.add(data)

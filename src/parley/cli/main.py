@@ -18,7 +18,7 @@ from parley.link.enrich import enrich as enrich_graph
 from parley.model.errors import ParleyError
 from parley.query.catalogue import catalogue
 from parley.query.results import WRITERS, render
-from parley.validate.shapes import REPORT_FORMATS
+from parley.validate.report import REPORT_FORMATS
 
 EXIT_DATA = 1
 EXIT_USAGE = 2
@@ -729,8 +729,8 @@ def import_brat_command(folder: Path, mapping: Path, force: bool, seeds: Path) -
 @handle_errors
 def validate_cmd(fmt: str, kg: Path) -> None:
     """Check kg/parley.trig against ontology/shapes.ttl and queries/checks/ (exit 1 if it fails)."""
-    from parley.validate.shapes import render as render_report
-    from parley.validate.shapes import validate
+    from parley.api import validate
+    from parley.validate.report import render as render_report
 
     report = validate(kg)
     click.echo(render_report(report, fmt), nl=False)
@@ -746,7 +746,7 @@ def reason_cmd(kg: Path) -> None:
 
     Prints the count per predicate and class; exits 1 when the graph contradicts the ontology.
     """
-    from parley.reason.owl import reason
+    from parley.api import reason
 
     result = reason(kg)
     inference = result.inference

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from rdflib import Namespace, URIRef
+from rdflib import RDF, RDFS, SKOS, Namespace, URIRef
 
 BASE = "https://w3id.org/parley/"
 PARLEY = Namespace(BASE + "ontology#")
@@ -21,6 +21,8 @@ PROV = Namespace("http://www.w3.org/ns/prov#")
 SCHEMA = Namespace("https://schema.org/")
 OA = Namespace("http://www.w3.org/ns/oa#")
 WD = Namespace("http://www.wikidata.org/entity/")
+SH = Namespace("http://www.w3.org/ns/shacl#")
+PSH = Namespace(BASE + "shapes#")
 
 PREFIXES = {
     "parley": PARLEY,
@@ -87,3 +89,22 @@ def value_slug(value: object) -> str:
 def local_id(iri: str) -> str:
     """The registry id at the end of a Parley entity IRI (`…/person/ryan-crocker`)."""
     return iri.rstrip("/").rsplit("/", 1)[-1]
+
+
+def compact(iri: URIRef | str) -> str:
+    """`psh:Statement-speaker`, `parley:speaker`, `pid:person/x`: a short name for messages."""
+    text = str(iri)
+    for prefix, ns in (("psh", PSH), ("sh", SH), *PREFIXES.items()):
+        if text.startswith(str(ns)) and len(text) > len(str(ns)):
+            return f"{prefix}:{text[len(str(ns)) :]}"
+    for prefix, ns in (("rdfs", RDFS), ("rdf", RDF), ("skos", SKOS)):
+        if text.startswith(str(ns)):
+            return f"{prefix}:{text[len(str(ns)) :]}"
+    return text
+
+
+def expand(name: str) -> URIRef:
+    """`psh:Statement-speaker` -> its full IRI (the inverse of `compact`)."""
+    prefix, _, local = name.partition(":")
+    namespaces = {"psh": PSH, "sh": SH, **PREFIXES}
+    return URIRef(str(namespaces[prefix]) + local) if prefix in namespaces else URIRef(name)

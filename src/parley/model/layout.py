@@ -1,4 +1,5 @@
-"""The named graphs Parley loads into every store: `kg/` files plus the ontology.
+"""The layout of `kg/` and of the packaged ontology: file names, the named graphs Parley
+loads into every store (`kg/` files plus the ontology), and reading them.
 
 One list, used by the in-memory and Oxigraph stores, `parley load` and `parley serve`, so that
 every engine holds exactly the same dataset:
@@ -16,15 +17,17 @@ from importlib import resources
 from pathlib import Path
 
 import pyoxigraph as ox
+from rdflib import Dataset, Graph
 
-from parley.build.corpus import TRIG_NAME
-from parley.model.errors import InputError, Problem
+from parley.model.errors import InputError, Problem, UsageError
 from parley.model.iris import PG
 
+TRIG_NAME = "parley.trig"
 INFERRED_NAME = "inferred.ttl"
 WIKIDATA_NAME = "wikidata.trig"
 ONTOLOGY_GRAPH = str(PG["ontology"])
 INFERRED_GRAPH = str(PG["inferred"])
+WIKIDATA_GRAPH = str(PG["wikidata"])  # `parley enrich` writes it into kg/wikidata.trig
 GRAPH_PREFIX = str(PG)
 
 
@@ -40,9 +43,68 @@ class Source:
         return ox.RdfFormat.TRIG if self.graph is None else ox.RdfFormat.TURTLE
 
 
+def ontology_dir() -> Path:
+    """The packaged `ontology/` folder (a symlink to the top-level folder in a checkout)."""
+    return Path(str(resources.files("parley") / "ontology"))
+
+
 def ontology_path() -> Path:
-    """The packaged ontology (a symlink to the top-level `ontology/` in a checkout)."""
-    return Path(str(resources.files("parley") / "ontology" / "parley.ttl"))
+    """The packaged ontology, `ontology/parley.ttl`."""
+    return ontology_dir() / "parley.ttl"
+
+
+def shapes_path() -> Path:
+    """The packaged SHACL shapes, `ontology/shapes.ttl`."""
+    return ontology_dir() / "shapes.ttl"
+
+
+def _parse_turtle(path: Path) -> Graph:
+    graph = Graph()
+    if not path.exists():
+        raise UsageError(f"{path}: file not found — reinstall parley or restore it from git")
+    try:
+        graph.parse(path, format="turtle")
+    except Exception as exc:  # rdflib raises many parser exception types
+        raise UsageError(f"{path}: cannot parse Turtle: {exc}") from None
+    return graph
+
+
+def load_ontology() -> Graph:
+    """The packaged ontology as an rdflib Graph."""
+    return _parse_turtle(ontology_path())
+
+
+def load_shapes(path: Path | None = None) -> Graph:
+    """The SHACL shapes (the packaged ones unless `path` names others) as an rdflib Graph."""
+    return _parse_turtle(path or shapes_path())
+
+
+def read_kg(kg: Path) -> Dataset:
+    """kg/parley.trig as an rdflib Dataset; `InputError` when missing or unreadable."""
+    path = kg / TRIG_NAME
+    if not path.exists():
+        raise InputError(
+            Problem(str(path), None, "graph file not found", "run `parley build`, or pass --kg DIR")
+        )
+    ds = Dataset()
+    try:
+        ds.parse(path, format="trig")
+    except Exception as exc:  # rdflib raises many parser exception types
+        raise InputError(
+            Problem(str(path), None, f"cannot parse TriG: {exc}", "rebuild with `parley build`")
+        ) from None
+    return ds
+
+
+def union_graph(ds: Dataset, *extra: Graph) -> Graph:
+    """One rdflib Graph with the triples of every graph of `ds` and of `extra`."""
+    union = Graph()
+    for s, p, o, _ in ds.quads((None, None, None, None)):
+        union.add((s, p, o))
+    for graph in extra:
+        for triple in graph:
+            union.add(triple)
+    return union
 
 
 def kg_sources(kg: Path, ontology: Path | None = None) -> list[Source]:

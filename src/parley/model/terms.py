@@ -1,4 +1,5 @@
-"""RDF terms across engines: conversion to rdflib, normalisation, and VALUES binding.
+"""RDF terms across engines: rdflib <-> pyoxigraph <-> N-Triples strings, normalisation of
+result terms, and VALUES binding.
 
 Every backend returns rdflib terms passed through `normalise`, so that the same query prints
 the same output on rdflib, Oxigraph and a remote endpoint (Virtuoso included).
@@ -72,8 +73,12 @@ def normalise(term: object) -> object:
     return term
 
 
+_XSD_STRING = ox.NamedNode(str(XSD.string))
+
+
 def from_oxigraph(term: object) -> object:
-    """A pyoxigraph term (or None) as an rdflib term."""
+    """A pyoxigraph term (or None) as the rdflib term rdflib's parsers make of it (an
+    `xsd:string` literal is a plain literal)."""
     if term is None:
         return None
     if isinstance(term, ox.NamedNode):
@@ -83,11 +88,34 @@ def from_oxigraph(term: object) -> object:
     if isinstance(term, ox.Literal):
         if term.language:
             return Literal(term.value, lang=term.language)
+        if term.datatype == _XSD_STRING:
+            return Literal(term.value)
         return Literal(term.value, datatype=URIRef(term.datatype.value))
     raise TypeError(f"unsupported term {term!r}")
 
 
-_XSD_STRING = ox.NamedNode(str(XSD.string))
+def to_oxigraph(term: object) -> object:
+    """The pyoxigraph term of an rdflib term."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string)))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    raise TypeError(term)
+
+
+def nt(term: object) -> str:
+    """The N-Triples form of an rdflib term, as pyoxigraph prints it (`str(term)`)."""
+    if isinstance(term, URIRef):
+        return f"<{term}>"
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    if isinstance(term, Literal):
+        return str(to_oxigraph(term))
+    raise TypeError(term)
 
 
 def normalised_from_oxigraph(term: object) -> object:

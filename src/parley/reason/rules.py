@@ -16,7 +16,9 @@ from __future__ import annotations
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
 
-from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, URIRef
+from rdflib import OWL, RDF, RDFS, Graph
+
+from parley.model.terms import nt
 
 TYPE = f"<{RDF.type}>"
 THING = f"<{OWL.Thing}>"
@@ -44,22 +46,6 @@ UNSUPPORTED_PREDICATES = {
     OWL.oneOf,
     OWL.sourceIndividual,
 }
-
-
-def nt(term) -> str:
-    """The N-Triples form of an rdflib term, as pyoxigraph prints it (`str(term)`)."""
-    if isinstance(term, URIRef):
-        return f"<{term}>"
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    if isinstance(term, Literal):
-        import pyoxigraph as ox
-
-        if term.language:
-            return str(ox.Literal(str(term), language=term.language))
-        datatype = term.datatype or URIRef("http://www.w3.org/2001/XMLSchema#string")
-        return str(ox.Literal(str(term), datatype=ox.NamedNode(str(datatype))))
-    raise TypeError(term)
 
 
 @dataclass

@@ -1,0 +1,61 @@
+"""The manifest of a kg/ folder (in its cache): what the last build wrote there, by file stamp,
+and its validation and reasoning results, which `parley validate` and `parley reason` reuse
+while kg/ still holds those files."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import pickle
+from pathlib import Path
+
+from parley.build.kgfiles import file_stamp, write_json
+from parley.build.tools import kg_cache
+from parley.model.kgio import write_atomic
+from parley.model.layout import INFERRED_NAME, TRIG_NAME
+
+MANIFEST = "manifest.json"
+
+
+def manifest_path(kg: Path) -> Path:
+    return kg_cache(kg) / MANIFEST
+
+
+def read_manifest(kg: Path) -> dict:
+    try:
+        return json.loads(manifest_path(kg).read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def save_results(kg: Path, build_id: str, report, reasoned) -> None:
+    """The manifest (what kg/ holds) and the validation and reasoning results for it."""
+    results = pickle.dumps({"report": report, "reasoned": reasoned}, protocol=5)
+    name = hashlib.sha256(results).hexdigest()[:32] + ".results"
+    write_atomic(kg_cache(kg) / name, results)
+    old = read_manifest(kg).get("results")
+    manifest = {
+        "build": build_id,
+        "files": {
+            TRIG_NAME: {"stamp": file_stamp(kg / TRIG_NAME)},
+            INFERRED_NAME: {"stamp": file_stamp(kg / INFERRED_NAME)},
+        },
+        "results": name,
+    }
+    write_json(manifest_path(kg), manifest)
+    if old and old != name:
+        with contextlib.suppress(OSError):
+            (kg_cache(kg) / old).unlink()
+
+
+def built_results(kg: Path) -> dict | None:
+    """The validation and reasoning results of the last build, if kg/ still holds its files."""
+    manifest = read_manifest(kg)
+    try:
+        for name, entry in manifest["files"].items():
+            if file_stamp(kg / name) != entry["stamp"]:
+                return None
+        return pickle.loads((kg_cache(kg) / manifest["results"]).read_bytes())
+    except (OSError, KeyError, ValueError, TypeError, EOFError, pickle.UnpicklingError):
+        return None
