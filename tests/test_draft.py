@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from parley.authoring.draft import draft_article, normalise_date, transliteration_variants
+from parley.authoring.dates import normalise_date
+from parley.authoring.draft import draft_article
 from parley.authoring.drafteval import evaluate, total
+from parley.authoring.spellings import transliteration_variants
 from parley.cli.main import main
 from parley.model.errors import InputError
 from parley.model.records import Registry

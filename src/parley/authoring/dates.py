@@ -1,0 +1,64 @@
+"""Dates in article text: the expressions drafting looks for, as calendar dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from parley.authoring.reading import Reading
+from parley.authoring.spans import evidence
+from parley.model.records import MONTHS, WEEKDAYS
+
+MONTH_RE = "|".join(MONTHS)
+DATE_PATTERNS = (
+    ("stated", re.compile(rf"\b(?:{MONTH_RE}) \d{{1,2}}(?:, \d{{4}})?\b")),
+    ("stated", re.compile(rf"\b\d{{1,2}} (?:{MONTH_RE})(?: \d{{4}})?\b")),
+    ("relative", re.compile(rf"\b(?:on |last )?(?:{'|'.join(WEEKDAYS)})\b")),
+    ("relative", re.compile(r"\b(?:[Ee]arlier |[Ll]ater )?today\b|\byesterday\b")),
+)
+
+
+def normalise_date(expr: str, basis: str, article_date: dt.date | None) -> dt.date | None:
+    """A date expression ("on Tuesday", "May 28", "earlier today") as a calendar date."""
+    if article_date is None:
+        return None
+    words = expr.replace(",", "").split()
+    if basis == "relative":
+        low = expr.lower()
+        if "today" in low:
+            return article_date
+        if "yesterday" in low:
+            return article_date - dt.timedelta(days=1)
+        day = next(w for w in words if w in WEEKDAYS)
+        back = (article_date.weekday() - WEEKDAYS.index(day)) % 7
+        if words[0] == "last" and back == 0:
+            back = 7
+        return article_date - dt.timedelta(days=back)
+    month = next(MONTHS.index(w) + 1 for w in words if w in MONTHS)
+    numbers = [int(w) for w in words if w.isdigit()]
+    day = next(n for n in numbers if n <= 31)
+    year = next((n for n in numbers if n > 31), article_date.year)
+    try:
+        value = dt.date(year, month, day)
+    except ValueError:
+        return None
+    if not any(n > 31 for n in numbers) and value > article_date + dt.timedelta(days=7):
+        value = value.replace(year=value.year - 1)
+    return value
+
+
+def date_in(reading: Reading, s: int, t: int) -> dict | None:
+    """The first date expression in [s, t) that has a calendar date, as an annotation date
+    (with its span under `_span`)."""
+    for basis, pattern in DATE_PATTERNS:
+        for m in pattern.finditer(reading.text, s, t):
+            value = normalise_date(m.group(), basis, reading.date)
+            if value is None:
+                continue
+            return {
+                "value": value,
+                "text": evidence(reading.text, m.start(), m.end(), reading.excluded),
+                "basis": basis,
+                "_span": (m.start(), m.end()),
+            }
+    return None

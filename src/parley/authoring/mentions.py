@@ -1,0 +1,66 @@
+"""Registry entities named in an article's text, by registry spelling or transliteration."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from parley.authoring.spellings import transliteration_variants
+from parley.model.records import Entity, Registry
+from parley.seeds.quotes import in_any, word_occurrences
+
+# the kinds of registry entity that an article's text names
+MENTION_KINDS = ("person", "state", "organisation", "place")
+
+
+@dataclass(frozen=True)
+class Found:
+    """A registry entity found in the text."""
+
+    entity: str
+    kind: str
+    start: int
+    end: int
+    spelling: str
+
+
+def find_mentions(
+    registry: Registry, text: str, excluded: list[tuple[int, int]]
+) -> tuple[list[Found], dict[str, str]]:
+    """The mentions in `text` outside `excluded` (longest first, never overlapping), and the
+    transliterated spellings that occur in the text (spelling -> registry form)."""
+    variants: dict[str, str] = {}
+    owners: dict[str, set[str]] = {}
+    for e in registry.entities.values():
+        if e.kind not in MENTION_KINDS:
+            continue
+        for spelling in _spellings(e, text, variants):
+            owners.setdefault(spelling, set()).add(e.id)
+    hits = []
+    for spelling, ids in owners.items():
+        if len(ids) != 1:
+            continue  # shared by two entities: leave it to the annotator
+        (entity_id,) = ids
+        for s, t in word_occurrences(text, spelling):
+            if not in_any(s, t, excluded):
+                hits.append((s, t, entity_id, spelling))
+    kept: list[tuple[int, int, str, str]] = []
+    for hit in sorted(hits, key=lambda h: (-(h[1] - h[0]), h[0], h[2])):
+        if not any(hit[0] < k[1] and k[0] < hit[1] for k in kept):
+            kept.append(hit)
+    found = [Found(e, registry.entities[e].kind, s, t, sp) for s, t, e, sp in sorted(kept)]
+    return found, variants
+
+
+def _spellings(e: Entity, text: str, variants: dict[str, str]) -> list[str]:
+    """The entity's spellings and label, and (for people and places) their transliteration
+    variants that occur in `text`, each recorded in `variants`."""
+    base = list(dict.fromkeys([*e.spellings, e.label]))
+    out = list(base)
+    for spelling in base:
+        if e.kind not in ("person", "place"):
+            continue
+        for variant in sorted(transliteration_variants(spelling)):
+            if variant not in out and variant in text:
+                out.append(variant)
+                variants[variant] = spelling
+    return out

@@ -1,0 +1,42 @@
+"""An article as the drafter reads it: text, date, furniture and mentions, looked up by place."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from parley.authoring.furniture import find_furniture
+from parley.authoring.mentions import Found, find_mentions
+from parley.authoring.spellings import demonyms
+from parley.model.records import AGENT_KINDS, Registry
+
+
+@dataclass
+class Reading:
+    """What every drafting step works from."""
+
+    registry: Registry
+    text: str
+    date: dt.date | None
+    furniture: list[tuple[int, int, str | None, str]]
+    found: list[Found]
+    variants: dict[str, str]  # spelling found -> registry form
+    demonyms: dict[str, str]  # "Iranian" -> state id
+
+    @property
+    def excluded(self) -> list[tuple[int, int]]:
+        return [(s, e) for s, e, _, _ in self.furniture]
+
+    def agents_in(self, start: int, end: int, kinds=AGENT_KINDS) -> list[Found]:
+        return [f for f in self.found if start <= f.start and f.end <= end and f.kind in kinds]
+
+    def person_before(self, pos: int) -> Found | None:
+        people = [f for f in self.found if f.kind == "person" and f.end <= pos]
+        return people[-1] if people else None
+
+
+def read_article(registry: Registry, text: str, article_date: dt.date | None) -> Reading:
+    """The article's furniture and the registry entities it mentions outside the furniture."""
+    furniture = find_furniture(text)
+    found, variants = find_mentions(registry, text, [(s, e) for s, e, _, _ in furniture])
+    return Reading(registry, text, article_date, furniture, found, variants, demonyms(registry))
