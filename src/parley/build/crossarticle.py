@@ -184,7 +184,7 @@ def shared_validation(plan: Plan) -> SharedValidation:
     """Shapes over the shared part, the registry's local checks and the checks across graphs
     (on the boundary store), from the article units' boundaries."""
     from parley.reason.rules import nt
-    from parley.validate import shacl
+    from parley.validate import compiled_data, compiled_eval
 
     articles = plan.units[:-1]
     t = tools()
@@ -201,11 +201,13 @@ def shared_validation(plan: Plan) -> SharedValidation:
     for u in articles:
         values.update(u.shared_values)
     ontology = {(nt(s), nt(p), nt(o)) for s, p, o in t.ontology}
-    data = shacl.Data([*t.ontology, *_to_rdflib(shared | values, context)])
+    data = compiled_data.Data([*t.ontology, *_to_rdflib(shared | values, context)])
     labels = LabelView(data)
     article_prefix = f"{PID}article/"
     violations = []
-    for r in shacl.validate(t.shapes, data, lambda n: not str(n).startswith(article_prefix)):
+    for r in compiled_eval.validate(
+        t.shapes, data, lambda n: not str(n).startswith(article_prefix)
+    ):
         graphs = tuple(sorted(where.get(nt(r.focus), ())))
         violations.append(shape_violation(r, labels, graphs))
     registry_store = ox.Store()

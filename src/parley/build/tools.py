@@ -47,7 +47,7 @@ class Tools:
 
     ontology: list  # rdflib triples of ontology/parley.ttl
     rules: object  # rules.Rules | None
-    shapes: object  # shacl.Shapes | None
+    shapes: object  # compiled_shapes.Shapes | None
     terms: frozenset[str]  # N-Triples forms of the ontology's axiom terms
     local_checks: dict  # name -> SavedQuery: rows of graph G need only G and the registry
     global_checks: dict
@@ -76,7 +76,7 @@ def tools() -> Tools:
 def _compile_tools() -> Tools:
     from parley.reason.owl import axiom_terms
     from parley.reason.rules import compile_rules, nt
-    from parley.validate.shacl import compile_shapes
+    from parley.validate.compiled_shapes import compile_shapes
     from parley.validate.shapes import Rule, load_checks, load_ontology, load_shapes, shape_rules
 
     ontology = load_ontology()

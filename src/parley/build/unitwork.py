@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 
 class LabelView:
-    """`validate.label_of` needs `value` and `objects`: answered from a `shacl.Data` index."""
+    """`validate.label_of` needs `value` and `objects`: answered from a compiled `Data` index."""
 
     def __init__(self, data):
         self.data = data
@@ -33,10 +33,10 @@ class LabelView:
 
 
 def validate_unit(article: str, graph: str, triples: set, quads: list, context: Context):
-    from parley.validate import shacl
+    from parley.validate import compiled_data, compiled_eval
 
     t = tools()
-    data = shacl.Data(triples, base=context.shacl_base)
+    data = compiled_data.Data(triples, base=context.shacl_base)
     labels = LabelView(data)
     own = f"{PID}article/{article}"
 
@@ -45,7 +45,7 @@ def validate_unit(article: str, graph: str, triples: set, quads: list, context: 
         return isinstance(node, URIRef) and (text == own or text.startswith(own + "/"))
 
     out = []
-    for r in shacl.validate(t.shapes, data, local, own_only=True):
+    for r in compiled_eval.validate(t.shapes, data, local, own_only=True):
         out.append(shape_violation(r, labels, (article,)))
     if t.local_checks:
         store = context.check_store()

@@ -238,13 +238,13 @@ def run_shapes(data: Graph, shapes: Graph, where: dict[Node, tuple[str, ...]]) -
 
 
 def _fast_shapes(data: Graph, shapes: Graph, where) -> list[Violation] | None:
-    from parley.validate import shacl
+    from parley.validate import compiled_data, compiled_eval, compiled_shapes
 
-    compiled = shacl.compile_shapes(shapes)
+    compiled = compiled_shapes.compile_shapes(shapes)
     if compiled is None:
         return None
     out = []
-    for r in shacl.validate(compiled, shacl.Data(data)):
+    for r in compiled_eval.validate(compiled, compiled_data.Data(data)):
         out.append(
             Violation(
                 rule=compact(r.shape) if isinstance(r.shape, URIRef) else "psh:(anonymous)",
