@@ -12,7 +12,7 @@ from parley.build.unitterms import REGISTRY
 from parley.model.terms import to_oxigraph
 from parley.reason.ntriples import reasoning_strings
 from parley.reason.rules import Engine
-from parley.validate import shacl
+from parley.validate import compiled_data
 
 CHECK_STORE_USES = 20  # articles checked in one registry store before it is made afresh
 
@@ -38,7 +38,7 @@ class Context:
         )
         self.shacl_base = None
         if t.shapes is not None:
-            self.shacl_base = shacl.Data([*t.ontology, *registry_triples])
+            self.shacl_base = compiled_data.Data([*t.ontology, *registry_triples])
         self.engine = None
         self.registry_input: list = []
         if t.rules is not None:

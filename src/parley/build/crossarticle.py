@@ -24,7 +24,7 @@ from parley.model.iris import compact
 from parley.model.terms import from_oxigraph, nt
 from parley.reason.ntriples import keep
 from parley.reason.rules import Engine
-from parley.validate import shacl
+from parley.validate import compiled_data, compiled_eval
 from parley.validate.report import ValidationReport
 from parley.validate.shapes import compiled_violation
 
@@ -195,11 +195,13 @@ def shared_validation(plan: Plan) -> SharedValidation:
     for u in articles:
         values.update(u.shared_values)
     ontology = {(nt(s), nt(p), nt(o)) for s, p, o in t.ontology}
-    data = shacl.Data([*t.ontology, *_to_rdflib(shared | values, context)])
+    data = compiled_data.Data([*t.ontology, *_to_rdflib(shared | values, context)])
     labels = LabelView(data)
     article_prefix = f"{PID}article/"
     violations = []
-    for r in shacl.validate(t.shapes, data, lambda n: not str(n).startswith(article_prefix)):
+    for r in compiled_eval.validate(
+        t.shapes, data, lambda n: not str(n).startswith(article_prefix)
+    ):
         graphs = tuple(sorted(where.get(nt(r.focus), ())))
         violations.append(compiled_violation(r, labels, graphs))
     registry_store = ox.Store()

@@ -56,7 +56,7 @@ class Tools:
 
     ontology: list  # rdflib triples of ontology/parley.ttl
     rules: object  # rules.Rules | None
-    shapes: object  # shacl.Shapes | None
+    shapes: object  # compiled_shapes.Shapes | None
     terms: frozenset[str]  # N-Triples forms of the ontology's axiom terms
     local_checks: dict  # name -> SavedQuery: rows of graph G need only G and the registry
     global_checks: dict

@@ -14,13 +14,13 @@ from parley.build.unit import Unit
 from parley.build.unitterms import PID, PREFIXES, TYPE, Locality, header_and_body, sets_digest
 from parley.reason.ntriples import SAME_AS, keep, reasoning_strings
 from parley.reason.rules import Engine
-from parley.validate import shacl
+from parley.validate import compiled_data, compiled_eval
 from parley.validate.checks import check_rows
 from parley.validate.shapes import compiled_violation
 
 
 class LabelView:
-    """`validate.label_of` needs `value` and `objects`: answered from a `shacl.Data` index."""
+    """`validate.label_of` needs `value` and `objects`: answered from a `compiled_data.Data` index."""
 
     def __init__(self, data):
         self.data = data
@@ -35,7 +35,7 @@ class LabelView:
 
 def validate_unit(article: str, graph: str, triples: set, quads: list, context: Context):
     t = tools()
-    data = shacl.Data(triples, base=context.shacl_base)
+    data = compiled_data.Data(triples, base=context.shacl_base)
     labels = LabelView(data)
     own = f"{PID}article/{article}"
 
@@ -44,7 +44,7 @@ def validate_unit(article: str, graph: str, triples: set, quads: list, context: 
         return isinstance(node, URIRef) and (text == own or text.startswith(own + "/"))
 
     out = []
-    for r in shacl.validate(t.shapes, data, local, own_only=True):
+    for r in compiled_eval.validate(t.shapes, data, local, own_only=True):
         out.append(compiled_violation(r, labels, (article,)))
     if t.local_checks:
         store = context.check_store()

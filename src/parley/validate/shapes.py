@@ -8,7 +8,8 @@ from rdflib import RDF, RDFS, Graph, URIRef
 from rdflib.term import Node
 
 from parley.model.errors import UsageError
-from parley.validate import shacl
+from parley.validate import compiled_data, compiled_eval
+from parley.validate.compiled_shapes import compile_shapes
 from parley.validate.report import SH, Rule, Violation, compact, label_of, show
 
 
@@ -78,9 +79,9 @@ def run_shapes(data: Graph, shapes: Graph, where: dict[Node, tuple[str, ...]]) -
 
 def compiled_shapes(shapes: Graph):
     """The one engine switch of validation: the shapes compiled for the fast validator
-    (`parley.validate.shacl`), or None when they use more than the SHACL Core it compiles and
+    (`validate.compiled_*`), or None when they use more than the SHACL Core it compiles and
     pySHACL must run. Tests replace it to run the reference engine."""
-    return shacl.compile_shapes(shapes)
+    return compile_shapes(shapes)
 
 
 def _fast_shapes(data: Graph, shapes: Graph, where) -> list[Violation] | None:
@@ -89,7 +90,7 @@ def _fast_shapes(data: Graph, shapes: Graph, where) -> list[Violation] | None:
         return None
     return [
         compiled_violation(r, data, where.get(r.focus, ()))
-        for r in shacl.validate(compiled, shacl.Data(data))
+        for r in compiled_eval.validate(compiled, compiled_data.Data(data))
     ]
 
 
