@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from parley.model import records as model
-from parley.seeds import annotations, checks, registry
+from parley.seeds import annotation_context, annotation_entries, annotations, checks, registry
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS = ROOT / "schemas"
@@ -227,11 +227,11 @@ ANNOTATION_OBJECTS = {
     "attr_ref": ("reference", None),
     "_article": ("article", None),
     "_furniture": ("article", "furniture"),
-    "_meeting": ("meeting", None),
+    "read_meeting": ("meeting", None),
     "_participant": ("participant", None),
-    "_statement": ("statement", None),
-    "_office": ("office", None),
-    "_claim": ("claim", None),
+    "read_statement": ("statement", None),
+    "read_office": ("office", None),
+    "read_claim": ("claim", None),
 }
 REGISTRY_OBJECTS = {"_entity": None, "_wikidata": "wikidata", "_holders": "holders"}
 
@@ -270,7 +270,11 @@ def _object_schema(defs: dict, name: str, sub: str | None) -> dict:
 
 def test_annotation_object_keys_equal_loader():
     defs = load_schema("annotations.schema.json")["$defs"]
-    keys = loader_keys(annotations)
+    keys = {
+        name: found
+        for module in (annotation_context, annotations, annotation_entries)
+        for name, found in loader_keys(module).items()
+    }
     assert set(keys) == set(ANNOTATION_OBJECTS), "a loader function checks keys: map it here"
     for func, (name, sub) in ANNOTATION_OBJECTS.items():
         required, optional = keys[func]
