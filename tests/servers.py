@@ -23,7 +23,8 @@ from pathlib import Path
 
 import pytest
 
-from parley.stores.endpoint import Credentials, Endpoint
+from parley.stores.credentials import Credentials
+from parley.stores.endpoint import Endpoint
 
 ROOT = Path(__file__).resolve().parents[1]
 READY_SECONDS = 120

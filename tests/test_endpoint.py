@@ -25,7 +25,8 @@ from parley.model.terms import (
 from parley.query.backends import EndpointStore, OxigraphStore
 from parley.query.results import render
 from parley.stores import load
-from parley.stores.endpoint import Credentials, Endpoint, find_credentials
+from parley.stores.credentials import Credentials, find_credentials
+from parley.stores.endpoint import Endpoint
 
 pytest_plugins = ["servers"]
 

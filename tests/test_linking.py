@@ -25,7 +25,7 @@ from wikidata_server import DATA, Canned, FakeWikidata
 
 from parley import api
 from parley.cli.main import main
-from parley.link.linking import normal
+from parley.link.scoring import normal
 from parley.model.errors import UsageError
 from parley.model.iris import PARLEY, PG, PID, PROV, REGISTRY_GRAPH, WD
 from parley.query.catalogue import catalogue, queries_root

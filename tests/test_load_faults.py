@@ -51,7 +51,8 @@ from storecheck import expected_state, store_state
 
 from parley.model.layout import kg_sources, read_graphs
 from parley.stores import load
-from parley.stores.endpoint import Endpoint, RetryPolicy, Unavailable
+from parley.stores.endpoint import Endpoint, Unavailable
+from parley.stores.retry import RetryPolicy
 
 pytest_plugins = ["servers"]
 

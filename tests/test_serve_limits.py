@@ -19,7 +19,8 @@ import pytest
 
 from parley.model.errors import UsageError
 from parley.model.layout import kg_sources, read_graphs
-from parley.stores.endpoint import Endpoint, RetryPolicy
+from parley.stores.endpoint import Endpoint
+from parley.stores.retry import RetryPolicy
 
 pytest_plugins = ["servers"]
 

@@ -479,7 +479,7 @@ def load_command(
     the store cannot be reached or keeps failing after the retries (run it again later).
     """
     from parley.stores import load
-    from parley.stores.endpoint import RetryPolicy
+    from parley.stores.retry import RetryPolicy
 
     todo = load.plan(kg)
     with click.progressbar(

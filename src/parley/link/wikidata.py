@@ -7,11 +7,10 @@ that reruns are reproducible and work with `offline=True` (cache only, never the
 from __future__ import annotations
 
 import datetime as dt
-import email.utils
 import gzip
 import hashlib
-import http.client
 import json
+import math
 import sys
 import time
 import urllib.error
@@ -24,6 +23,7 @@ from pathlib import Path
 
 from parley.model.errors import ParleyError
 from parley.model.kgio import write_atomic
+from parley.stores import retry
 
 DEFAULT_API = "https://www.wikidata.org/w/api.php"
 DEFAULT_CACHE = Path(".cache/wikidata")
@@ -123,6 +123,23 @@ class Client:
         return self.cache / digest[:2] / f"{digest}.json"
 
     def _fetch(self, method: str, url: str, params: dict[str, str]) -> object:
+        """The JSON answer of the service, sent again after 429, 5xx, timeouts and maxlag."""
+        shown = _describe(method, url, params)
+        policy = retry.RetryPolicy(
+            attempts=self.retries + 1,
+            base=self.backoff,
+            cap=math.inf,
+            max_retry_after=self.max_wait,
+        )
+        return retry.send_with_retries(
+            lambda: self._exchange(method, url, params, shown),
+            policy,
+            self.sleep,
+            lambda failure: WikidataError(self._give_up(failure, shown)),
+        )
+
+    def _exchange(self, method: str, url: str, params: dict[str, str], shown: str) -> object:
+        """One request: its JSON answer, a `retry.Transient` failure, or `WikidataError`."""
         data = urllib.parse.urlencode(params)
         if method == "GET":
             target, payload = (url + ("&" if "?" in url else "?") + data) if data else url, None
@@ -135,66 +152,44 @@ class Client:
         }
         if payload is not None:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
-        shown = _describe(method, url, params)
-        last = ""
-        for attempt in range(self.retries + 1):
-            wait = self.backoff * (2**attempt)
-            request = urllib.request.Request(target, data=payload, headers=headers, method=method)
-            self.sent += 1
-            try:
-                with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                    raw = _body(response.read(), response.headers)
-                    retry_after = response.headers.get("Retry-After")
-            except urllib.error.HTTPError as exc:
-                last = f"HTTP {exc.code} {exc.reason}"
-                if exc.code not in RETRY_STATUS:
-                    raise WikidataError(
-                        f"{shown}: the service answered {last} — check the URL and parameters"
-                    ) from None
-                wait = self._retry_after(exc.headers.get("Retry-After"), wait, shown)
-            except (OSError, http.client.HTTPException) as exc:
-                reason = getattr(exc, "reason", exc)
-                if isinstance(reason, TimeoutError) or isinstance(exc, TimeoutError):
-                    last = f"no answer within {self.timeout:g} s"
-                else:
-                    last = f"cannot connect ({reason})"
-            else:
-                body = _json(raw, shown)
-                error = body.get("error") if isinstance(body, dict) else None
-                if not isinstance(error, dict):
-                    return body
-                code, info = error.get("code", "?"), error.get("info", "")
-                if code != "maxlag":
-                    raise WikidataError(f"{shown}: the API reported error '{code}': {info}")
-                last = f"server lagging ({info})"
-                wait = self._retry_after(retry_after, wait, shown)
-            if attempt < self.retries:
-                self.sleep(wait)
-        raise WikidataError(
-            f"{shown}: gave up after {self.retries + 1} attempts, last: {last} — "
+        request = urllib.request.Request(target, data=payload, headers=headers, method=method)
+        self.sent += 1
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                raw = _body(response.read(), response.headers)
+                asked = response.headers.get("Retry-After")  # sent with maxlag
+        except urllib.error.HTTPError as exc:
+            problem = f"HTTP {exc.code} {exc.reason}"
+            if exc.code not in RETRY_STATUS:
+                raise WikidataError(
+                    f"{shown}: the service answered {problem} — check the URL and parameters"
+                ) from None
+            asked = exc.headers.get("Retry-After")
+            raise retry.Transient(problem, retry.retry_after(asked, self.clock())) from None
+        except retry.NETWORK_ERRORS as exc:
+            raise retry.network_failure(exc, self.timeout, _cannot_connect) from None
+        body = _json(raw, shown)
+        error = body.get("error") if isinstance(body, dict) else None
+        if not isinstance(error, dict):
+            return body
+        code, info = error.get("code", "?"), error.get("info", "")
+        if code != "maxlag":
+            raise WikidataError(f"{shown}: the API reported error '{code}': {info}")
+        raise retry.Transient(f"server lagging ({info})", retry.retry_after(asked, self.clock()))
+
+    def _give_up(self, failure: retry.Failure, shown: str) -> str:
+        """The message of a request given up: the service asks to wait too long, or kept failing."""
+        if failure.too_long:
+            wait = f"{failure.wait:g} s (Retry-After)"
+            return f"{shown}: the service asks to wait {wait} — try again later"
+        return (
+            f"{shown}: gave up after {self.retries + 1} attempts, last: {failure.problem.reason} — "
             "check the network or --api/--reconcile URL, or use --offline to replay the cache"
         )
 
-    def _retry_after(self, header: str | None, default: float, shown: str) -> float:
-        """Seconds to wait: the `Retry-After` header (seconds or HTTP date), else `default`."""
-        if header is None:
-            return default
-        header = header.strip()
-        if header.isdigit():
-            wait = float(header)
-        else:
-            try:
-                when = email.utils.parsedate_to_datetime(header)
-            except (TypeError, ValueError):
-                return default
-            if when.tzinfo is None:
-                when = when.replace(tzinfo=dt.UTC)
-            wait = max(0.0, (when - self.clock()).total_seconds())
-        if wait > self.max_wait:
-            raise WikidataError(
-                f"{shown}: the service asks to wait {wait:g} s (Retry-After) — try again later"
-            )
-        return wait
+
+def _cannot_connect(reason: BaseException) -> str:
+    return f"cannot connect ({reason})"
 
 
 def _describe(method: str, url: str, params: dict[str, str]) -> str:

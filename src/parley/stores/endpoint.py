@@ -1,9 +1,8 @@
 """A client for the SPARQL 1.1 Protocol and the SPARQL 1.1 Graph Store Protocol.
 
 Queries are POSTed form-encoded (Virtuoso hangs on raw `application/sparql-query` bodies).
-Credentials come from PARLEY_ENDPOINT_USER / PARLEY_ENDPOINT_PASSWORD or `~/.netrc`, never from
-a URL or the command line; they are sent with digest or basic auth, as the server asks, and
-never appear in errors.
+Credentials (see `parley.stores.credentials`) are sent with digest or basic auth, as the server
+asks, and never appear in errors.
 
 Idempotent requests (queries, PUT, DELETE, a POST of triples without blank nodes) are retried
 with exponential back-off when the connection fails, times out or breaks, or the server answers
@@ -14,85 +13,35 @@ and `Unavailable` says when it gave up.
 from __future__ import annotations
 
 import datetime
-import email.utils
-import http.client
 import json
-import netrc
-import os
-import socket
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from dataclasses import dataclass
-from pathlib import Path
 
 from parley.model.errors import UsageError
+from parley.stores.credentials import (
+    PASSWORD_VAR,
+    USER_VAR,
+    Credentials,
+    check_url,
+    find_credentials,
+    redact,
+)
 from parley.stores.httpauth import Authenticator
+from parley.stores.retry import (
+    NETWORK_ERRORS,
+    Failure,
+    RetryPolicy,
+    Transient,
+    network_failure,
+    retry_after,
+    send_with_retries,
+)
 
-USER_VAR = "PARLEY_ENDPOINT_USER"
-PASSWORD_VAR = "PARLEY_ENDPOINT_PASSWORD"
 RESULTS_JSON = "application/sparql-results+json"
 USER_AGENT = "parley-kg (SPARQL 1.1 Protocol client)"
 PROBE_ABOVE = 16_384  # bytes: larger bodies are only sent with credentials already attached
-
-
-@dataclass(frozen=True)
-class Credentials:
-    user: str
-    password: str
-    source: str  # where they came from, for messages: never the secret itself
-
-    def __repr__(self) -> str:  # keep the password out of tracebacks and logs
-        return f"Credentials(user={self.user!r}, source={self.source!r})"
-
-
-def check_url(url: str, option: str = "--endpoint") -> str:
-    """`url` when it is an http(s) URL without user or password in it; else `UsageError`."""
-    parts = urllib.parse.urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise UsageError(f"{option}: '{redact(url)}' is not an http(s) URL")
-    if parts.username is not None or parts.password is not None:
-        raise UsageError(
-            f"{option}: '{redact(url)}' has credentials in it — remove them and set "
-            f"{USER_VAR} and {PASSWORD_VAR}, or add the host to ~/.netrc"
-        )
-    return url
-
-
-def redact(url: str) -> str:
-    """The URL with any user:password@ part replaced, for messages."""
-    parts = urllib.parse.urlsplit(url)
-    if "@" not in parts.netloc:
-        return url
-    host = parts.netloc.rsplit("@", 1)[1]
-    return urllib.parse.urlunsplit(parts._replace(netloc=f"***@{host}"))
-
-
-def find_credentials(url: str, environ=None, netrc_path: Path | None = None) -> Credentials | None:
-    """Credentials for `url`: from the environment first, then `~/.netrc`; None when neither."""
-    environ = os.environ if environ is None else environ
-    user, password = environ.get(USER_VAR), environ.get(PASSWORD_VAR)
-    if user or password:
-        if not (user and password):
-            missing = PASSWORD_VAR if user else USER_VAR
-            raise UsageError(f"{missing} is not set — set both {USER_VAR} and {PASSWORD_VAR}")
-        return Credentials(user, password, "environment")
-    path = netrc_path or Path(os.path.expanduser("~/.netrc"))
-    if not path.exists():
-        return None
-    try:
-        entry = netrc.netrc(str(path)).authenticators(urllib.parse.urlsplit(url).hostname or "")
-    except (netrc.NetrcParseError, OSError) as exc:
-        line = getattr(exc, "lineno", None)
-        where = f"{path}:{line}" if line else str(path)
-        raise UsageError(f"{where}: cannot read this netrc file — fix its syntax") from None
-    if entry is None:
-        return None
-    login, _account, secret = entry
-    if not login or not secret:
-        return None
-    return Credentials(login, secret, str(path))
 
 
 class Endpoint:
@@ -246,28 +195,29 @@ class Endpoint:
         self, method, url, data, headers, where, missing_ok, idempotent, statuses, probe=False
     ) -> bytes:
         """Send one request; retry an idempotent one on transient failures, with back-off."""
-        policy = self.retry
-        tries = policy.attempts if idempotent else 1
-        started = time.monotonic()
-        for attempt in range(1, tries + 1):
-            try:
-                answer = self._request(
-                    method, url, data, headers, where, missing_ok, statuses, probe=probe
-                )
-                self._reached = True
-                return answer
-            except _Transient as problem:
-                # A refused connection before the server ever answered means a wrong URL or
-                # a server not started: say so at once rather than after every back-off.
-                first_contact = problem.refused and not self._reached
-                wait = policy.delay(attempt) if problem.retry_after is None else problem.retry_after
-                if attempt == tries or first_contact or wait > policy.max_retry_after:
-                    raise Unavailable(
-                        self._hide(_give_up(where, method, problem, attempt, started, wait, policy))
-                    ) from None
-                self.retries += 1
-                self.sleep(wait)
-        raise AssertionError("unreachable")  # pragma: no cover
+
+        def attempt() -> bytes:
+            answer = self._request(
+                method, url, data, headers, where, missing_ok, statuses, probe=probe
+            )
+            self._reached = True
+            return answer
+
+        return send_with_retries(
+            attempt,
+            self.retry,
+            self._pause,
+            lambda failure: Unavailable(self._hide(_give_up(where, method, failure, self.retry))),
+            tries=self.retry.attempts if idempotent else 1,
+            # A refused connection before the server ever answered means a wrong URL or a
+            # server not started: say so at once rather than after every back-off.
+            hopeless=lambda problem: problem.refused and not self._reached,
+        )
+
+    def _pause(self, seconds: float) -> None:
+        """Wait before sending a request again, and count the retry."""
+        self.retries += 1
+        self.sleep(seconds)
 
     def _request(
         self, method, url, data, headers, where, missing_ok, statuses, probe=False
@@ -297,17 +247,11 @@ class Endpoint:
                 if missing_ok and exc.code == 404:
                     return b""
                 if exc.code in statuses:
-                    raise _Transient(_http_problem(exc), _retry_after(exc)) from None
+                    raise Transient(_http_problem(exc), _retry_after(exc)) from None
                 message = f"{where}: {method} failed: {_http_problem(exc)}"
                 raise UsageError(self._hide(message)) from None
-            except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
-                reason = getattr(exc, "reason", exc)
-                if isinstance(reason, socket.timeout | TimeoutError):
-                    raise _Transient(f"no answer within {self.timeout:g} s") from None
-                raise _Transient(
-                    f"cannot reach the server ({str(reason) or type(reason).__name__})",
-                    refused=isinstance(reason, ConnectionRefusedError),
-                ) from None
+            except NETWORK_ERRORS as exc:
+                raise network_failure(exc, self.timeout, _unreachable) from None
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _hide(self, message: str) -> str:
@@ -317,62 +261,31 @@ class Endpoint:
         return message
 
 
-@dataclass(frozen=True)
-class RetryPolicy:
-    """How often and how patiently an idempotent request is retried.
-
-    Waits double from `base` up to `cap` seconds (0.5, 1, 2, 4 s by default: 7.5 s in all
-    over 5 attempts); a `Retry-After` from the server replaces the wait, up to
-    `max_retry_after` seconds (a longer one gives up at once).
-    """
-
-    attempts: int = 5  # tries per request, the first one included
-    base: float = 0.5
-    cap: float = 8.0
-    max_retry_after: float = 120.0
-
-    def delay(self, attempt: int) -> float:
-        """Seconds to wait after failed attempt number `attempt` (1-based)."""
-        return min(self.cap, self.base * 2 ** (attempt - 1))
-
-
 class Unavailable(UsageError):
     """The server could not be reached, or kept failing, after the allowed retries."""
 
 
-class _Transient(Exception):
-    """A failure worth retrying: no connection, a timeout, a dropped answer, a 5xx/429."""
-
-    def __init__(self, reason: str, retry_after: float | None = None, refused: bool = False):
-        super().__init__(reason)
-        self.reason, self.retry_after, self.refused = reason, retry_after, refused
-
-
-def _give_up(where, method, problem, attempt, started, wait, policy) -> str:
-    took = f"{attempt} attempt{'s' if attempt > 1 else ''} in {time.monotonic() - started:.1f} s"
-    if problem.refused and attempt == 1:
+def _give_up(where: str, method: str, failure: Failure, policy: RetryPolicy) -> str:
+    """The one-line message of a request given up, with a hint at what to do."""
+    attempts = failure.attempts
+    took = f"{attempts} attempt{'s' if attempts > 1 else ''} in {failure.seconds:.1f} s"
+    if failure.problem.refused and attempts == 1:
         hint = "is it running, is the URL right?"
-    elif wait > policy.max_retry_after and attempt < policy.attempts:
-        hint = f"the server asks to wait {wait:g} s; try again later"
+    elif failure.wait > policy.max_retry_after and attempts < policy.attempts:
+        hint = f"the server asks to wait {failure.wait:g} s; try again later"
     else:
         hint = "the server is down or keeps failing; try again later"
-    return f"{where}: {method} failed after {took}: {problem.reason} — {hint}"
+    return f"{where}: {method} failed after {took}: {failure.problem.reason} — {hint}"
 
 
 def _retry_after(exc: urllib.error.HTTPError) -> float | None:
     """The Retry-After of an answer in seconds (delay or HTTP date), or None."""
-    value = (exc.headers.get("Retry-After") or "").strip() if exc.headers else ""
-    if not value:
-        return None
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=datetime.UTC)
-    return max(0.0, (when - datetime.datetime.now(datetime.UTC)).total_seconds())
+    value = exc.headers.get("Retry-After") if exc.headers else None
+    return retry_after(value, datetime.datetime.now(datetime.UTC))
+
+
+def _unreachable(reason: BaseException) -> str:
+    return f"cannot reach the server ({str(reason) or type(reason).__name__})"
 
 
 _TURTLE = {"Content-Type": "text/turtle; charset=utf-8"}

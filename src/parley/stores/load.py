@@ -21,7 +21,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from parley.model.layout import GRAPH_PREFIX, kg_sources, read_graphs
-from parley.stores.endpoint import Endpoint, RetryPolicy, Unavailable
+from parley.stores.endpoint import Endpoint, Unavailable
+from parley.stores.retry import RetryPolicy
 
 CHUNK = 100_000  # triples per request: a larger graph is PUT in part, the rest POSTed
 
