@@ -4,10 +4,10 @@ looks at the whole corpus.
 Each article is one *unit*, computed by `article_unit` (in a worker process when many are
 due): load and check the annotation file, map it to triples, serialise its TriG block, close
 it under the ontology's OWL RL rules on top of the registry (`rules.Engine`), validate its own
-nodes with the compiled shapes (`validate.compiled_*`) and the graph-local SPARQL checks. The result is
-cached under `.cache/parley/units/` ($PARLEY_CACHE overrides the folder) keyed by the SHA-256
-of everything it depends on (the code, ontology, shapes and checks; the registry; the
-annotation file; the article text). What a unit
+nodes with the compiled shapes (`validate.compiled_*`) and the graph-local SPARQL checks. The
+result is cached under `.cache/parley/units/` ($PARLEY_CACHE overrides the folder) keyed by
+the SHA-256 of everything it depends on (the code, ontology, shapes and checks; the registry;
+the annotation file; the article text). What a unit
 shares with others — triples about registry resources, the joins that rules make through them
 — is small, and is combined across units at the end:
 

@@ -20,7 +20,7 @@ from parley.validate.shapes import compiled_violation
 
 
 class LabelView:
-    """`validate.label_of` needs `value` and `objects`: answered from a `compiled_data.Data` index."""
+    """`report.label_of` needs `value` and `objects`: answered from a `compiled_data.Data`."""
 
     def __init__(self, data):
         self.data = data
