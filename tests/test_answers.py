@@ -102,7 +102,7 @@ def test_a_rebuild_of_the_same_data_keeps_the_answers(built):
 
 
 def kg_answers(kg: Path) -> Path:
-    from parley.build.tools import kg_cache
+    from parley.build.caches import kg_cache
 
     return kg_cache(kg) / answers.ANSWERS
 

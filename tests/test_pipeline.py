@@ -19,9 +19,9 @@ from rdflib import Dataset
 
 from parley.api import reason, validate
 from parley.build import context, pipeline
+from parley.build.caches import cache_root
 from parley.build.corpus import build, load_corpus
 from parley.build.mapper import map_corpus
-from parley.build.tools import cache_root
 from parley.model.kgio import trig_bytes
 from parley.model.layout import read_kg
 from parley.reason.owl import infer

@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from parley.build.caches import kg_cache
 from parley.build.corpus import BuildResult, build, load_corpus
 from parley.build.manifest import built_results
 from parley.model.errors import UsageError
@@ -20,9 +22,10 @@ from parley.query.backends import DEFAULT_BACKEND, EndpointStore, MemoryStore, O
 from parley.query.catalogue import SavedQuery, bind_params, catalogue, get_query, is_select
 from parley.query.results import iris_in, render
 from parley.query.stats import GraphStats, graph_stats
-from parley.reason.owl import Inference, LazyGraph, infer
-from parley.validate.dataset import validate_dataset
 from parley.validate.report import ValidationReport
+
+if TYPE_CHECKING:
+    from parley.reason.owl import Inference
 
 __all__ = [  # the public API; `parley/__init__.py` hands it on
     "Answer",
@@ -68,17 +71,15 @@ def open_store(
     if backend == "endpoint":
         if endpoint is None:
             raise UsageError("--backend endpoint needs --endpoint URL")
-        from parley.stores.endpoint import Endpoint
+        from parley.stores.endpoint import Endpoint  # lazy: the HTTP client, for start-up speed
 
         return EndpointStore(Endpoint.connect(endpoint, timeout=120.0))
     if backend == "oxigraph":
         if store_dir is None:  # the store `parley build` keeps beside its cache, if current
-            from parley.build.store import open_built_store
+            from parley.build.store import open_built_store  # lazy: start-up speed
 
             built = open_built_store(kg)
             if built is not None:
-                from parley.build.tools import kg_cache
-
                 store, identity = built
                 return OxigraphStore(store, Answers(kg_cache(kg) / ANSWERS, identity))
         return OxigraphStore.from_sources(kg_sources(kg), store_dir)
@@ -230,6 +231,8 @@ def validate(kg: Path) -> ValidationReport:
     When kg/ still holds exactly what `parley build` wrote, the report the build computed
     article by article (kept in its cache) is returned without parsing the graph again.
     """
+    from parley.validate.dataset import validate_dataset  # lazy: start-up speed
+
     results = built_results(kg)
     if results is not None and results.get("report") is not None:
         return results["report"]
@@ -249,6 +252,8 @@ def reason(kg: Path) -> ReasonResult:
     When kg/ still holds exactly what `parley build` wrote, the build's own reasoning (kept in
     its cache) is the answer and nothing is parsed again.
     """
+    from parley.reason.owl import Inference, LazyGraph, infer  # lazy: start-up speed
+
     path = kg / INFERRED_NAME
     results = built_results(kg)
     if results is not None and results.get("reasoned") is not None:

@@ -9,7 +9,6 @@ from pathlib import Path
 
 from rdflib import Dataset
 
-from parley.build.combine import build_kg
 from parley.build.lock import kg_lock
 from parley.model.errors import InputError
 from parley.model.layout import TRIG_NAME
@@ -89,6 +88,8 @@ def build(seeds: Path, out: Path | None = None, check: bool = False, progress=No
     end: a second build into the same folder fails at once with `UsageError` instead of
     interleaving its files. `progress` is a `parley.progress` reporter (default: silent).
     """
+    from parley.build.combine import build_kg  # lazy: `parley query` starts without the build
+
     built = build_kg(seeds, out, check, progress=progress, lock=kg_lock)
     files = Files(built.files)
     result = dict(files=files, quads=built.quads, graphs=built.graphs)

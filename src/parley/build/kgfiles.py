@@ -1,16 +1,13 @@
-"""kg/'s files from the units' blocks: the prefixes, the blocks in graph order, and the stamps
-(size, modification time) that say a file is still the one a build wrote."""
+"""kg/'s files from the units' blocks: the prefixes, then the blocks in graph order."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from parley.build.pipeline import Plan, read_blocks
 from parley.build.unitterms import PREFIXES, header_and_body
-from parley.model.kgio import write_atomic
 
 
 def same_content(path: Path, chunks) -> bool:
@@ -62,12 +59,3 @@ def trig_chunks(plan: Plan, inferred_blocks: dict, update=None, ranges: dict | N
         yield block
         if update:
             update(1)
-
-
-def file_stamp(path: Path) -> list:
-    st = path.stat()
-    return [st.st_size, st.st_mtime_ns]
-
-
-def write_json(path: Path, data: dict) -> None:
-    write_atomic(path, (json.dumps(data, indent=1, sort_keys=True) + "\n").encode("utf-8"))

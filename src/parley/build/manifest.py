@@ -1,6 +1,7 @@
-"""The manifest of a kg/ folder (in its cache): what the last build wrote there, by file stamp,
-and its validation and reasoning results, which `parley validate` and `parley reason` reuse
-while kg/ still holds those files."""
+"""The manifest of a kg/ folder (in its cache): what the last build wrote there, by file stamp
+(size and modification time: the file is still the one the build wrote), and its validation
+and reasoning results, which `parley validate` and `parley reason` reuse while kg/ still
+holds those files."""
 
 from __future__ import annotations
 
@@ -10,8 +11,7 @@ import json
 import pickle
 from pathlib import Path
 
-from parley.build.kgfiles import file_stamp, write_json
-from parley.build.tools import kg_cache
+from parley.build.caches import kg_cache
 from parley.model.kgio import write_atomic
 from parley.model.layout import INFERRED_NAME, TRIG_NAME
 
@@ -59,3 +59,12 @@ def built_results(kg: Path) -> dict | None:
         return pickle.loads((kg_cache(kg) / manifest["results"]).read_bytes())
     except (OSError, KeyError, ValueError, TypeError, EOFError, pickle.UnpicklingError):
         return None
+
+
+def file_stamp(path: Path) -> list:
+    st = path.stat()
+    return [st.st_size, st.st_mtime_ns]
+
+
+def write_json(path: Path, data: dict) -> None:
+    write_atomic(path, (json.dumps(data, indent=1, sort_keys=True) + "\n").encode("utf-8"))

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from parley.build.kgfiles import file_stamp, trig_header, turtle_header, write_json
+from parley.build.caches import kg_cache
+from parley.build.kgfiles import trig_header, turtle_header
+from parley.build.manifest import file_stamp, write_json
 from parley.build.pipeline import Plan, read_blocks
-from parley.build.tools import kg_cache
 from parley.build.unitcache import read_cached
 from parley.model.kgio import write_atomic
 from parley.model.layout import (

@@ -1,19 +1,15 @@
-"""What every unit depends on: where the caches live, the code version that keys them, and
-the ontology, shapes and checks compiled once per code version."""
+"""What every unit depends on: the ontology, shapes and checks compiled once per code version
+(`caches.code_version`) and kept on disk."""
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import os
 import pickle
 import re
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 
+from parley.build.caches import cache_root, code_version
 from parley.build.unitterms import REGISTRY
-from parley.model.codehash import tree_digest
 from parley.model.kgio import write_atomic
 from parley.model.layout import load_ontology, load_shapes
 from parley.model.terms import nt
@@ -23,31 +19,6 @@ from parley.validate import shapes as validate_shapes
 from parley.validate.checks import load_checks
 from parley.validate.report import Rule
 from parley.validate.shapes import shape_rules
-
-CACHE_ENV = "PARLEY_CACHE"
-
-
-def cache_root() -> Path:
-    """Where caches live: $PARLEY_CACHE, else .cache/parley (like .cache/wikidata)."""
-    return Path(os.environ.get(CACHE_ENV) or Path(".cache") / "parley")
-
-
-def kg_cache(kg: Path) -> Path:
-    """The cache folder of one kg/ folder (its manifest, store and results)."""
-    digest = hashlib.sha256(str(kg.resolve()).encode("utf-8")).hexdigest()[:16]
-    return cache_root() / "kg" / f"{kg.resolve().name}-{digest}"
-
-
-# the sub-packages whose code shapes a unit's results (loading, mapping, reasoning, validating)
-CODE_PACKAGES = ("model", "seeds", "query", "validate", "reason", "build")
-CODE_DATA = ("ontology", "queries/checks")
-ENGINES = ("pyoxigraph", "rdflib", "owlrl", "pyshacl")
-
-
-@lru_cache(maxsize=1)
-def code_version() -> str:
-    """A hash of Parley's code, ontology, shapes and checks: a change invalidates the cache."""
-    return tree_digest(CODE_PACKAGES, data=CODE_DATA, engines=ENGINES)
 
 
 @dataclass

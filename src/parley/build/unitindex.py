@@ -17,6 +17,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from parley.model.kgio import write_atomic
+
 INDEX = "units.index"
 FORMAT = 1
 RACY_S = 2.0  # a file changed this close to the index being written may change again unseen
@@ -74,8 +76,6 @@ def load_index(path: Path, version: str) -> Index | None:
 
 
 def save_index(path: Path, index: Index) -> None:
-    from parley.model.kgio import write_atomic
-
     data = pickle.dumps({"format": FORMAT, "index": index}, protocol=5)
     write_atomic(path, data, fsync=False)
 

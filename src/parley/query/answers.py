@@ -18,6 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from parley.model.codehash import tree_digest
+from parley.model.kgio import write_atomic
 
 ANSWERS = "answers"
 # the code that decides what a saved query prints, given the store's data
@@ -62,8 +63,6 @@ class Answers:
 
     def remember(self, key: str, data: bytes) -> None:
         """Keep `data` as the answer of `key` (atomically); drop other identities' answers."""
-        from parley.model.kgio import write_atomic
-
         if self.root.is_dir():
             for other in self.root.iterdir():
                 if other != self.folder:

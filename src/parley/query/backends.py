@@ -30,6 +30,7 @@ from parley.model.terms import (
     with_values,
 )
 from parley.query.answers import ANSWERS, Answers, forget
+from parley.query.ordering import sort_rows, split_order_by
 
 if TYPE_CHECKING:
     from parley.stores.endpoint import Endpoint
@@ -208,8 +209,6 @@ class OxigraphStore(SparqlLookups):
     def select(self, text: str, bindings: dict[str, object] | None = None) -> Table:
         """As `SparqlLookups.select`, with a simple final ORDER BY done here: Oxigraph's own
         sort is slow on big results (`parley.ordering`)."""
-        from parley.query.ordering import sort_rows, split_order_by
-
         query = with_values(text, bindings or {})
         split = split_order_by(query)
         if split is None:
