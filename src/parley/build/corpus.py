@@ -86,7 +86,7 @@ def build(seeds: Path, out: Path | None = None, check: bool = False, progress=No
     content hash under `out/.cache/` (see `parley.build.pipeline`). Every input problem is reported
     before kg/ is touched; writing then holds the lock of `out` (`kg/.parley.lock`) until the
     end: a second build into the same folder fails at once with `UsageError` instead of
-    interleaving its files. `progress` is a `parley.progress` reporter (default: silent).
+    interleaving its files. `progress` is a `parley.model.progress` reporter (default: silent).
     """
     from parley.build.combine import build_kg  # lazy: `parley query` starts without the build
 

@@ -208,7 +208,7 @@ class OxigraphStore(SparqlLookups):
 
     def select(self, text: str, bindings: dict[str, object] | None = None) -> Table:
         """As `SparqlLookups.select`, with a simple final ORDER BY done here: Oxigraph's own
-        sort is slow on big results (`parley.ordering`)."""
+        sort is slow on big results (`parley.query.ordering`)."""
         query = with_values(text, bindings or {})
         split = split_order_by(query)
         if split is None:

@@ -2,7 +2,7 @@
 
 The graphs are loaded into a temporary Oxigraph store with `oxigraph load`, then
 `oxigraph serve-read-only` answers queries (with its query UI at `/`) until stopped. Oxigraph
-listens on a private loopback port; clients reach it through `parley.guard`, which refuses
+listens on a private loopback port; clients reach it through `parley.stores.guard`, which refuses
 updates and enforces the query timeout and the result-size limit.
 """
 
