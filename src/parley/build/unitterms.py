@@ -1,5 +1,5 @@
-"""Terms as the fast build handles them: pyoxigraph and rdflib terms, N-Triples strings,
-their digests, and which article a node belongs to."""
+"""Triples as the fast build handles them: N-Triples strings, sorted quads, digests of sets,
+and which article a node belongs to."""
 
 from __future__ import annotations
 
