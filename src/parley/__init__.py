@@ -4,36 +4,5 @@ Public API: `build`, `load_corpus`, `validate`, `reason`, `run_query`, `answer_q
 query's printed answer, remembered per built store), `run_sparql`, `open_store`, `catalogue`.
 """
 
-from parley.api import (
-    Answer,
-    BuildResult,
-    QueryResult,
-    ReasonResult,
-    ValidationReport,
-    answer_query,
-    build,
-    catalogue,
-    load_corpus,
-    open_store,
-    reason,
-    run_query,
-    run_sparql,
-    validate,
-)
-
-__all__ = [
-    "Answer",
-    "BuildResult",
-    "QueryResult",
-    "ReasonResult",
-    "ValidationReport",
-    "answer_query",
-    "build",
-    "catalogue",
-    "load_corpus",
-    "open_store",
-    "reason",
-    "run_query",
-    "run_sparql",
-    "validate",
-]
+from parley.api import *  # noqa: F403 — the public API is `parley.api.__all__`
+from parley.api import __all__  # noqa: F401
