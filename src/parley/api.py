@@ -6,6 +6,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from parley.analyst.explain import Explanation, explain_thing
+from parley.analyst.export import export_events, export_graph, is_event_format
+from parley.analyst.report import ReportResult, make_report
 from parley.model.errors import UsageError
 from parley.model.layout import kg_sources
 from parley.query.answers import ANSWERS, Answers, answer_key, read_chunks
@@ -191,3 +194,24 @@ def run_sparql(
 def stats(kg: Path) -> list[GraphStats]:
     """Per-graph counts of the built graph in `kg/`."""
     return graph_stats(open_store(kg).dataset)
+
+
+# -- analyst features: export, report, explain (the library in parley.analyst) ---------------
+
+
+def export(kg: Path, fmt: str, ontology: Path | None = None) -> bytes:
+    """The graph in `kg/` in format `fmt` (see `analyst.export.EXPORT_FORMATS`): event data
+    from the whole store, RDF from the built graph file alone."""
+    if is_event_format(fmt):
+        return export_events(open_store(kg), fmt, ontology)
+    return export_graph(kg, fmt)
+
+
+def report(kg: Path, out: Path | None = None, seeds: Path | None = None) -> ReportResult:
+    """The HTML report of the graph in `kg/`, written atomically to `out` when given."""
+    return make_report(open_store(kg), out, seeds)
+
+
+def explain(thing: str, kg: Path, seeds: Path | None = None) -> Explanation:
+    """The evidence trail of `thing` (a registry id, an IRI, or SUBJECT/PROPERTY) in `kg/`."""
+    return explain_thing(thing, open_store(kg), seeds)
