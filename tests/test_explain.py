@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from parley import build
-from parley.analyst.explain import explain
+from parley.api import explain
 from parley.cli.main import main
 from parley.model.errors import UsageError
 
@@ -53,7 +53,7 @@ def test_meeting_trail_names_participants_per_source(kg):
 
 def test_statement_by_iri(kg):
     person = explain("ryan-crocker", kg, SEEDS)
-    from parley.analyst.facts import read_facts
+    from parley.analyst.facts_reader import read_facts
     from parley.api import open_store
 
     facts = read_facts(open_store(kg).dataset)

@@ -15,7 +15,9 @@ from click.testing import CliRunner
 from rdflib import Dataset
 
 from parley import build
-from parley.analyst.export import CSV_COLUMNS, export, kind_alignment, ontology_path
+from parley.analyst.alignment import kind_alignment, ontology_path
+from parley.analyst.export_cameo import CSV_COLUMNS
+from parley.api import export
 from parley.cli.main import main
 
 ROOT = Path(__file__).resolve().parent.parent

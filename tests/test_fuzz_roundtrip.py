@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from rdflib import XSD, Dataset, Literal, URIRef
 from rdflib.compare import isomorphic
 
-from parley.analyst.export import RDF_WRITERS
+from parley.analyst.export_rdf import RDF_WRITERS
 from parley.build.mapper import map_corpus
 from parley.model import iris
 from parley.model.errors import InputError

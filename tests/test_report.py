@@ -16,8 +16,9 @@ import pytest
 from click.testing import CliRunner
 
 from parley import build
-from parley.analyst.facts import sentence_around
-from parley.analyst.report import PALETTE, report
+from parley.analyst.report_network import PALETTE
+from parley.analyst.sentences import sentence_around
+from parley.api import report
 from parley.cli.main import main
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -11,6 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from parley.analyst.explain import Explanation, explain_thing
+from parley.analyst.export import export_events, export_graph, is_event_format
+from parley.analyst.report import ReportResult, make_report
 from parley.build.caches import kg_cache
 from parley.build.corpus import BuildResult, build, load_corpus
 from parley.build.manifest import built_results
@@ -275,3 +278,24 @@ def reason(kg: Path) -> ReasonResult:
     if changed:
         write_atomic(path, inference.data)
     return ReasonResult(inference=inference, path=path, changed=changed)
+
+
+# -- analyst features: export, report, explain (the library in parley.analyst) ---------------
+
+
+def export(kg: Path, fmt: str, ontology: Path | None = None) -> bytes:
+    """The graph in `kg/` in format `fmt` (see `analyst.export.EXPORT_FORMATS`): event data
+    from the whole store, RDF from the built graph file alone."""
+    if is_event_format(fmt):
+        return export_events(open_store(kg), fmt, ontology)
+    return export_graph(kg, fmt)
+
+
+def report(kg: Path, out: Path | None = None, seeds: Path | None = None) -> ReportResult:
+    """The HTML report of the graph in `kg/`, written atomically to `out` when given."""
+    return make_report(open_store(kg), out, seeds)
+
+
+def explain(thing: str, kg: Path, seeds: Path | None = None) -> Explanation:
+    """The evidence trail of `thing` (a registry id, an IRI, or SUBJECT/PROPERTY) in `kg/`."""
+    return explain_thing(thing, open_store(kg), seeds)

@@ -7,23 +7,17 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from parley.analyst.facts import (
-    AssertionFact,
-    Evidence,
-    Facts,
-    StatementFact,
-    article_text,
-    in_sentence,
-    local_name,
-    read_facts,
-)
-from parley.analyst.report import ROLE_NAMES
-from parley.api import open_store
+from parley.analyst.facts import AssertionFact, Evidence, Facts, StatementFact, local_name
+from parley.analyst.facts_reader import read_facts
+from parley.analyst.sentences import article_texts, in_sentence
+from parley.analyst.wording import property_slug, property_words, role_words
 from parley.model.errors import UsageError
 from parley.model.iris import PARLEY, PID, camel
+from parley.query.backends import MemoryStore
 from parley.seeds.checks import closest
 
 CLAIM_HINT = "a claim is SUBJECT/PROPERTY, e.g. round-1/years-since-previous-talks"
+Section = tuple[str, tuple[str, ...]]  # a heading and its lines
 
 
 @dataclass(frozen=True)
@@ -32,7 +26,7 @@ class Explanation:
 
     thing: str  # IRI
     title: str
-    sections: tuple[tuple[str, tuple[str, ...]], ...]
+    sections: tuple[Section, ...]
 
     def text(self) -> str:
         out = [self.title, "=" * len(self.title)]
@@ -47,7 +41,7 @@ class _Trail:
 
     def __init__(self, facts: Facts, seeds: Path | None):
         self.facts = facts
-        self.texts = {a: article_text(i, seeds) for a, i in facts.articles.items()}
+        self.texts = article_texts(facts, seeds)
 
     def source(self, article: str) -> str:
         info = self.facts.articles.get(article)
@@ -66,9 +60,10 @@ class _Trail:
         return f"{where}: “{flat}”"
 
 
-def explain(thing: str, kg: Path, seeds: Path | None = None) -> Explanation:
-    """The evidence trail of `thing`: a registry id, an IRI, or SUBJECT/PROPERTY (a claim)."""
-    facts = read_facts(open_store(kg).dataset)
+def explain_thing(thing: str, store: MemoryStore, seeds: Path | None = None) -> Explanation:
+    """The evidence trail of `thing` in the graph of `store`, quoting the article texts found
+    under `seeds/`: `thing` is a registry id, an IRI, or SUBJECT/PROPERTY (a claim)."""
+    facts = read_facts(store.dataset)
     trail = _Trail(facts, seeds)
     iri = _resolve(facts, thing)
     if iri is not None:
@@ -104,12 +99,32 @@ def _resolve(facts: Facts, thing: str) -> str | None:
     return None
 
 
+# --- a meeting ---------------------------------------------------------------------------
+
+
 def _meeting(trail: _Trail, iri: str) -> Explanation:
     facts = trail.facts
     m = facts.meetings[iri]
-    sections = []
     registry = [f"date {m.date or 'unknown'}", f"place {facts.label(m.place) or 'unknown'}"]
-    sections.append(("The registry (canonical)", ("; ".join(registry),)))
+    said = [s for s in facts.statements if s.meeting == iri]
+    sections = [
+        ("The registry (canonical)", ("; ".join(registry),)),
+        *_meeting_reports(trail, iri),
+        (
+            "Statements made in the context of this meeting",
+            tuple(
+                f"{facts.label(s.speaker)} ({s.kind}), {s.article}: {trail.sentence(s.quote_span)}"
+                for s in said
+            ),
+        ),
+        ("Where sources disagree", _conflict_lines(facts, iri)),
+    ]
+    return Explanation(iri, f"Meeting: {m.label}", tuple(sections))
+
+
+def _meeting_reports(trail: _Trail, iri: str) -> list[Section]:
+    """A section per article: what it states of the meeting and who it says took part."""
+    facts = trail.facts
     reports = [a for a in facts.assertions if a.subject == iri] + [
         a for a in facts.assertions if a.value == iri and a.property == str(PARLEY.reportsOn)
     ]
@@ -118,7 +133,7 @@ def _meeting(trail: _Trail, iri: str) -> Explanation:
         what = (
             "reports on the meeting"
             if a.property == str(PARLEY.reportsOn)
-            else f"{_prop(a.property)} is {_value(facts, a)}"
+            else f"{property_words(a.property)} is {facts.value_label(a)}"
         )
         by_article[a.article].append(f"{what} — {trail.sentence(a.evidence)}")
     for p in facts.participations:
@@ -126,22 +141,9 @@ def _meeting(trail: _Trail, iri: str) -> Explanation:
             who = facts.label(p.person) if p.person else "unnamed people"
             by_article[p.article].append(
                 f"{who} took part for {facts.label(p.party)} as "
-                f"{ROLE_NAMES.get(p.role, p.role)} — {trail.sentence(p.evidence)}"
+                f"{role_words(p.role)} — {trail.sentence(p.evidence)}"
             )
-    for article in sorted(by_article):
-        sections.append((f"{trail.source(article)} says", tuple(by_article[article])))
-    said = [s for s in facts.statements if s.meeting == iri]
-    sections.append(
-        (
-            "Statements made in the context of this meeting",
-            tuple(
-                f"{facts.label(s.speaker)} ({s.kind}), {s.article}: {trail.sentence(s.quote_span)}"
-                for s in said
-            ),
-        )
-    )
-    sections.append(("Where sources disagree", _conflict_lines(facts, iri)))
-    return Explanation(iri, f"Meeting: {m.label}", tuple(sections))
+    return [(f"{trail.source(a)} says", tuple(by_article[a])) for a in sorted(by_article)]
 
 
 def _conflict_lines(facts: Facts, subject: str) -> tuple[str, ...]:
@@ -150,11 +152,14 @@ def _conflict_lines(facts: Facts, subject: str) -> tuple[str, ...]:
         if c.subject != subject:
             continue
         parts = [
-            f"{_value(facts, group[0])} per {', '.join(a.article for a in group)}"
+            f"{facts.value_label(group[0])} per {', '.join(a.article for a in group)}"
             for _, group in c.values
         ]
-        lines.append(f"{_prop(c.property)}: " + "; ".join(parts))
+        lines.append(f"{property_words(c.property)}: " + "; ".join(parts))
     return tuple(lines)
+
+
+# --- a statement -------------------------------------------------------------------------
 
 
 def _statement(trail: _Trail, s: StatementFact) -> Explanation:
@@ -178,111 +183,107 @@ def _statement(trail: _Trail, s: StatementFact) -> Explanation:
     )
 
 
+# --- a person or other registry entity ---------------------------------------------------
+
+
 def _entity(trail: _Trail, iri: str) -> Explanation:
     facts = trail.facts
     info = facts.entities[iri]
-    sections = []
     ident = [f"id {info.id} ({info.kind})"]
     if info.qid:
         ident.append(f"Wikidata {info.qid}")
     if info.spellings:
         ident.append("spellings: " + ", ".join(info.spellings))
-    sections.append(("The registry", tuple(ident)))
-    parts = [p for p in facts.participations if iri in (p.person, p.party)]
-    sections.append(
-        (
-            "Meetings",
-            tuple(
-                f"{facts.label(p.meeting)}: {facts.label(p.person) if p.person else 'unnamed'} "
-                f"for {facts.label(p.party)} as {ROLE_NAMES.get(p.role, p.role)}, per "
-                f"{trail.source(p.article)} — {trail.sentence(p.evidence)}"
-                for p in parts
-            ),
-        )
+    sections = (
+        ("The registry", tuple(ident)),
+        ("Meetings", _entity_meetings(trail, iri)),
+        *_entity_statements(trail, iri),
+        ("Offices the articles state", _entity_offices(trail, iri)),
+        ("Where sources disagree", _conflict_lines(facts, iri)),
     )
-    said = [s for s in facts.statements if s.speaker == iri]
-    sections.append(
-        (
-            "Statements",
-            tuple(
-                f"{s.kind}, per {trail.source(s.article)} — {trail.sentence(s.quote_span)}"
-                for s in said
-            ),
-        )
+    return Explanation(iri, f"{info.kind.capitalize()}: {info.label}", sections)
+
+
+def _entity_meetings(trail: _Trail, iri: str) -> tuple[str, ...]:
+    facts = trail.facts
+    return tuple(
+        f"{facts.label(p.meeting)}: {facts.label(p.person) if p.person else 'unnamed'} "
+        f"for {facts.label(p.party)} as {role_words(p.role)}, per "
+        f"{trail.source(p.article)} — {trail.sentence(p.evidence)}"
+        for p in facts.participations
+        if iri in (p.person, p.party)
     )
-    about = [s for s in facts.statements if s.target == iri]
-    sections.append(
-        (
-            "Statements addressed to or about it",
-            tuple(
-                f"{facts.label(s.speaker)} ({s.kind}), per {s.article} — "
-                f"{trail.sentence(s.quote_span)}"
-                for s in about
-            ),
-        )
+
+
+def _entity_statements(trail: _Trail, iri: str) -> tuple[Section, Section]:
+    """The statements it made, and those addressed to or about it."""
+    facts = trail.facts
+    made = tuple(
+        f"{s.kind}, per {trail.source(s.article)} — {trail.sentence(s.quote_span)}"
+        for s in facts.statements
+        if s.speaker == iri
     )
-    offices = [o for o in facts.offices if o.person == iri]
-    office_lines = []
-    for o in offices:
+    about = tuple(
+        f"{facts.label(s.speaker)} ({s.kind}), per {s.article} — {trail.sentence(s.quote_span)}"
+        for s in facts.statements
+        if s.target == iri
+    )
+    return ("Statements", made), ("Statements addressed to or about it", about)
+
+
+def _entity_offices(trail: _Trail, iri: str) -> tuple[str, ...]:
+    """The posts the articles give the person, each with the registry's holder if another."""
+    facts = trail.facts
+    lines = []
+    for o in facts.offices:
+        if o.person != iri:
+            continue
         line = (
             f"{facts.label(o.post)}, per {trail.source(o.article)} — {trail.sentence(o.evidence)}"
         )
         holders = facts.holders.get(o.post, ())
         if holders and iri not in holders:
             line += f" [the registry records {', '.join(facts.label(h) for h in holders)}]"
-        office_lines.append(line)
-    sections.append(("Offices the articles state", tuple(office_lines)))
-    sections.append(("Where sources disagree", _conflict_lines(facts, iri)))
-    return Explanation(iri, f"{info.kind.capitalize()}: {info.label}", tuple(sections))
+        lines.append(line)
+    return tuple(lines)
+
+
+# --- a claim: SUBJECT/PROPERTY -----------------------------------------------------------
+
+
+def _claims_about(facts: Facts, subject: str) -> list[AssertionFact]:
+    return [a for a in facts.assertions if a.subject == subject]
 
 
 def _claim(trail: _Trail, subject: str, prop: str) -> Explanation:
     facts = trail.facts
     wanted = {prop, camel(prop), local_name(prop)}
-    found = [
-        a for a in facts.assertions if a.subject == subject and local_name(a.property) in wanted
-    ]
+    found = [a for a in _claims_about(facts, subject) if local_name(a.property) in wanted]
     if not found:
-        props = sorted({_slug(a.property) for a in facts.assertions if a.subject == subject})
+        props = sorted({property_slug(a.property) for a in _claims_about(facts, subject)})
         raise UsageError(
             f"explain: no source states '{prop}' of '{local_name(subject)}' — "
             + (closest(prop, props) if props else f"no claims about it; {CLAIM_HINT}")
         )
     by_value: dict[str, list[AssertionFact]] = defaultdict(list)
     for a in found:
-        by_value[_value(facts, a)].append(a)
-    sections = []
-    for value, group in sorted(by_value.items()):
-        sections.append(
-            (
-                f"{value} — {len(group)} statement(s) in "
-                f"{len({a.article for a in group})} source(s)",
-                tuple(
-                    f"{trail.source(a.article)}"
-                    f"{' (' + a.qualifier + ')' if a.qualifier else ''} — "
-                    f"{trail.sentence(a.evidence)}"
-                    for a in group
-                ),
-            )
+        by_value[facts.value_label(a)].append(a)
+    sections = tuple(
+        (
+            f"{value} — {len(group)} statement(s) in {len({a.article for a in group})} source(s)",
+            tuple(
+                f"{trail.source(a.article)}"
+                f"{' (' + a.qualifier + ')' if a.qualifier else ''} — "
+                f"{trail.sentence(a.evidence)}"
+                for a in group
+            ),
         )
+        for value, group in sorted(by_value.items())
+    )
     verdict = (
         "the sources agree"
         if len(by_value) == 1
         else f"the sources disagree: {len(by_value)} different values"
     )
-    title = f"Claim: {_prop(found[0].property)} of {facts.label(subject)} — {verdict}"
-    return Explanation(subject, title, tuple(sections))
-
-
-def _slug(prop: str) -> str:
-    name = local_name(prop)
-    return "".join("-" + ch.lower() if ch.isupper() else ch for ch in name)
-
-
-def _prop(prop: str) -> str:
-    return _slug(prop).replace("-", " ")
-
-
-def _value(facts: Facts, a: AssertionFact) -> str:
-    """The asserted value in words (a label for an IRI), without its qualifier."""
-    return facts.label(a.value) if a.value_is_iri else a.value
+    title = f"Claim: {property_words(found[0].property)} of {facts.label(subject)} — {verdict}"
+    return Explanation(subject, title, sections)

@@ -628,9 +628,7 @@ def _emit(data: bytes, out: Path | None) -> None:
 @handle_errors
 def export_command(fmt: str, out: Path | None, kg: Path) -> None:
     """Export the graph as event data (PLOVER, CAMEO) or as RDF."""
-    from parley.analyst.export import export
-
-    _emit(export(kg, fmt), out)
+    _emit(api.export(kg, fmt), out)
 
 
 @main.command("report")
@@ -647,9 +645,7 @@ def export_command(fmt: str, out: Path | None, kg: Path) -> None:
 def report_command(out: Path, kg: Path, seeds: Path) -> None:
     """Write one self-contained HTML report: timeline, who-met-whom network, meetings,
     statements in their sentences, and conflicts between sources."""
-    from parley.analyst.report import report
-
-    result = report(kg, out, seeds)
+    result = api.report(kg, out, seeds)
     click.echo(
         f"wrote {out}: {result.meetings} meetings, {result.people} people, "
         f"{result.statements} statements, {result.conflicts} conflicts"
@@ -664,9 +660,7 @@ def report_command(out: Path, kg: Path, seeds: Path) -> None:
 def explain_command(thing: str, kg: Path, seeds: Path) -> None:
     """The evidence trail of THING: a meeting, person or other registry id, a statement IRI,
     or a claim SUBJECT/PROPERTY (e.g. round-1/years-since-previous-talks)."""
-    from parley.analyst.explain import explain
-
-    click.echo(explain(thing, kg, seeds).text(), nl=False)
+    click.echo(api.explain(thing, kg, seeds).text(), nl=False)
 
 
 @main.command("draft")
