@@ -1,8 +1,5 @@
-"""The small public API shared by the CLI and the tests: build, validate, reason, open a
-store, run saved and ad-hoc queries.
-
-The libraries below know nothing of each other's commands: here `validate` and `reason` read
-the build's manifest and fall back to the plain libraries over kg/'s files."""
+"""The query commands of the API: open the store of kg/ (rdflib, Oxigraph, the build's own
+store or a SPARQL endpoint), run saved and ad-hoc queries, describe the catalogue."""
 
 from __future__ import annotations
 
@@ -11,41 +8,34 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from parley.analyst.explain import Explanation, explain_thing
-from parley.analyst.export import export_events, export_graph, is_event_format
-from parley.analyst.report import ReportResult, make_report
 from parley.build.caches import kg_cache
-from parley.build.corpus import BuildResult, build, load_corpus
-from parley.build.manifest import built_results
 from parley.model.errors import UsageError
-from parley.model.kgio import write_atomic
-from parley.model.layout import INFERRED_NAME, kg_sources, read_kg
+from parley.model.layout import kg_sources
 from parley.query.answers import ANSWERS, Answers, answer_key, read_chunks
 from parley.query.backends import DEFAULT_BACKEND, EndpointStore, MemoryStore, OxigraphStore, Table
-from parley.query.catalogue import SavedQuery, bind_params, catalogue, get_query, is_select
+from parley.query.catalogue import (
+    SavedQuery,
+    bind_params,
+    catalogue,
+    describe,
+    get_query,
+    is_select,
+)
 from parley.query.results import iris_in, render
-from parley.query.stats import GraphStats, graph_stats
-from parley.validate.report import ValidationReport
 
 if TYPE_CHECKING:
-    from parley.reason.owl import Inference
+    pass
 
-__all__ = [  # the public API; `parley/__init__.py` hands it on
+
+__all__ = [
     "Answer",
-    "BuildResult",
     "QueryResult",
-    "ReasonResult",
-    "ValidationReport",
     "answer_query",
-    "build",
     "catalogue",
-    "load_corpus",
+    "describe_query",
     "open_store",
-    "reason",
     "run_query",
     "run_sparql",
-    "stats",
-    "validate",
 ]
 
 
@@ -220,82 +210,6 @@ def run_sparql(
     return QueryResult(query=query, table=table, labels=store.labels(iris_in(table)))
 
 
-def stats(kg: Path) -> list[GraphStats]:
-    """Per-graph counts of the built graph in `kg/`."""
-    return graph_stats(open_store(kg).dataset)
-
-
-# --- validate and reason the built graph --------------------------------------------------------
-
-
-def validate(kg: Path) -> ValidationReport:
-    """Validate kg/parley.trig against the packaged shapes and checks.
-
-    When kg/ still holds exactly what `parley build` wrote, the report the build computed
-    article by article (kept in its cache) is returned without parsing the graph again.
-    """
-    from parley.validate.dataset import validate_dataset  # lazy: start-up speed
-
-    results = built_results(kg)
-    if results is not None and results.get("report") is not None:
-        return results["report"]
-    return validate_dataset(read_kg(kg))
-
-
-@dataclass(frozen=True)
-class ReasonResult:
-    inference: Inference
-    path: Path
-    changed: bool  # False when the file already held exactly these triples
-
-
-def reason(kg: Path) -> ReasonResult:
-    """Re-derive kg/inferred.ttl from kg/parley.trig (written atomically, only when changed).
-
-    When kg/ still holds exactly what `parley build` wrote, the build's own reasoning (kept in
-    its cache) is the answer and nothing is parsed again.
-    """
-    from parley.reason.owl import Inference, LazyGraph, infer  # lazy: start-up speed
-
-    path = kg / INFERRED_NAME
-    results = built_results(kg)
-    if results is not None and results.get("reasoned") is not None:
-        done = results["reasoned"]
-        data = path.read_bytes()
-        inference = Inference(
-            graph=LazyGraph(data, done.triples),
-            data=data,
-            counts=done.counts,
-            types=done.types,
-            inconsistencies=done.inconsistencies,
-        )
-        return ReasonResult(inference=inference, path=path, changed=False)
-    inference = infer(read_kg(kg))
-    try:
-        changed = path.read_bytes() != inference.data
-    except OSError:
-        changed = True
-    if changed:
-        write_atomic(path, inference.data)
-    return ReasonResult(inference=inference, path=path, changed=changed)
-
-
-# -- analyst features: export, report, explain (the library in parley.analyst) ---------------
-
-
-def export(kg: Path, fmt: str, ontology: Path | None = None) -> bytes:
-    """The graph in `kg/` in format `fmt` (see `analyst.export.EXPORT_FORMATS`): event data
-    from the whole store, RDF from the built graph file alone."""
-    if is_event_format(fmt):
-        return export_events(open_store(kg), fmt, ontology)
-    return export_graph(kg, fmt)
-
-
-def report(kg: Path, out: Path | None = None, seeds: Path | None = None) -> ReportResult:
-    """The HTML report of the graph in `kg/`, written atomically to `out` when given."""
-    return make_report(open_store(kg), out, seeds)
-
-
-def explain(thing: str, kg: Path, seeds: Path | None = None) -> Explanation:
-    """The evidence trail of `thing` (a registry id, an IRI, or SUBJECT/PROPERTY) in `kg/`."""
-    return explain_thing(thing, open_store(kg), seeds)
+def describe_query(name: str) -> str:
+    """The saved query `name` in full: summary, parameters, columns and text."""
+    return describe(get_query(name))

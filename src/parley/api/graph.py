@@ -1,0 +1,79 @@
+"""The graph commands of the API: build kg/ from the seeds, validate it, reason over it,
+count it. `validate` and `reason` read the build's manifest and fall back to the plain
+libraries over kg/'s files."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from parley.api.querying import open_store
+from parley.build.corpus import BuildResult, build, load_corpus
+from parley.build.manifest import built_results
+from parley.model.kgio import write_atomic
+from parley.model.layout import INFERRED_NAME, read_kg
+from parley.query.stats import GraphStats, graph_stats
+from parley.validate.report import ValidationReport
+
+if TYPE_CHECKING:
+    from parley.reason.owl import Inference
+
+__all__ = ["BuildResult", "ReasonResult", "build", "load_corpus", "reason", "stats", "validate"]
+
+
+def stats(kg: Path) -> list[GraphStats]:
+    """Per-graph counts of the built graph in `kg/`."""
+    return graph_stats(open_store(kg).dataset)
+
+
+def validate(kg: Path) -> ValidationReport:
+    """Validate kg/parley.trig against the packaged shapes and checks.
+
+    When kg/ still holds exactly what `parley build` wrote, the report the build computed
+    article by article (kept in its cache) is returned without parsing the graph again.
+    """
+    from parley.validate.dataset import validate_dataset  # lazy: start-up speed
+
+    results = built_results(kg)
+    if results is not None and results.get("report") is not None:
+        return results["report"]
+    return validate_dataset(read_kg(kg))
+
+
+@dataclass(frozen=True)
+class ReasonResult:
+    inference: Inference
+    path: Path
+    changed: bool  # False when the file already held exactly these triples
+
+
+def reason(kg: Path) -> ReasonResult:
+    """Re-derive kg/inferred.ttl from kg/parley.trig (written atomically, only when changed).
+
+    When kg/ still holds exactly what `parley build` wrote, the build's own reasoning (kept in
+    its cache) is the answer and nothing is parsed again.
+    """
+    from parley.reason.owl import Inference, LazyGraph, infer  # lazy: start-up speed
+
+    path = kg / INFERRED_NAME
+    results = built_results(kg)
+    if results is not None and results.get("reasoned") is not None:
+        done = results["reasoned"]
+        data = path.read_bytes()
+        inference = Inference(
+            graph=LazyGraph(data, done.triples),
+            data=data,
+            counts=done.counts,
+            types=done.types,
+            inconsistencies=done.inconsistencies,
+        )
+        return ReasonResult(inference=inference, path=path, changed=False)
+    inference = infer(read_kg(kg))
+    try:
+        changed = path.read_bytes() != inference.data
+    except OSError:
+        changed = True
+    if changed:
+        write_atomic(path, inference.data)
+    return ReasonResult(inference=inference, path=path, changed=changed)

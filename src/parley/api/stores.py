@@ -1,0 +1,61 @@
+"""The triplestore commands of the API: load kg/ into a SPARQL store, serve kg/ read-only."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from parley.model.progress import Progress, silent
+from parley.stores.guard import Limits
+from parley.stores.serve import Server, is_loopback
+from parley.stores.serve import serve as serve_graph
+
+if TYPE_CHECKING:
+    from parley.stores.load import LoadResult
+
+__all__ = ["Limits", "is_loopback", "load", "serve"]
+
+
+def load(
+    kg: Path,
+    endpoint: str,
+    graph_store: str | None = None,
+    dry_run: bool = False,
+    prune: bool = False,
+    batch: int = 100_000,
+    retries: int = 4,
+    timeout: float = 300.0,
+    progress: Progress = silent,
+) -> LoadResult:
+    """Every named graph of kg/ (and the ontology) into the store at `endpoint`, replacing
+    each graph, with the triple counts verified (see `stores.load`)."""
+    from parley.stores import load as loading  # lazy: the HTTP client, for start-up speed
+    from parley.stores.retry import RetryPolicy
+
+    todo = loading.plan(kg)
+    with progress("loading", todo.triples) as update:
+        return loading.load(
+            todo,
+            endpoint,
+            graph_store,
+            dry_run=dry_run,
+            prune=prune,
+            progress=update,
+            batch=batch,
+            retry=RetryPolicy(attempts=retries + 1),
+            timeout=timeout,
+        )
+
+
+def serve(
+    kg: Path,
+    host: str,
+    port: int,
+    on_ready: Callable[[Server], None] | None = None,
+    timeout: float = 30.0,
+    max_result_bytes: int = 10_000_000,
+) -> None:
+    """Serve kg/ as a read-only SPARQL endpoint until interrupted, each query limited in time
+    and result size (see `stores.serve`)."""
+    serve_graph(kg, host, port, on_ready=on_ready, limits=Limits(timeout, max_result_bytes))

@@ -1,0 +1,97 @@
+"""The graph commands: build, validate, reason, stats."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from parley import api
+from parley.cli.common import EXIT_DATA, handle_errors, kg_option, progress_bars, seeds_option
+from parley.validate.report import REPORT_FORMATS, render
+
+
+@click.command()
+@seeds_option
+@kg_option
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Write nothing; exit 1 when kg/ differs from what the seeds produce.",
+)
+@handle_errors
+def build(seeds: Path, kg: Path, check: bool) -> None:
+    """Build kg/ from the seeds.
+
+    Writes kg/parley.trig (one named graph per article plus the registry graph) and
+    kg/inferred.ttl (what OWL RL reasoning adds), canonically and atomically.
+    """
+    result = api.build(seeds, kg, check=check, progress=progress_bars())
+    quads = result.quads
+    if check:
+        if result.stale:
+            click.echo(
+                f"kg/ is out of date: {', '.join(result.stale)} differ from what "
+                f"{seeds} produces — run `parley build`",
+                err=True,
+            )
+            sys.exit(EXIT_DATA)
+        click.echo(f"kg/ is up to date ({quads} quads)")
+        return
+    for path in result.written:
+        click.echo(f"wrote {path} ({result.files.size(path.name):,} bytes)")
+    click.echo(f"graph: {quads} quads in {result.graphs} named graphs")
+
+
+@click.command()
+@kg_option
+@handle_errors
+def stats(kg: Path) -> None:
+    """Counts per named graph: quads, nodes per class, facts with evidence."""
+    for s in api.stats(kg):
+        classes = ", ".join(f"{k} {v}" for k, v in sorted(s.classes.items()))
+        share = f"{s.facts_with_evidence}/{s.facts}" if s.facts else "-"
+        click.echo(f"{s.graph}\n  quads {s.quads}; facts with evidence {share}; {classes}")
+
+
+@click.command("validate")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(list(REPORT_FORMATS)),
+    default="text",
+    show_default=True,
+    help="text: grouped by rule, naming article and node; turtle: a SHACL validation report; "
+    "json: one object per violation.",
+)
+@kg_option
+@handle_errors
+def validate_cmd(fmt: str, kg: Path) -> None:
+    """Check kg/parley.trig against ontology/shapes.ttl and queries/checks/ (exit 1 if it fails)."""
+    report = api.validate(kg)
+    click.echo(render(report, fmt), nl=False)
+    if not report.conforms:
+        sys.exit(EXIT_DATA)
+
+
+@click.command("reason")
+@kg_option
+@handle_errors
+def reason_cmd(kg: Path) -> None:
+    """OWL 2 RL closure of kg/parley.trig + ontology; write the new triples to kg/inferred.ttl.
+
+    Prints the count per predicate and class; exits 1 when the graph contradicts the ontology.
+    """
+    result = api.reason(kg)
+    inference = result.inference
+    state = "wrote" if result.changed else "unchanged"
+    click.echo(f"{state} {result.path} ({len(inference.graph)} inferred triples)")
+    for predicate, count in inference.counts.items():
+        click.echo(f"{count:>7}  {predicate}")
+    for cls, count in inference.types.items():
+        click.echo(f"{count:>7}  rdf:type {cls}")
+    for message in inference.inconsistencies:
+        click.echo(f"inconsistent with ontology/parley.ttl: {message}", err=True)
+    if inference.inconsistencies:
+        sys.exit(EXIT_DATA)
