@@ -19,18 +19,17 @@ def package_root() -> Path:
 
 def tree_digest(
     packages: tuple[str, ...],
-    modules: tuple[str, ...] = (),
     data: tuple[str, ...] = (),
     engines: tuple[str, ...] = (),
+    root: Path | None = None,
 ) -> str:
-    """SHA-256 over the `.py` files of `packages` (sub-package folders), the top-level
-    `modules`, every file directly in the `data` folders, and the installed `engines`' versions.
-    """
-    root = package_root()
+    """SHA-256 over the `.py` files of `packages` (sub-package folders of `root`, by default
+    the installed package), every file directly in the `data` folders, and the installed
+    `engines`' versions."""
+    root = root or package_root()
     files: list[Path] = []
     for name in packages:
         files.extend(sorted((root / name).rglob("*.py")))
-    files.extend(root / f"{name}.py" for name in modules)
     for name in data:
         files.extend(sorted(path for path in (root / name).glob("*") if path.is_file()))
     digest = hashlib.sha256()

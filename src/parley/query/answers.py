@@ -22,15 +22,14 @@ from parley.model.kgio import write_atomic
 
 ANSWERS = "answers"
 # the code that decides what a saved query prints, given the store's data
-ANSWER_PACKAGES = ("model", "query")
-ANSWER_MODULES = ("api",)
+ANSWER_PACKAGES = ("model", "query", "api")
 CHUNK = 1 << 20
 
 
 @lru_cache(maxsize=1)
 def answer_code() -> str:
     """A hash of the code that turns a store's rows into printed answers, and its engines."""
-    return tree_digest(ANSWER_PACKAGES, modules=ANSWER_MODULES, engines=("pyoxigraph", "rdflib"))
+    return tree_digest(ANSWER_PACKAGES, engines=("pyoxigraph", "rdflib"))
 
 
 def answer_key(text: str, bindings: dict[str, object], limit: int | None, fmt: str) -> str:
