@@ -15,10 +15,11 @@ from click.testing import CliRunner
 from rdflib import Dataset
 
 from parley import build
-from parley.analyst.alignment import kind_alignment, ontology_path
+from parley.analyst.alignment import kind_alignment
 from parley.analyst.export_cameo import CSV_COLUMNS
 from parley.api import export
 from parley.cli.main import main
+from parley.model.layout import ontology_path
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

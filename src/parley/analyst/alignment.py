@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Literal
 
@@ -18,6 +17,7 @@ from rdflib import RDFS, SKOS, Graph, URIRef
 from parley.analyst.facts import StatementFact, local_name
 from parley.model.errors import InputError, Problem
 from parley.model.iris import KIND, PARLEY
+from parley.model.layout import ontology_path
 
 # kind slug -> (CAMEO code, PLOVER type or None): used only where the ontology has no alignment
 FALLBACK_ALIGNMENT: dict[str, tuple[str, str | None]] = {
@@ -44,10 +44,6 @@ class Alignment:
     mode: str | None
     label: str
     from_ontology: bool
-
-
-def ontology_path() -> Path:
-    return Path(str(resources.files("parley") / "ontology" / "parley.ttl"))
 
 
 def kind_alignment(ontology: Path | None = None) -> dict[str, Alignment]:

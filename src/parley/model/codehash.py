@@ -7,14 +7,10 @@ folder), never lists of file names: a module added to a sub-package changes the 
 from __future__ import annotations
 
 import hashlib
-from importlib import resources
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-
-def package_root() -> Path:
-    """The folder of the installed `parley` package (its resources reached by symlink)."""
-    return Path(str(resources.files("parley")))
+from parley.model.layout import package_root
 
 
 def tree_digest(

@@ -43,9 +43,14 @@ class Source:
         return ox.RdfFormat.TRIG if self.graph is None else ox.RdfFormat.TURTLE
 
 
+def package_root() -> Path:
+    """The folder of the installed `parley` package (its resources reached by symlink)."""
+    return Path(str(resources.files("parley")))
+
+
 def ontology_dir() -> Path:
     """The packaged `ontology/` folder (a symlink to the top-level folder in a checkout)."""
-    return Path(str(resources.files("parley") / "ontology"))
+    return package_root() / "ontology"
 
 
 def ontology_path() -> Path:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 import yaml
@@ -13,6 +12,7 @@ from rdflib import XSD, Literal, URIRef
 
 from parley.model.errors import UsageError
 from parley.model.iris import PREFIXES
+from parley.model.layout import package_root
 from parley.seeds.checks import closest
 
 PARAM_TYPES = ("iri", "string", "date", "integer")
@@ -74,7 +74,7 @@ class SavedQuery:
 
 def queries_root() -> Path:
     """The packaged `queries/` folder (a symlink to the top-level folder in a checkout)."""
-    return Path(str(resources.files("parley") / "queries"))
+    return package_root() / "queries"
 
 
 def parse_query_file(path: Path, name: str) -> SavedQuery:
