@@ -79,7 +79,7 @@ def timed(results: list, what: str):
 def measure(kg: Path, label: str, tmp: Path) -> list[tuple[str, float]]:
     results: list[tuple[str, float]] = []
     with timed(results, f"{label}: read and count graphs"):
-        todo = load.plan(kg)
+        todo = load.load_plan(kg)
     print(f"{label}: {len(todo.graphs)} graphs, {todo.triples} triples", file=sys.stderr)
     with timed(results, f"{label}: rdflib load"):
         memory = api.open_store(kg, "memory")
@@ -102,7 +102,7 @@ def measure(kg: Path, label: str, tmp: Path) -> list[tuple[str, float]]:
             try:
                 for attempt in ("first", "second"):
                     with timed(results, f"{label}: parley load into {name} ({attempt})"):
-                        result = load.load(todo, server.query_url, server.store_url)
+                        result = load.load_graphs(todo, server.query_url, server.store_url)
                     assert not result.mismatches, result.mismatches
                 store = EndpointStore(server.endpoint())
                 try:

@@ -329,5 +329,5 @@ def _load(server: Server, kg: Path) -> None:
     with pytest.MonkeyPatch.context() as patch:
         for name, value in server.env().items():
             patch.setenv(name, value)
-        result = load.load(load.plan(kg), server.query_url, server.store_url)
+        result = load.load_graphs(load.load_plan(kg), server.query_url, server.store_url)
     assert not result.mismatches, result.mismatches

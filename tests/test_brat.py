@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from parley.authoring.brat import import_brat
+from parley.authoring.brat import import_folder
 from parley.cli.main import main
 from parley.model.errors import InputError
 from parley.seeds.annotations import load_annotations
@@ -39,7 +39,7 @@ def docs(tmp_path) -> Path:
 
 
 def test_import_produces_a_loadable_annotation_file(docs, seeds):
-    result = import_brat(docs, MAPPING, seeds)
+    result = import_folder(docs, MAPPING, seeds)
     target = seeds / "annotations" / "005-brat-sample.yaml"
     assert target in result.written
     assert (seeds / "articles" / "005-brat-sample.txt").read_bytes() == (
@@ -76,7 +76,7 @@ def test_offsets_that_do_not_match_the_text_are_refused(docs, seeds):
         encoding="utf-8",
     )
     with pytest.raises(InputError) as err:
-        import_brat(docs, MAPPING, seeds)
+        import_folder(docs, MAPPING, seeds)
     (problem,) = err.value.problems
     assert problem.line == 1 and "differs from the .txt" in problem.message
     assert not list((seeds / "annotations").iterdir())  # nothing half-written
@@ -88,12 +88,12 @@ def test_unresolved_entity_and_bad_line(docs, seeds):
     lines = [ln for ln in lines if not ln.startswith("N2")] + ["X1\tnonsense"]
     ann.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with pytest.raises(InputError) as err:
-        import_brat(docs, MAPPING, seeds)
+        import_folder(docs, MAPPING, seeds)
     assert "unknown annotation type 'X'" in str(err.value)
     lines = [ln for ln in lines if not ln.startswith("X1")] + ["T14\tOrganisation 0 7\tCrocker"]
     ann.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with pytest.raises(InputError) as err:
-        import_brat(docs, MAPPING, seeds)
+        import_folder(docs, MAPPING, seeds)
     (problem,) = err.value.problems
     assert problem.line == len(lines)
     assert "T14 'Crocker' (Organisation) names no registry entity" in problem.message
@@ -101,12 +101,12 @@ def test_unresolved_entity_and_bad_line(docs, seeds):
 
 
 def test_existing_file_needs_force(docs, seeds):
-    import_brat(docs, MAPPING, seeds)
+    import_folder(docs, MAPPING, seeds)
     target = seeds / "annotations" / "005-brat-sample.yaml"
     before = target.read_bytes()
     with pytest.raises(InputError, match="exists already"):
-        import_brat(docs, MAPPING, seeds)
-    assert import_brat(docs, MAPPING, seeds, force=True).written
+        import_folder(docs, MAPPING, seeds)
+    assert import_folder(docs, MAPPING, seeds, force=True).written
     assert target.read_bytes() == before  # same input, same output
 
 

@@ -219,7 +219,7 @@ def test_second_load_changes_nothing_and_store_equals_local(server, request, kg_
     with pytest.MonkeyPatch.context() as patch:
         for name, value in srv.env().items():
             patch.setenv(name, value)
-        result = load.load(load.plan(kg_dir), srv.query_url, srv.store_url)
+        result = load.load_graphs(load.load_plan(kg_dir), srv.query_url, srv.store_url)
     assert not result.mismatches
     assert {g.graph for g in result.graphs} == set(local)
     assert _snapshot(endpoint, list(local)) == before
@@ -237,11 +237,13 @@ def test_load_replaces_a_graph_and_prunes_stale_ones(oxigraph_server, kg_dir, tm
     endpoint.put_graph(scratch, b"<http://e/a> <http://e/b> <http://e/c> .\n")
     kg = tmp_path / "kg"
     shutil.copytree(kg_dir, kg)
-    result = load.load(load.plan(kg), oxigraph_server.query_url, oxigraph_server.store_url)
+    result = load.load_graphs(
+        load.load_plan(kg), oxigraph_server.query_url, oxigraph_server.store_url
+    )
     assert scratch in result.stale
     assert endpoint.count_triples([scratch]) == {scratch: 1}
-    pruned = load.load(
-        load.plan(kg), oxigraph_server.query_url, oxigraph_server.store_url, prune=True
+    pruned = load.load_graphs(
+        load.load_plan(kg), oxigraph_server.query_url, oxigraph_server.store_url, prune=True
     )
     assert pruned.stale == (scratch,)
     assert endpoint.count_triples([scratch]) == {scratch: 0}
@@ -363,7 +365,9 @@ def _load_into(server, kg) -> None:
     with pytest.MonkeyPatch.context() as patch:
         for name, value in server.env().items():
             patch.setenv(name, value)
-        assert not load.load(load.plan(kg), server.query_url, server.store_url).mismatches
+        assert not load.load_graphs(
+            load.load_plan(kg), server.query_url, server.store_url
+        ).mismatches
 
 
 def test_large_query_with_credentials_on_an_open_sparql_endpoint(loaded_virtuoso):

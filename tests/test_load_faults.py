@@ -156,14 +156,14 @@ def reset(base: str, local, stale: bool) -> None:
 
 
 def run_load(base: str, todo, **kwargs) -> load.LoadResult:
-    return load.load(todo, f"{base}/query", f"{base}/store", batch=BATCH, **kwargs)
+    return load.load_graphs(todo, f"{base}/query", f"{base}/store", batch=BATCH, **kwargs)
 
 
 # -- the server killed mid-load ---------------------------------------------------------------
 
 
 def test_server_killed_mid_load_then_a_rerun_holds_exactly_the_graphs(server, kg_dir, local):
-    todo = load.plan(kg_dir)
+    todo = load.load_plan(kg_dir)
     want = expected_state(local)
     reset(server.base, local, stale=False)
     started = time.monotonic()
@@ -267,7 +267,7 @@ def test_each_transient_fault_costs_one_retry_and_the_store_is_exact(server, kg_
     with FaultProxy(f"127.0.0.1:{server.port}", plan) as proxy:
         waits = Recorder()
         endpoint = Endpoint(f"{proxy.base}/query", f"{proxy.base}/store", sleep=waits)
-        for graph, triples in load.plan(kg_dir).graphs.items():
+        for graph, triples in load.load_plan(kg_dir).graphs.items():
             load.send_graph(endpoint, graph, triples, batch=BATCH)
         remote = endpoint.count_triples(list(local))
     assert store_state(server.base) == expected_state(local)
@@ -282,7 +282,7 @@ def test_each_transient_fault_costs_one_retry_and_the_store_is_exact(server, kg_
 
 def test_late_answers_time_out_and_are_retried_slow_ones_are_waited_for(server, kg_dir, local):
     reset(server.base, local, stale=False)
-    todo = load.plan(kg_dir)
+    todo = load.load_plan(kg_dir)
 
     def plan(n, method, path, body):
         if n in (2, 5):
@@ -401,7 +401,7 @@ def test_cli_server_down_is_one_line_exit_2(kg_dir):
 
 def test_a_chunked_load_broken_part_way_converges_on_rerun(server, kg_dir, local):
     reset(server.base, local, stale=False)
-    todo = load.plan(kg_dir)
+    todo = load.load_plan(kg_dir)
     big = max(local, key=lambda g: len(local[g]))
     assert len(local[big]) > 3 * BATCH, "the test needs a graph of several batches"
     posts = 0
@@ -418,7 +418,7 @@ def test_a_chunked_load_broken_part_way_converges_on_rerun(server, kg_dir, local
         FaultProxy(f"127.0.0.1:{server.port}", plan) as proxy,
         pytest.raises(Unavailable) as caught,
     ):
-        load.load(
+        load.load_graphs(
             todo,
             f"{proxy.base}/query",
             f"{proxy.base}/store",
@@ -450,7 +450,7 @@ def test_a_post_dropped_after_it_was_applied_is_sent_again(server, kg_dir, local
 
     with FaultProxy(f"127.0.0.1:{server.port}", plan) as proxy:
         endpoint = Endpoint(f"{proxy.base}/query", f"{proxy.base}/store", sleep=Recorder())
-        for graph, triples in load.plan(kg_dir).graphs.items():
+        for graph, triples in load.load_plan(kg_dir).graphs.items():
             load.send_graph(endpoint, graph, triples, batch=BATCH)
     post = dropped[0] - 1  # its index in the log
     assert proxy.log[post + 1].method == "POST"

@@ -195,9 +195,9 @@ def test_patterns_equal_checks():
 def test_registry_sections_and_fields_equal_loader():
     schema = load_schema("registry.schema.json")
     defs = schema["$defs"]
-    assert set(schema["properties"]) == set(registry.SECTIONS)
+    assert set(schema["properties"]) == set(registry.REGISTRY_SECTIONS)
     assert tuple(defs["common"]["properties"]) == registry.COMMON
-    for section, (kind, fields) in registry.SECTIONS.items():
+    for section, (kind, fields) in registry.REGISTRY_SECTIONS.items():
         ref = schema["properties"][section]["items"]["$ref"]
         assert ref == f"#/$defs/{kind}", section
         entry = defs[kind]

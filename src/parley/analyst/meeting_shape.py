@@ -6,9 +6,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from parley.analyst.facts import Facts, MeetingInfo, ParticipationFact
+from parley.model.records import DELEGATION_ROLES
 
 THIRD_PARTY_ROLES = ("host", "mediator")
-DELEGATION_ROLES = ("head-of-delegation", "deputy-head-of-delegation", "delegation-member")
 
 
 @dataclass(frozen=True)

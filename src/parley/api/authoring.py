@@ -27,6 +27,6 @@ def import_brat(
 ) -> ImportResult:
     """brat standoff (`.txt` + `.ann`) in `folder` into `seeds/annotations/` by the mapping
     file, checked by the real loader (see `authoring.brat`)."""
-    from parley.authoring.brat import import_brat as convert  # lazy: start-up speed
+    from parley.authoring.brat import import_folder  # lazy: start-up speed
 
-    return convert(folder, mapping, seeds, force=force, write=write)
+    return import_folder(folder, mapping, seeds, force=force, write=write)

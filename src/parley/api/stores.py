@@ -8,8 +8,7 @@ from typing import TYPE_CHECKING
 
 from parley.model.progress import Progress, silent
 from parley.stores.guard import Limits
-from parley.stores.serve import Server, is_loopback
-from parley.stores.serve import serve as serve_graph
+from parley.stores.serve import Server, is_loopback, serve_kg
 
 if TYPE_CHECKING:
     from parley.stores.load import LoadResult
@@ -33,9 +32,9 @@ def load(
     from parley.stores import load as loading  # lazy: the HTTP client, for start-up speed
     from parley.stores.retry import RetryPolicy
 
-    todo = loading.plan(kg)
+    todo = loading.load_plan(kg)
     with progress("loading", todo.triples) as update:
-        return loading.load(
+        return loading.load_graphs(
             todo,
             endpoint,
             graph_store,
@@ -58,4 +57,4 @@ def serve(
 ) -> None:
     """Serve kg/ as a read-only SPARQL endpoint until interrupted, each query limited in time
     and result size (see `stores.serve`)."""
-    serve_graph(kg, host, port, on_ready=on_ready, limits=Limits(timeout, max_result_bytes))
+    serve_kg(kg, host, port, on_ready=on_ready, limits=Limits(timeout, max_result_bytes))

@@ -11,7 +11,7 @@ from pathlib import Path
 import yaml
 
 from parley.authoring.bratann import parse_ann
-from parley.authoring.bratconvert import convert
+from parley.authoring.bratconvert import convert_document
 from parley.authoring.bratmapping import Mapping, load_mapping
 from parley.model.errors import InputError, Problem
 from parley.model.kgio import write_atomic
@@ -27,7 +27,7 @@ class ImportResult:
     written: tuple[Path, ...]
 
 
-def import_brat(
+def import_folder(
     folder: Path, mapping_path: Path, seeds: Path, force: bool = False, write: bool = True
 ) -> ImportResult:
     """Convert every `*.ann` (with its `.txt`) in `folder` into `seeds/annotations/ID.yaml`,
@@ -93,7 +93,7 @@ def _convert_folder(
         except UnicodeDecodeError:
             problems.append(Problem(str(txt), None, "not valid UTF-8", "save it as UTF-8"))
             continue
-        doc, found = convert(ann, mapping, registry, ident)
+        doc, found = convert_document(ann, mapping, registry, ident)
         problems.extend(found)
         body = yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=100)
         outputs[ident] = (f"# imported from brat: {ann_path.name}\n" + body, txt)

@@ -15,7 +15,7 @@ from parley.model.records import ROLES, STATEMENT_KINDS, Registry
 from parley.seeds.annotations import FORMAT
 
 
-def convert(
+def convert_document(
     ann: Ann, mapping: Mapping, registry: Registry, article_id: str
 ) -> tuple[dict, list[Problem]]:
     """(the annotation document, the problems found) for the article `article_id`."""

@@ -18,13 +18,14 @@ from parley.build.kgfiles import turtle_header
 from parley.build.pipeline import Plan
 from parley.build.tools import tools
 from parley.build.unitcache import read_cached, write_cached
-from parley.build.unitterms import PID, REGISTRY
-from parley.build.unitwork import LabelView, count_inferred, run_checks, turtle_body
+from parley.build.unitterms import PID_BASE, REGISTRY
+from parley.build.unitwork import LabelView, count_inferred, turtle_body
 from parley.model.iris import compact
 from parley.model.terms import from_oxigraph, nt
-from parley.reason.ntriples import keep
+from parley.reason.ntriples import keep_nt
 from parley.reason.rules import Engine
 from parley.validate import compiled_data, compiled_eval
+from parley.validate.checks import check_rows
 from parley.validate.report import ValidationReport
 from parley.validate.shapes import compiled_violation
 
@@ -94,7 +95,7 @@ def joined_inference(plan: Plan) -> JoinedInference:
         known.update(u.derived_shared)
         known.update(u.asserted_shared)
     new = [x for x in joined.facts if x not in known]
-    if any(x[0].startswith(f"<{PID}article/") for x in new):
+    if any(x[0].startswith(f"<{PID_BASE}article/") for x in new):
         result = JoinedInference(usable=False)  # a join concludes something about an article node
     else:
         asserted = set(context.registry_input)
@@ -105,7 +106,7 @@ def joined_inference(plan: Plan) -> JoinedInference:
         for u in articles:
             shared.update(u.derived_shared)
         shared.update(base.facts)
-        shared_out = sorted(x for x in shared if x not in asserted and keep(x))
+        shared_out = sorted(x for x in shared if x not in asserted and keep_nt(x))
         result = JoinedInference(
             usable=True,
             shared_out=turtle_body(shared_out, context) if shared_out else b"",
@@ -197,20 +198,22 @@ def shared_validation(plan: Plan) -> SharedValidation:
     ontology = {(nt(s), nt(p), nt(o)) for s, p, o in t.ontology}
     data = compiled_data.Data([*t.ontology, *_to_rdflib(shared | values, context)])
     labels = LabelView(data)
-    article_prefix = f"{PID}article/"
+    article_prefix = f"{PID_BASE}article/"
     violations = []
-    for r in compiled_eval.validate(
+    for r in compiled_eval.evaluate_shapes(
         t.shapes, data, lambda n: not str(n).startswith(article_prefix)
     ):
         graphs = tuple(sorted(where.get(nt(r.focus), ())))
         violations.append(compiled_violation(r, labels, graphs))
     registry_store = ox.Store()
     registry_store.extend(context.registry_quads)
-    violations.extend(run_checks(registry_store, t.local_checks, labels, {}, only_graph=REGISTRY))
+    violations.extend(
+        check_rows(registry_store.query, t.local_checks, labels, {}, only_graph=REGISTRY)
+    )
     if t.global_checks:
         wheres = {URIRef(k[1:-1]): tuple(sorted(v)) for k, v in where.items() if k.startswith("<")}
         boundary = boundary_store(plan)
-        violations.extend(run_checks(boundary, t.global_checks, labels, wheres, None))
+        violations.extend(check_rows(boundary.query, t.global_checks, labels, wheres, None))
     return SharedValidation(violations=tuple(violations), triples=len(ontology | shared))
 
 

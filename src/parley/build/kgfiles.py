@@ -7,7 +7,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from parley.build.pipeline import Plan, read_blocks
-from parley.build.unitterms import PREFIXES, header_and_body
+from parley.build.unitterms import serialized
 
 
 def same_content(path: Path, chunks) -> bool:
@@ -30,15 +30,13 @@ def trig_header() -> bytes:
     probe = ox.Quad(
         ox.NamedNode("urn:x"), ox.NamedNode("urn:x"), ox.NamedNode("urn:x"), ox.NamedNode("urn:x")
     )
-    header, _ = header_and_body(ox.serialize([probe], format=ox.RdfFormat.TRIG, prefixes=PREFIXES))
+    header, _ = serialized([probe], ox.RdfFormat.TRIG)
     return header
 
 
 def turtle_header() -> bytes:
     probe = ox.Triple(ox.NamedNode("urn:x"), ox.NamedNode("urn:x"), ox.NamedNode("urn:x"))
-    header, _ = header_and_body(
-        ox.serialize([probe], format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
-    )
+    header, _ = serialized([probe], ox.RdfFormat.TURTLE)
     return header
 
 

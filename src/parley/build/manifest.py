@@ -43,7 +43,7 @@ def save_results(kg: Path, build_id: str, report, reasoned) -> None:
         },
         "results": name,
     }
-    write_json(manifest_path(kg), manifest)
+    write_json_file(manifest_path(kg), manifest)
     if old and old != name:
         with contextlib.suppress(OSError):
             (kg_cache(kg) / old).unlink()
@@ -66,5 +66,5 @@ def file_stamp(path: Path) -> list:
     return [st.st_size, st.st_mtime_ns]
 
 
-def write_json(path: Path, data: dict) -> None:
+def write_json_file(path: Path, data: dict) -> None:
     write_atomic(path, (json.dumps(data, indent=1, sort_keys=True) + "\n").encode("utf-8"))

@@ -21,6 +21,7 @@ from parley.model.iris import (
 )
 from parley.model.records import (
     CLAIM_PROPERTIES,
+    DELEGATION_ROLES,
     AnnotatedArticle,
     DateValue,
     MeetingReport,
@@ -68,7 +69,6 @@ CLASS_OF_KIND = {
     "series": PARLEY.MeetingSeries,
     "topic": SKOS.Concept,
 }
-DELEGATION_ROLES = ("head-of-delegation", "deputy-head-of-delegation", "delegation-member")
 
 
 def new_dataset() -> Dataset:

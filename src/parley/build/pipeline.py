@@ -35,7 +35,6 @@ import contextlib
 import gc
 import hashlib
 import os
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,12 +49,10 @@ from parley.build.unitcache import cache_path, is_cached, read_cached, write_cac
 from parley.build.unitindex import Index, Splicer, stat_of
 from parley.build.unitterms import (
     PARLEY_IRI,
-    PREFIXES,
     REGISTRY,
-    TYPE,
     Locality,
     TripleSink,
-    header_and_body,
+    serialized,
     sets_digest,
     sorted_quads,
 )
@@ -63,11 +60,12 @@ from parley.build.unitwork import NeedsFullReasoning, reason_unit, validate_unit
 from parley.model import iris
 from parley.model.errors import InputError
 from parley.model.layout import INFERRED_NAME, TRIG_NAME
+from parley.model.progress import Update
+from parley.model.terms import NT_TYPE
 from parley.seeds.annotations import load_annotations, seeds_problems
 from parley.seeds.registry import load_registry
 
 PARALLEL_FROM = 24  # uncached articles from which worker processes pay off
-Progress = Callable[[int], None] | None
 
 
 # --- one unit --------------------------------------------------------------------------------
@@ -77,7 +75,7 @@ def make_unit(name: str, graph: str, key: str, triples: set, context: Context) -
     """Compute a unit from its rdflib triples; return (Unit, trig block, inferred block)."""
     t = tools()
     quads, strings = sorted_quads(triples, ox.NamedNode(graph))
-    _, block = header_and_body(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES))
+    _, block = serialized(quads, ox.RdfFormat.TRIG)
     article = None if graph == REGISTRY else name
     unit = Unit(name=name, graph=graph, key=key, quads=len(quads))
     if article is None:  # the registry: everything in it is shared
@@ -95,7 +93,7 @@ def make_unit(name: str, graph: str, key: str, triples: set, context: Context) -
     values = set()
     for _, _, o in shared:
         if local[o]:
-            values.update(x for x in by_subject.get(o, ()) if x[1] == TYPE or x[1] in nested)
+            values.update(x for x in by_subject.get(o, ()) if x[1] == NT_TYPE or x[1] in nested)
     unit.shared_values = frozenset(values)
     # the checks across graphs may ask which registry resources an article refers to, not how
     # (crossarticle.boundary_store): the digest takes those IRIs, not the triples that refer
@@ -240,7 +238,7 @@ def registry_digest(seeds: Path) -> str:
 def plan(
     seeds: Path,
     cache: Path | None,
-    progress: Progress = None,
+    progress: Update | None = None,
     write_cache: bool = True,
     workers: int | None = None,
     index: Index | None = None,
@@ -328,7 +326,7 @@ def _registry_model(seeds: Path, reg_digest: str) -> tuple:
     return model
 
 
-def _map(jobs: list, progress: Progress, workers: int | None):
+def _map(jobs: list, progress: Update | None, workers: int | None):
     """Run `article_unit` over the jobs, in worker processes when enough are not cached."""
     due = [j for j in jobs if cache_path(j[2]) is None or not cache_path(j[2]).exists()]
     n = workers if workers is not None else min(os.cpu_count() or 1, 8)

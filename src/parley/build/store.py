@@ -11,7 +11,7 @@ import pyoxigraph as ox
 
 from parley.build.caches import kg_cache
 from parley.build.kgfiles import trig_header, turtle_header
-from parley.build.manifest import file_stamp, write_json
+from parley.build.manifest import file_stamp, write_json_file
 from parley.build.pipeline import Plan, read_blocks
 from parley.build.unitcache import read_cached
 from parley.model.kgio import write_atomic
@@ -67,7 +67,7 @@ def sync_store(kg: Path, plan: Plan, trig: Path, inferred: Path) -> ox.Store:
     new_state = {"graphs": wanted, "files": new_files, "kg": file_stamp(trig)}
     if new_state != state:  # the answers remembered for the old data are of no use now
         forget(kg_cache(kg) / ANSWERS)
-    write_json(state_file, new_state)
+    write_json_file(state_file, new_state)
     return store
 
 

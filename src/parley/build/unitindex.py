@@ -20,7 +20,7 @@ from pathlib import Path
 from parley.model.kgio import write_atomic
 
 INDEX = "units.index"
-FORMAT = 1
+INDEX_FORMAT = 1
 RACY_S = 2.0  # a file changed this close to the index being written may change again unseen
 
 Stat = tuple[int, int, int]  # size, mtime in ns, inode
@@ -67,7 +67,7 @@ def load_index(path: Path, version: str) -> Index | None:
         data = pickle.loads(path.read_bytes())
     except (OSError, EOFError, ValueError, TypeError, AttributeError, pickle.UnpicklingError):
         return None
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
+    if not isinstance(data, dict) or data.get("format") != INDEX_FORMAT:
         return None
     index = data.get("index")
     if not isinstance(index, Index) or index.version != version:
@@ -76,7 +76,7 @@ def load_index(path: Path, version: str) -> Index | None:
 
 
 def save_index(path: Path, index: Index) -> None:
-    data = pickle.dumps({"format": FORMAT, "index": index}, protocol=5)
+    data = pickle.dumps({"format": INDEX_FORMAT, "index": index}, protocol=5)
     write_atomic(path, data, fsync=False)
 
 

@@ -7,18 +7,15 @@ import hashlib
 from collections.abc import Iterable
 
 import pyoxigraph as ox
-from rdflib import RDF, URIRef
+from rdflib import URIRef
 
 from parley.model import iris
 from parley.model.kgio import CANONICAL_PREFIXES
 from parley.model.terms import to_oxigraph
 
-PID = str(iris.PID)
-PG = str(iris.PG)
+PID_BASE = str(iris.PID)
 REGISTRY = str(iris.REGISTRY_GRAPH)
-TYPE = f"<{RDF.type}>"
 PARLEY_IRI = "<https://w3id.org/parley/"
-PREFIXES: dict[str, str] = CANONICAL_PREFIXES
 
 
 class TripleSink(set):
@@ -31,6 +28,12 @@ def header_and_body(data: bytes) -> tuple[bytes, bytes]:
     while data.startswith(b"@prefix", at):
         at = data.index(b"\n", at) + 1
     return data[:at], data[at:]
+
+
+def serialized(items: list, fmt: ox.RdfFormat) -> tuple[bytes, bytes]:
+    """Oxigraph's `fmt` (TriG for quads, Turtle for triples) of `items` with Parley's canonical
+    prefixes, as (the @prefix lines, the rest)."""
+    return header_and_body(ox.serialize(items, format=fmt, prefixes=CANONICAL_PREFIXES))
 
 
 def _key(quad_or_triple) -> tuple:
@@ -79,7 +82,7 @@ def is_local(node: str, article: str | None) -> bool:
     """Whether `node` (N-Triples form) belongs to the article `article` alone."""
     if article is None:
         return False
-    own = f"<{PID}article/{article}"
+    own = f"<{PID_BASE}article/{article}"
     return node.startswith(own) and node[len(own)] in "/>"
 
 

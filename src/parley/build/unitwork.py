@@ -11,8 +11,9 @@ from rdflib import URIRef
 from parley.build.context import Context
 from parley.build.tools import tools
 from parley.build.unit import Unit
-from parley.build.unitterms import PID, PREFIXES, TYPE, Locality, header_and_body, sets_digest
-from parley.reason.ntriples import SAME_AS, keep, reasoning_strings
+from parley.build.unitterms import PID_BASE, Locality, serialized, sets_digest
+from parley.model.terms import NT_TYPE
+from parley.reason.ntriples import SAME_AS, keep_nt, reasoning_strings
 from parley.reason.rules import Engine
 from parley.validate import compiled_data, compiled_eval
 from parley.validate.checks import check_rows
@@ -37,34 +38,24 @@ def validate_unit(article: str, graph: str, triples: set, quads: list, context: 
     t = tools()
     data = compiled_data.Data(triples, base=context.shacl_base)
     labels = LabelView(data)
-    own = f"{PID}article/{article}"
+    own = f"{PID_BASE}article/{article}"
 
     def local(node) -> bool:
         text = str(node)
         return isinstance(node, URIRef) and (text == own or text.startswith(own + "/"))
 
     out = []
-    for r in compiled_eval.validate(t.shapes, data, local, own_only=True):
+    for r in compiled_eval.evaluate_shapes(t.shapes, data, local, own_only=True):
         out.append(compiled_violation(r, labels, (article,)))
     if t.local_checks:
         store = context.check_store()
         g = ox.NamedNode(graph)
         store.extend(quads)
         try:
-            out.extend(run_checks(store, t.local_checks, labels, {}, only_graph=graph))
+            out.extend(check_rows(store.query, t.local_checks, labels, {}, only_graph=graph))
         finally:
             store.remove_graph(g)
     return out
-
-
-def run_checks(store, checks: dict, labels, where: dict, only_graph: str | None):
-    """The SPARQL checks on an Oxigraph store (or its `query` method), as
-    `validate.checks.run_checks` reports them."""
-    run = store.query if isinstance(store, ox.Store) else store
-    return check_rows(run, checks, labels, where, only_graph)
-
-
-# --- reasoning over one unit -------------------------------------------------------------------
 
 
 def reason_unit(
@@ -84,7 +75,7 @@ def reason_unit(
         if x in asserted:
             continue
         if local[x[0]]:
-            if keep(x):
+            if keep_nt(x):
                 local_new.append(x)
         else:
             shared_new.add(x)
@@ -94,7 +85,7 @@ def reason_unit(
     jc = rules.join_classes
     for x in (*data, *engine.facts):
         s, p, o = x
-        if p == TYPE:
+        if p == NT_TYPE:
             if o in jc and not local[s]:
                 joins.add(x)  # a class some rule joins on, of a shared node
         elif (p in firsts and not local[o]) or (p in seconds and not local[s]):
@@ -116,7 +107,7 @@ def count_inferred(triples) -> Counter:
     counts: Counter = Counter()
     for _, p, o in triples:
         counts[("p", p)] += 1
-        if p == TYPE:
+        if p == NT_TYPE:
             counts[("c", o)] += 1
     return counts
 
@@ -124,7 +115,7 @@ def count_inferred(triples) -> Counter:
 def turtle_body(triples: list[tuple[str, str, str]], context: Context) -> bytes:
     """Oxigraph's Turtle for sorted N-Triples string triples, without the @prefix lines."""
     parsed = [ox.Triple(*(context.term(x) for x in t)) for t in triples]
-    _, body = header_and_body(ox.serialize(parsed, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES))
+    _, body = serialized(parsed, ox.RdfFormat.TURTLE)
     return body
 
 

@@ -9,10 +9,10 @@ import click
 
 from parley import api
 from parley.cli.common import EXIT_DATA, handle_errors, kg_option, progress_bars, seeds_option
-from parley.validate.report import REPORT_FORMATS, render
+from parley.validate.report import REPORT_FORMATS, render_validation
 
 
-@click.command()
+@click.command("build")
 @seeds_option
 @kg_option
 @click.option(
@@ -21,7 +21,7 @@ from parley.validate.report import REPORT_FORMATS, render
     help="Write nothing; exit 1 when kg/ differs from what the seeds produce.",
 )
 @handle_errors
-def build(seeds: Path, kg: Path, check: bool) -> None:
+def build_command(seeds: Path, kg: Path, check: bool) -> None:
     """Build kg/ from the seeds.
 
     Writes kg/parley.trig (one named graph per article plus the registry graph) and
@@ -44,10 +44,10 @@ def build(seeds: Path, kg: Path, check: bool) -> None:
     click.echo(f"graph: {quads} quads in {result.graphs} named graphs")
 
 
-@click.command()
+@click.command("stats")
 @kg_option
 @handle_errors
-def stats(kg: Path) -> None:
+def stats_command(kg: Path) -> None:
     """Counts per named graph: quads, nodes per class, facts with evidence."""
     for s in api.stats(kg):
         classes = ", ".join(f"{k} {v}" for k, v in sorted(s.classes.items()))
@@ -67,10 +67,10 @@ def stats(kg: Path) -> None:
 )
 @kg_option
 @handle_errors
-def validate_cmd(fmt: str, kg: Path) -> None:
+def validate_command(fmt: str, kg: Path) -> None:
     """Check kg/parley.trig against ontology/shapes.ttl and queries/checks/ (exit 1 if it fails)."""
     report = api.validate(kg)
-    click.echo(render(report, fmt), nl=False)
+    click.echo(render_validation(report, fmt), nl=False)
     if not report.conforms:
         sys.exit(EXIT_DATA)
 
@@ -78,7 +78,7 @@ def validate_cmd(fmt: str, kg: Path) -> None:
 @click.command("reason")
 @kg_option
 @handle_errors
-def reason_cmd(kg: Path) -> None:
+def reason_command(kg: Path) -> None:
     """OWL 2 RL closure of kg/parley.trig + ontology; write the new triples to kg/inferred.ttl.
 
     Prints the count per predicate and class; exits 1 when the graph contradicts the ontology.

@@ -26,15 +26,15 @@ def main(ctx: click.Context, quiet: bool) -> None:
 
 
 for command in (
-    graph.build,
-    graph.validate_cmd,
-    graph.reason_cmd,
-    graph.stats,
-    querying.list_queries,
-    querying.query,
+    graph.build_command,
+    graph.validate_command,
+    graph.reason_command,
+    graph.stats_command,
+    querying.queries_command,
+    querying.query_command,
     querying.sparql_command,
-    wikidata.link,
-    wikidata.enrich,
+    wikidata.link_group,
+    wikidata.enrich_command,
     stores.load_command,
     stores.serve_command,
     analyst.export_command,

@@ -14,7 +14,7 @@ from parley.query.results import render
 @click.command("queries")
 @click.argument("name", required=False)
 @handle_errors
-def list_queries(name: str | None) -> None:
+def queries_command(name: str | None) -> None:
     """List the saved queries with their parameters; with NAME, describe that query."""
     if name:
         click.echo(api.describe_query(name), nl=False)
@@ -37,7 +37,7 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
     return params
 
 
-@click.command()
+@click.command("query")
 @click.argument("name")
 @click.option(
     "-p",
@@ -78,7 +78,7 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
     help="Run the query again even if its answer on the same data is remembered.",
 )
 @handle_errors
-def query(
+def query_command(
     name: str,
     params: tuple[str, ...],
     limit: int | None,

@@ -91,7 +91,7 @@ def wikidata_options(func):
 @wikidata_options
 @click.pass_context
 @handle_errors
-def link(ctx, seeds, only, kinds, reconcile, language, limit, client, api_url) -> None:
+def link_group(ctx, seeds, only, kinds, reconcile, language, limit, client, api_url) -> None:
     """Propose Wikidata links for unlinked registry entities: review files, nothing in the graph.
 
     Writes seeds/links/review/ENTITY.yaml with ranked candidates and their evidence; record a
@@ -149,25 +149,25 @@ def _decision_options(func):
     return func
 
 
-@link.command("accept")
+@link_group.command("accept")
 @_decision_options
 @handle_errors
-def link_accept(entity, qid, by, note, at, seeds) -> None:
+def accept_command(entity, qid, by, note, at, seeds) -> None:
     """Accept QID as the Wikidata item of registry ENTITY (in seeds/links/decisions.yaml)."""
     d = api.decide(seeds, entity, qid, "accepted", by, at, note)
     click.echo(f"accepted {d.entity} → {d.qid} by {d.by} at {d.at}; run `parley build`")
 
 
-@link.command("reject")
+@link_group.command("reject")
 @_decision_options
 @handle_errors
-def link_reject(entity, qid, by, note, at, seeds) -> None:
+def reject_command(entity, qid, by, note, at, seeds) -> None:
     """Reject QID for registry ENTITY: it is not proposed again (and an accepted link is undone)."""
     d = api.decide(seeds, entity, qid, "rejected", by, at, note)
     click.echo(f"rejected {d.entity} → {d.qid} by {d.by} at {d.at}")
 
 
-@click.command()
+@click.command("enrich")
 @seeds_option
 @kg_option
 @click.option(
@@ -178,7 +178,7 @@ def link_reject(entity, qid, by, note, at, seeds) -> None:
 )
 @wikidata_options
 @handle_errors
-def enrich(seeds, kg, languages, client, api_url) -> None:
+def enrich_command(seeds, kg, languages, client, api_url) -> None:
     """Fetch labels, countries and positions held of linked entities into kg/wikidata.trig."""
     result = api.enrich(seeds, kg, client, api_url, tuple(languages.split(",")))
     click.echo(f"wrote {result.path} ({result.triples} triples about {len(result.items)} items)")

@@ -19,12 +19,11 @@ from parley.link import wdjson
 from parley.link.wdjson import Item
 from parley.link.wikidata import DEFAULT_API, Client
 from parley.model.errors import UsageError
-from parley.model.iris import PG, PID, PROV, SCHEMA, WD
+from parley.model.iris import PID, PROV, SCHEMA, WD
 from parley.model.kgio import CANONICAL_PREFIXES, canonical_quads, write_atomic
+from parley.model.layout import WIKIDATA_GRAPH, WIKIDATA_NAME
 from parley.seeds.registry import load_registry
 
-WIKIDATA_GRAPH = PG["wikidata"]
-WIKIDATA_TRIG = "wikidata.trig"
 WDT = Namespace("http://www.wikidata.org/prop/direct/")
 P = Namespace("http://www.wikidata.org/prop/")
 PS = Namespace("http://www.wikidata.org/prop/statement/")
@@ -33,8 +32,8 @@ WDS = Namespace("http://www.wikidata.org/entity/statement/")
 DEFAULT_LANGUAGES = ("ar", "de", "en", "es", "fa", "fr", "ru")
 COUNTRY_PROPS = ("P17", "P27")  # country, country of citizenship
 POSITION = "P39"
-QUALIFIERS = ("P580", "P582")  # start time, end time
-PREFIXES = {"wdt": WDT, "p": P, "ps": PS, "pq": PQ, "wds": WDS}
+WD_QUALIFIERS = ("P580", "P582")  # start time, end time
+WD_PREFIXES = {"wdt": WDT, "p": P, "ps": PS, "pq": PQ, "wds": WDS}
 STATEMENT_ID = re.compile(r"^Q[1-9][0-9]*\$[A-Za-z0-9-]+$")
 
 
@@ -79,14 +78,14 @@ def enrich(
     } - set(linked)
     referenced = wdjson.get_items(client, api, refs, "labels", languages)
     ds = new_dataset()
-    graph = ds.graph(WIKIDATA_GRAPH)
+    graph = ds.graph(URIRef(WIKIDATA_GRAPH))
     described = [q for q in linked if q in items]
     for qid in described:
         _facts(graph, items[qid], languages)
     for item in sorted(referenced.values(), key=lambda i: wdjson.qid_number(i.qid)):
         _labels(graph, item, languages)
         _provenance(graph, item)
-    path = kg / WIKIDATA_TRIG
+    path = kg / WIKIDATA_NAME
     write_atomic(path, _trig(ds))
     return EnrichResult(
         path=path,
@@ -135,7 +134,7 @@ def _facts(graph, item: Item, languages: tuple[str, ...]) -> None:
         statement = _statement_iri(item.qid, s)
         graph.add((node, P[POSITION], statement))
         graph.add((statement, PS[POSITION], WD[s.value]))
-        for pid in QUALIFIERS:
+        for pid in WD_QUALIFIERS:
             for value in s.qualifier(pid):
                 if isinstance(value, wdjson.WikiTime):
                     graph.add((statement, PQ[pid], partial_date(value.iso)))
@@ -151,5 +150,5 @@ def _statement_iri(qid: str, s) -> URIRef:
 def _trig(ds) -> bytes:
     """Canonical TriG (sorted quads, as `kgio.trig_bytes`) with Wikidata's prefixes too."""
     quads = canonical_quads(ds.serialize(format="nquads", encoding="utf-8"), ox.RdfFormat.N_QUADS)
-    prefixes = {**CANONICAL_PREFIXES, **{k: str(v) for k, v in PREFIXES.items()}}
+    prefixes = {**CANONICAL_PREFIXES, **{k: str(v) for k, v in WD_PREFIXES.items()}}
     return ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes)

@@ -28,7 +28,7 @@ class Hit:
 
 
 @dataclass(frozen=True)
-class Statement:
+class WdStatement:
     """One statement: the item value (QID) or None, its rank and qualifier values."""
 
     id: str
@@ -48,7 +48,7 @@ class Item:
     labels: dict[str, str]
     descriptions: dict[str, str]
     aliases: dict[str, tuple[str, ...]]
-    claims: dict[str, tuple[Statement, ...]]
+    claims: dict[str, tuple[WdStatement, ...]]
     retrieved: str
 
     def label(self, language: str = "en") -> str:
@@ -177,9 +177,9 @@ def parse_item(raw: dict, retrieved: str, where: str) -> Item:
     )
 
 
-def _statement(raw: dict) -> Statement:
+def _statement(raw: dict) -> WdStatement:
     qualifiers = raw.get("qualifiers") if isinstance(raw.get("qualifiers"), dict) else {}
-    return Statement(
+    return WdStatement(
         id=str(raw.get("id", "")),
         value=snak_value(raw.get("mainsnak")),
         rank=str(raw.get("rank", "normal")),

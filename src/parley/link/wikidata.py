@@ -54,7 +54,7 @@ def iso(moment: dt.datetime) -> str:
 
 
 @dataclass(frozen=True)
-class Answer:
+class Reply:
     """A parsed JSON answer and when it was retrieved from the service (ISO 8601, UTC)."""
 
     body: object
@@ -83,13 +83,13 @@ class Client:
     sent: int = 0
     cached: int = 0
 
-    def get(self, url: str, params: dict[str, str]) -> Answer:
+    def get(self, url: str, params: dict[str, str]) -> Reply:
         return self._answer("GET", url, params)
 
-    def post(self, url: str, form: dict[str, str]) -> Answer:
+    def post(self, url: str, form: dict[str, str]) -> Reply:
         return self._answer("POST", url, form)
 
-    def _answer(self, method: str, url: str, params: dict[str, str]) -> Answer:
+    def _answer(self, method: str, url: str, params: dict[str, str]) -> Reply:
         params = {str(k): str(v) for k, v in sorted(params.items())}
         path = self.cache_path(method, url, params)
         if path is not None and not self.refresh and path.exists():
@@ -112,7 +112,7 @@ class Client:
                 "body": body,
             }
             write_atomic(path, _dump(record))
-        return Answer(body=body, retrieved=retrieved, url=url, from_cache=False)
+        return Reply(body=body, retrieved=retrieved, url=url, from_cache=False)
 
     def cache_path(self, method: str, url: str, params: dict[str, str]) -> Path | None:
         """The cache file of a request: a hash of method, URL and sorted parameters."""
@@ -222,10 +222,10 @@ def _dump(record: dict) -> bytes:
     return (json.dumps(record, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode()
 
 
-def _read_record(path: Path) -> Answer:
+def _read_record(path: Path) -> Reply:
     try:
         record = json.loads(path.read_text(encoding="utf-8"))
-        return Answer(
+        return Reply(
             body=record["body"],
             retrieved=str(record["retrieved"]),
             url=str(record["url"]),

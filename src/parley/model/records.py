@@ -70,6 +70,7 @@ ORGANISATION_KINDS = (
 PLACE_KINDS = ("country", "region", "city", "district", "building")
 LEVELS = ("ambassadorial", "high-level", "formal", "expert")
 QUALIFIERS = ("exactly", "about", "over", "almost")
+DELEGATION_ROLES = ("head-of-delegation", "deputy-head-of-delegation", "delegation-member")
 # claim property -> the type of its value: "integer", "ref" (registry id) or "level"
 CLAIM_PROPERTIES = {
     "years-since-previous-talks": "integer",

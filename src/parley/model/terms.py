@@ -74,6 +74,7 @@ def normalise(term: object) -> object:
 
 
 _XSD_STRING = ox.NamedNode(str(XSD.string))
+NT_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"  # rdf:type in N-Triples
 
 
 def from_oxigraph(term: object) -> object:

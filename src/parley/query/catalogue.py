@@ -13,13 +13,13 @@ from rdflib import XSD, Literal, URIRef
 from parley.model.errors import UsageError
 from parley.model.iris import PREFIXES
 from parley.model.layout import package_root
+from parley.model.terms import IRI_FORBIDDEN
 from parley.seeds.checks import closest
 
 PARAM_TYPES = ("iri", "string", "date", "integer")
 PARAM_KEYS = {"name", "type", "required", "default", "doc", "var", "prefix"}
 VAR_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 HEADER = re.compile(r"^#\+ ?(.*)$")
-IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 CODEPOINT_ESCAPE = re.compile(r"\\[uU][0-9A-Fa-f]{4}")
 
 

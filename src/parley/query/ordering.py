@@ -31,7 +31,7 @@ _KEY = re.compile(
 )
 
 
-class Unsupported(Exception):
+class Unorderable(Exception):
     """A query or a value this module does not order the way SPARQL engines do."""
 
 
@@ -49,12 +49,12 @@ _PROJECTED = re.compile(r"\bAS\s+\?(\w+)|\?(\w+)", re.IGNORECASE)
 
 
 def projected(masked: str) -> set[str] | None:
-    """The variables the (first, outermost) SELECT projects; None for `SELECT *`; Unsupported
+    """The variables the (first, outermost) SELECT projects; None for `SELECT *`; Unorderable
     when the projection cannot be told apart from the pattern (no WHERE keyword)."""
     match = _SELECT.search(masked)
     clause = (match.group("projection") or match.group("bare") or "") if match else "{"
     if "{" in clause:
-        raise Unsupported
+        raise Unorderable
     return None if "*" in clause else _names(clause)
 
 
@@ -113,7 +113,7 @@ def split_order_by(text: str) -> tuple[str, list[Key], list[str]] | None:
         return None
     try:
         names = projected(masked)
-    except Unsupported:
+    except Unorderable:
         return None
     extra = sorted({k.var for k in keys} - names) if names is not None else []
     body = text[:start]
@@ -130,12 +130,12 @@ def _int(text: str | None) -> int | None:
 
 def _number(term: object) -> object:
     if not isinstance(term, Literal):
-        raise Unsupported
+        raise Unorderable
     value = term.toPython()
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
-        raise Unsupported
+        raise Unorderable
     if isinstance(value, float) and math.isnan(value):
-        raise Unsupported
+        raise Unorderable
     return value
 
 
@@ -177,7 +177,7 @@ def sort_rows(columns: list[str], rows: list[list], keys: list[Key]) -> list[lis
         try:
             values = {ident: _key_value(key, term) for ident, term in distinct.items()}
             rank = {value: n for n, value in enumerate(sorted(set(values.values())))}
-        except (Unsupported, TypeError):  # TypeError: numbers and strings in one key
+        except (Unorderable, TypeError):  # TypeError: numbers and strings in one key
             return None
         by_id = {ident: rank[value] for ident, value in values.items()}
         ranked.append([by_id[id(term)] for term in column])

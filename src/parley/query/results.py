@@ -19,7 +19,7 @@ def _iris(table: Table) -> set[str]:
     return {str(v) for v in distinct.values() if isinstance(v, URIRef)}
 
 
-def compact(iri: str) -> str:
+def prefixed(iri: str) -> str:
     """`role:host` for an IRI under a known prefix (the longest match), else the IRI."""
     best = ""
     for prefix, namespace in PREFIXES.items():
@@ -34,7 +34,7 @@ def _plain(value: object, labels: dict[str, str] | None = None) -> str:
     if value is None:
         return ""
     if isinstance(value, URIRef) and labels is not None:
-        text = labels.get(str(value)) or compact(str(value))
+        text = labels.get(str(value)) or prefixed(str(value))
     else:
         text = str(value)
     return text.replace("\r\n", "⏎").replace("\n", "⏎").replace("\r", "⏎")

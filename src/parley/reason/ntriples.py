@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from rdflib import OWL, RDF
+from rdflib import OWL
 
 from parley.model.iris import PID
+from parley.model.terms import NT_TYPE as TYPE
 from parley.model.terms import nt
 from parley.reason.owl import EMPTY_TYPES, SELF_PAIRS
 
-TYPE = nt(RDF.type)
 SAME_AS = nt(OWL.sameAs)
 SELF_PAIR_STRINGS = frozenset(nt(p) for p in SELF_PAIRS)
 EMPTY_TYPE_STRINGS = frozenset(nt(c) for c in EMPTY_TYPES)
@@ -30,7 +30,7 @@ def reasoning_strings(strings: Iterable[tuple[str, str, str]], terms: frozenset[
             yield (s, p, o)
 
 
-def keep(t: tuple[str, str, str]) -> bool:
+def keep_nt(t: tuple[str, str, str]) -> bool:
     """`owl.keep` on N-Triples strings."""
     s, p, o = t
     if not s.startswith(f"<{PID}"):

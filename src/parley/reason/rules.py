@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 
 from rdflib import OWL, RDF, RDFS, Graph
 
+from parley.model.terms import NT_TYPE as TYPE
 from parley.model.terms import nt
 
-TYPE = f"<{RDF.type}>"
 THING = f"<{OWL.Thing}>"
 UNSUPPORTED_TYPES = {
     OWL.FunctionalProperty,

@@ -22,7 +22,7 @@ from parley.seeds.yamlfile import Items, read_yaml
 
 DECISIONS = ("accepted", "rejected")
 TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
-HEADER = (
+DECISIONS_HEADER = (
     "# Wikidata link decisions, written by `parley link accept` / `parley link reject`.\n"
     "# A log: for each (entity, qid) the last decision counts. Accepted links enter the graph\n"
     '# as owl:sameAs with parley:wikidataVerified "accepted by … on …: evidence".\n'
@@ -203,7 +203,7 @@ def append_decision(path: Path, decision: Decision) -> None:
     entries = [_as_dict(d) for d in load_decisions(path)]
     entries.append(_as_dict(decision))
     text = yaml.safe_dump({"decisions": entries}, sort_keys=False, allow_unicode=True, width=100)
-    write_atomic(path, (HEADER + text).encode("utf-8"))
+    write_atomic(path, (DECISIONS_HEADER + text).encode("utf-8"))
 
 
 def _as_dict(d: Decision) -> dict:

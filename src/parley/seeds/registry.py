@@ -20,7 +20,7 @@ from parley.seeds.yamlfile import Items, Node, read_yaml
 
 # top-level key -> (entity kind, {field: spec}); spec is "text", "int", "date", a tuple of allowed
 # values, or "ref:" followed by the entity kinds the reference may point at.
-SECTIONS: dict[str, tuple[str, dict[str, object]]] = {
+REGISTRY_SECTIONS: dict[str, tuple[str, dict[str, object]]] = {
     "people": ("person", {"nationality": "ref:state"}),
     "states": ("state", {}),
     "organisations": (
@@ -73,14 +73,14 @@ def load_registry(folder: Path) -> Registry:
         if root is None:
             continue
         for section, entries in root.items():
-            if section not in SECTIONS:
+            if section not in REGISTRY_SECTIONS:
                 check.add(
                     root.line_of(section),
                     f"unknown section '{section}'",
-                    closest(section, SECTIONS),
+                    closest(section, REGISTRY_SECTIONS),
                 )
                 continue
-            kind, fields = SECTIONS[section]
+            kind, fields = REGISTRY_SECTIONS[section]
             if not isinstance(entries, Items):
                 check.add(root.line_of(section), f"'{section}' must be a list", "use `- id: …`")
                 continue

@@ -24,7 +24,7 @@ from parley.model.layout import GRAPH_PREFIX, kg_sources, read_graphs
 from parley.stores.endpoint import Endpoint, Unavailable
 from parley.stores.retry import RetryPolicy
 
-CHUNK = 100_000  # triples per request: a larger graph is PUT in part, the rest POSTed
+TRIPLES_PER_REQUEST = 100_000  # triples per request: a larger graph is PUT in part, the rest POSTed
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ class LoadResult:
 
 
 @dataclass(frozen=True)
-class Plan:
+class LoadPlan:
     """The graphs to load, read and counted from `kg/` and the ontology."""
 
     graphs: dict[str, list[ox.Triple]]
@@ -69,19 +69,19 @@ class Plan:
         return sum(len(t) for t in self.graphs.values())
 
 
-def plan(kg: Path, ontology: Path | None = None) -> Plan:
+def load_plan(kg: Path, ontology: Path | None = None) -> LoadPlan:
     """Read every named graph of `kg/` (plus the ontology) with its distinct triples."""
-    return Plan(read_graphs(kg_sources(kg, ontology)))
+    return LoadPlan(read_graphs(kg_sources(kg, ontology)))
 
 
-def load(
-    todo: Plan,
+def load_graphs(
+    todo: LoadPlan,
     endpoint_url: str,
     graph_store_url: str | None = None,
     dry_run: bool = False,
     prune: bool = False,
     progress: Callable[[int], None] | None = None,
-    batch: int = CHUNK,
+    batch: int = TRIPLES_PER_REQUEST,
     retry: RetryPolicy | None = None,
     timeout: float = 300.0,
 ) -> LoadResult:
@@ -129,7 +129,7 @@ def send_graph(
     graph: str,
     triples: list[ox.Triple],
     progress: Callable[[int], None] | None = None,
-    batch: int = CHUNK,
+    batch: int = TRIPLES_PER_REQUEST,
 ) -> None:
     """Replace `graph` in the store with `triples`: PUT the first batch, POST the others.
 
@@ -146,7 +146,7 @@ def send_graph(
             progress(len(chunk))
 
 
-def batches(triples: list[ox.Triple], batch: int = CHUNK) -> list[list[ox.Triple]]:
+def batches(triples: list[ox.Triple], batch: int = TRIPLES_PER_REQUEST) -> list[list[ox.Triple]]:
     """The requests for one graph: every triple with a blank node goes in the first (a blank
     node label means the same node only within one request), then the ground triples in
     batches of `batch`. The first batch may be larger than `batch`; there is always one."""

@@ -145,7 +145,7 @@ def stop(process: subprocess.Popen) -> None:
             process.wait(timeout=grace)
 
 
-def serve(
+def serve_kg(
     kg: Path,
     host: str,
     port: int,

@@ -40,7 +40,7 @@ class Result:
     value: object = None
 
 
-def validate(shapes: Shapes, data: Data, focus_filter=None, own_only=False) -> list[Result]:
+def evaluate_shapes(shapes: Shapes, data: Data, focus_filter=None, own_only=False) -> list[Result]:
     """Top-level results of every targeted shape (on focus nodes passing `focus_filter`;
     with `own_only`, only among the subjects of `data`'s own layer)."""
     out: list[Result] = []

@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from rdflib import RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 
-SH = Namespace("http://www.w3.org/ns/shacl#")
+from parley.model.iris import SH
+
 # the predicates a shape may use: anything else is beyond the compiled subset
 SHAPE_KEYS = {
     RDF.type,
@@ -42,7 +43,7 @@ SHAPE_KEYS = {
 }
 
 
-class Unsupported(Exception):
+class UnsupportedShapes(Exception):
     """The shapes use SHACL beyond what this module compiles."""
 
 
@@ -93,13 +94,13 @@ class Shapes:
         g = self.graph
         for p in g.predicates(node):
             if p not in SHAPE_KEYS:
-                raise Unsupported(f"{node}: {p}")
+                raise UnsupportedShapes(f"{node}: {p}")
         messages = list(g.objects(node, SH.message))
         if len(messages) > 1:
-            raise Unsupported(f"{node}: several messages")
+            raise UnsupportedShapes(f"{node}: several messages")
         paths = list(g.objects(node, SH.path))
         if len(paths) > 1 or (paths and not isinstance(paths[0], URIRef)):
-            raise Unsupported(f"{node}: complex path")
+            raise UnsupportedShapes(f"{node}: complex path")
         s = Shape(node=node, message=str(messages[0]) if messages else "")
         self.cache[node] = s
         s.path = paths[0] if paths else None
@@ -111,7 +112,7 @@ class Shapes:
         s.datatype = g.value(node, SH.datatype)
         s.node_kind = g.value(node, SH.nodeKind)
         if s.node_kind is not None and s.node_kind != SH.IRI:
-            raise Unsupported(f"{node}: node kind {s.node_kind}")
+            raise UnsupportedShapes(f"{node}: node kind {s.node_kind}")
         pattern = g.value(node, SH.pattern)
         s.pattern = re.compile(str(pattern)) if pattern is not None else None
         s.min_length = _int(g, node, SH.minLength)
@@ -126,7 +127,7 @@ class Shapes:
         s.xones = [[self.shape(m) for m in Collection(g, h)] for h in g.objects(node, SH.xone)]
         qualified = list(g.objects(node, SH.qualifiedValueShape))
         if len(qualified) > 1:
-            raise Unsupported(f"{node}: several qualified value shapes")
+            raise UnsupportedShapes(f"{node}: several qualified value shapes")
         if qualified:
             s.qualified = self.shape(qualified[0])
             s.q_min = _int(g, node, SH.qualifiedMinCount)
@@ -134,9 +135,9 @@ class Shapes:
         if s.path is None and (
             s.min_count is not None or s.max_count is not None or s.has_value or s.less_than
         ):
-            raise Unsupported(f"{node}: property constraints on a node shape")
+            raise UnsupportedShapes(f"{node}: property constraints on a node shape")
         if s.path is not None and s.properties:
-            raise Unsupported(f"{node}: sh:property inside a property shape")
+            raise UnsupportedShapes(f"{node}: sh:property inside a property shape")
         return s
 
 
@@ -157,7 +158,7 @@ def compile_shapes(graph: Graph) -> Shapes | None:
     """
     try:
         shapes = Shapes(graph)
-    except (Unsupported, ValueError, TypeError):
+    except (UnsupportedShapes, ValueError, TypeError):
         return None
     for shape in shapes.top:
         if not shape.message:

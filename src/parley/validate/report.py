@@ -192,7 +192,7 @@ def render_turtle(report: ValidationReport) -> str:
 REPORT_FORMATS = {"text": render_text, "turtle": render_turtle, "json": render_json}
 
 
-def render(report: ValidationReport, fmt: str) -> str:
+def render_validation(report: ValidationReport, fmt: str) -> str:
     if fmt not in REPORT_FORMATS:
         raise UsageError(f"unknown format '{fmt}' — use one of {', '.join(REPORT_FORMATS)}")
     return REPORT_FORMATS[fmt](report)

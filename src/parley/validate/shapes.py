@@ -90,7 +90,7 @@ def _fast_shapes(data: Graph, shapes: Graph, where) -> list[Violation] | None:
         return None
     return [
         compiled_violation(r, data, where.get(r.focus, ()))
-        for r in compiled_eval.validate(compiled, compiled_data.Data(data))
+        for r in compiled_eval.evaluate_shapes(compiled, compiled_data.Data(data))
     ]
 
 
