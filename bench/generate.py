@@ -742,8 +742,8 @@ def corpus_stats(seeds: Path) -> dict[str, float]:
     """Per-article averages of a corpus, loaded and mapped by Parley itself."""
     from rdflib import RDF, Graph
 
-    from parley.build.corpus import load_corpus
-    from parley.build.mapper import ArticleMapper
+    from parley.builder.corpus import load_corpus
+    from parley.builder.mapper import ArticleMapper
     from parley.model.iris import PARLEY
 
     corpus = load_corpus(seeds)

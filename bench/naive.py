@@ -22,8 +22,8 @@ import owlrl
 from pyshacl import validate as shacl_validate
 from rdflib import Dataset, Graph, Literal, URIRef
 
-from parley.build.corpus import load_corpus
-from parley.build.mapper import map_corpus
+from parley.builder.corpus import load_corpus
+from parley.builder.mapper import map_corpus
 from parley.model.layout import load_ontology, load_shapes
 from parley.query.catalogue import get_query
 from parley.validate.checks import load_checks

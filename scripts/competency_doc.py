@@ -307,7 +307,7 @@ def render(kg: Path, store=None) -> str:
 def main(argv: list[str]) -> int:
     import os
 
-    from parley.build.corpus import build
+    from parley.builder.corpus import build
 
     os.chdir(ROOT)
     with tempfile.TemporaryDirectory() as tmp:

@@ -302,7 +302,7 @@ def kg_dir(tmp_path_factory) -> Path:
     kg = ROOT / "kg"
     if (kg / "parley.trig").exists():
         return kg
-    from parley.build.corpus import build
+    from parley.builder.corpus import build
 
     out = tmp_path_factory.mktemp("kg")
     build(ROOT / "seeds", out)

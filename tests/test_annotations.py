@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from parley.build.corpus import load_corpus
+from parley.builder.corpus import load_corpus
 from parley.cli.main import main
 from parley.model.errors import InputError
 from parley.model.records import ROLES, STATEMENT_KINDS

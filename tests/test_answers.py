@@ -13,7 +13,7 @@ import yaml
 from click.testing import CliRunner
 
 from parley import api
-from parley.build.corpus import build
+from parley.builder.corpus import build
 from parley.cli.main import main
 from parley.query import answers
 from parley.query.catalogue import get_query
@@ -102,7 +102,7 @@ def test_a_rebuild_of_the_same_data_keeps_the_answers(built):
 
 
 def kg_answers(kg: Path) -> Path:
-    from parley.build.caches import kg_cache
+    from parley.builder.caches import kg_cache
 
     return kg_cache(kg) / answers.ANSWERS
 
@@ -187,7 +187,7 @@ def test_parley_query_prints_the_same_answer_twice_and_says_how_to_run_it_again(
 def test_a_changed_ontology_file_is_not_answered_from_the_built_store(built):
     """The build's store holds the ontology graph too: when the ontology file is newer than the
     store's record, the store is not used (nor its answers) until the next build."""
-    from parley.build.store import open_built_store
+    from parley.builder.store import open_built_store
     from parley.model.layout import ontology_path
 
     _, kg = built

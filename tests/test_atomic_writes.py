@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from parley.build.corpus import build
-from parley.build.lock import LOCK_NAME
+from parley.builder.corpus import build
+from parley.builder.lock import LOCK_NAME
 
 DATA = Path(__file__).parent / "data" / "annotations"
 SRC = Path(__file__).parent.parent / "src" / "parley"
@@ -108,7 +108,7 @@ def test_killed_lock_holder_does_not_block_the_next_build(built, tmp_path):
             sys.executable,
             "-c",
             "import sys, time, pathlib\n"
-            "from parley.build.lock import kg_lock\n"
+            "from parley.builder.lock import kg_lock\n"
             "with kg_lock(pathlib.Path(sys.argv[1])):\n"
             "    pathlib.Path(sys.argv[2]).write_text('locked')\n"
             "    time.sleep(600)\n",
@@ -217,7 +217,7 @@ def test_write_atomic_copies_file_slices_between_bytes(tmp_path):
     one file in one copy), so a rebuild can take unchanged blocks from the old kg files."""
     import os
 
-    from parley.build.unitindex import FileSlice
+    from parley.builder.unitindex import FileSlice
     from parley.model.kgio import write_atomic
 
     a, b = tmp_path / "a", tmp_path / "b"

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 from rdflib import RDF, BNode, Graph, URIRef
 
-from parley.build.corpus import build
+from parley.builder.corpus import build
 from parley.cli.main import main
 from parley.model import iris
 from parley.model.iris import OA, PARLEY
@@ -198,7 +198,7 @@ def test_an_article_without_annotations_is_an_input_error(tmp_path, monkeypatch,
     """Both ways of reading the seeds name the unannotated article and the file to write."""
     import shutil
 
-    from parley.build.corpus import load_corpus
+    from parley.builder.corpus import load_corpus
     from parley.model.errors import InputError
 
     monkeypatch.setenv("PARLEY_CACHE", str(tmp_path / "cache"))

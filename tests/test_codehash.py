@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from parley.build.caches import CODE_PACKAGES
+from parley.builder.caches import CODE_PACKAGES
 from parley.model.codehash import tree_digest
 from parley.model.layout import package_root
 from parley.query.answers import ANSWER_PACKAGES

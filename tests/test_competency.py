@@ -15,7 +15,7 @@ import pytest
 from rdflib import Literal, URIRef
 
 from parley import api
-from parley.build.corpus import build
+from parley.builder.corpus import build
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "competency-questions.md"

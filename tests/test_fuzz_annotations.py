@@ -35,8 +35,8 @@ from fuzzkit import (
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from parley.build.corpus import build
-from parley.build.mapper import map_corpus
+from parley.builder.corpus import build
+from parley.builder.mapper import map_corpus
 from parley.cli.main import main
 from parley.model.errors import InputError
 from parley.seeds.annotations import load_annotations

@@ -28,7 +28,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rdflib import RDFS, Literal
 
-from parley.build.mapper import map_corpus
+from parley.builder.mapper import map_corpus
 from parley.model.errors import InputError
 from parley.model.kgio import trig_bytes
 from parley.seeds.annotations import load_annotations

@@ -29,7 +29,7 @@ from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 
 from parley import api
-from parley.build.corpus import build
+from parley.builder.corpus import build
 from parley.model.errors import UsageError
 from parley.model.layout import kg_sources
 from parley.model.terms import with_values

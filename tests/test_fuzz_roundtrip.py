@@ -25,7 +25,7 @@ from rdflib import XSD, Dataset, Literal, URIRef
 from rdflib.compare import isomorphic
 
 from parley.analyst.export_rdf import RDF_WRITERS
-from parley.build.mapper import map_corpus
+from parley.builder.mapper import map_corpus
 from parley.model import iris
 from parley.model.errors import InputError
 from parley.model.iris import OA, PARLEY

@@ -16,8 +16,8 @@ import yaml
 from rdflib import RDF, BNode, Dataset, Graph, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
-from parley.build.corpus import build, load_corpus
-from parley.build.mapper import map_corpus
+from parley.builder.corpus import build, load_corpus
+from parley.builder.mapper import map_corpus
 from parley.model import iris
 from parley.model.kgio import trig_bytes
 

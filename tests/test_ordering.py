@@ -23,7 +23,7 @@ import generate
 @pytest.fixture(scope="module")
 def corpus_store(tmp_path_factory):
     """The Oxigraph store of a generated 30-article kg/ (many rows, ties on the first keys)."""
-    from parley.build.corpus import build
+    from parley.builder.corpus import build
 
     base = tmp_path_factory.mktemp("ordering")
     seeds, kg = base / "seeds", base / "kg"

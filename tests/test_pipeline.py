@@ -18,10 +18,10 @@ import yaml
 from rdflib import Dataset
 
 from parley.api import reason, validate
-from parley.build import context, pipeline
-from parley.build.caches import cache_root
-from parley.build.corpus import build, load_corpus
-from parley.build.mapper import map_corpus
+from parley.builder import context, pipeline
+from parley.builder.caches import cache_root
+from parley.builder.corpus import build, load_corpus
+from parley.builder.mapper import map_corpus
 from parley.model.kgio import trig_bytes
 from parley.model.layout import read_kg
 from parley.reason.owl import infer
@@ -205,7 +205,7 @@ def edit_participants(doc: dict) -> None:
 @pytest.mark.parametrize("edit", [edit_kind, edit_participants], ids=["local", "shared"])
 def test_a_rebuild_after_editing_one_article_recomputes_only_it(tmp_path, monkeypatch, edit):
     """...and gives what a build from scratch gives: files, validation and reasoning."""
-    from parley.build import crossarticle
+    from parley.builder import crossarticle
 
     seeds, kg = tmp_path / "seeds", tmp_path / "kg"
     generate.generate(seeds, 5, seed=2)

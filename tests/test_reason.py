@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from rdflib import OWL, RDF, RDFS, XSD, BNode, Dataset, Graph, Literal, URIRef
 
 from parley.api import reason
-from parley.build.corpus import build
+from parley.builder.corpus import build
 from parley.cli.main import main
 from parley.model.iris import ORG, PARLEY, PG, PID, PROV, SCHEMA, SEM
 from parley.model.kgio import trig_bytes

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import time
 
-from parley.build.unitindex import Index, Splicer, load_index, save_index, stat_of
+from parley.builder.unitindex import Index, Splicer, load_index, save_index, stat_of
 
 
 def test_a_file_changed_just_now_is_not_trusted_by_its_stat(tmp_path):

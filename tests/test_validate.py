@@ -14,8 +14,8 @@ from click.testing import CliRunner
 from rdflib import RDF, Dataset, Graph, Literal, Namespace, URIRef
 
 from parley.api import validate
-from parley.build.corpus import load_corpus
-from parley.build.mapper import map_corpus
+from parley.builder.corpus import load_corpus
+from parley.builder.mapper import map_corpus
 from parley.cli.main import main
 from parley.model.iris import PSH
 from parley.model.kgio import trig_bytes

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from parley.api.querying import open_store
-from parley.build.corpus import BuildResult, build, load_corpus
-from parley.build.manifest import built_results
+from parley.builder.corpus import BuildResult, build, load_corpus
+from parley.builder.manifest import built_results
 from parley.model.kgio import write_atomic
 from parley.model.layout import INFERRED_NAME, read_kg
 from parley.query.stats import GraphStats, graph_stats

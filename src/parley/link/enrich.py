@@ -14,7 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import RDF, RDFS, XSD, Literal, Namespace, URIRef
 
-from parley.build.mapper import new_dataset, partial_date
+from parley.builder.mapper import new_dataset, partial_date
 from parley.link import wdjson
 from parley.link.wdjson import Item
 from parley.link.wikidata import DEFAULT_API, Client

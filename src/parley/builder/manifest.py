@@ -11,7 +11,7 @@ import json
 import pickle
 from pathlib import Path
 
-from parley.build.caches import kg_cache
+from parley.builder.caches import kg_cache
 from parley.model.kgio import write_atomic
 from parley.model.layout import INFERRED_NAME, TRIG_NAME
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from rdflib import Dataset
 
-from parley.build.lock import kg_lock
+from parley.builder.lock import kg_lock
 from parley.model.errors import InputError
 from parley.model.layout import TRIG_NAME
 from parley.model.records import AnnotatedArticle, Registry
@@ -83,12 +83,12 @@ def build(seeds: Path, out: Path | None = None, check: bool = False, progress=No
     """Build from `seeds`; write into `out` (atomically), or with `check` compare instead.
 
     Articles are loaded, mapped, validated and reasoned one by one, in parallel, and cached by
-    content hash under `out/.cache/` (see `parley.build.pipeline`). Every input problem is reported
-    before kg/ is touched; writing then holds the lock of `out` (`kg/.parley.lock`) until the
+    content hash (see `parley.builder.pipeline`). Every input problem is reported before kg/
+    is touched; writing then holds the lock of `out` (`kg/.parley.lock`) until the
     end: a second build into the same folder fails at once with `UsageError` instead of
     interleaving its files. `progress` is a `parley.model.progress` reporter (default: silent).
     """
-    from parley.build.combine import build_kg  # lazy: `parley query` starts without the build
+    from parley.builder.combine import build_kg  # lazy: `parley query` starts without the build
 
     built = build_kg(seeds, out, check, progress=progress, lock=kg_lock)
     files = Files(built.files)

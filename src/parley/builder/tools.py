@@ -8,8 +8,8 @@ import pickle
 import re
 from dataclasses import dataclass
 
-from parley.build.caches import cache_root, code_version
-from parley.build.unitterms import REGISTRY
+from parley.builder.caches import cache_root, code_version
+from parley.builder.unitterms import REGISTRY
 from parley.model.kgio import write_atomic
 from parley.model.layout import load_ontology, load_shapes
 from parley.model.terms import nt

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from parley.build.pipeline import Plan, read_blocks
-from parley.build.unitterms import serialized
+from parley.builder.pipeline import Plan, read_blocks
+from parley.builder.unitterms import serialized
 
 
 def same_content(path: Path, chunks) -> bool:

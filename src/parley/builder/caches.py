@@ -25,7 +25,7 @@ def kg_cache(kg: Path) -> Path:
 
 
 # the sub-packages whose code shapes a unit's results (loading, mapping, reasoning, validating)
-CODE_PACKAGES = ("model", "seeds", "query", "validate", "reason", "build")
+CODE_PACKAGES = ("model", "seeds", "query", "validate", "reason", "builder")
 CODE_DATA = ("ontology", "queries/checks")
 ENGINES = ("pyoxigraph", "rdflib", "owlrl", "pyshacl")
 

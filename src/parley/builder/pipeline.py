@@ -40,14 +40,14 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from parley.build import unitcache
-from parley.build.context import Context
-from parley.build.mapper import ArticleMapper, registry_graph
-from parley.build.tools import tools
-from parley.build.unit import CROSS_ARTICLE_FIELDS, Unit, unit_key
-from parley.build.unitcache import cache_path, is_cached, read_cached, write_cached
-from parley.build.unitindex import Index, Splicer, stat_of
-from parley.build.unitterms import (
+from parley.builder import unitcache
+from parley.builder.context import Context
+from parley.builder.mapper import ArticleMapper, registry_graph
+from parley.builder.tools import tools
+from parley.builder.unit import CROSS_ARTICLE_FIELDS, Unit, unit_key
+from parley.builder.unitcache import cache_path, is_cached, read_cached, write_cached
+from parley.builder.unitindex import Index, Splicer, stat_of
+from parley.builder.unitterms import (
     PARLEY_IRI,
     REGISTRY,
     Locality,
@@ -56,7 +56,7 @@ from parley.build.unitterms import (
     sets_digest,
     sorted_quads,
 )
-from parley.build.unitwork import NeedsFullReasoning, reason_unit, validate_unit
+from parley.builder.unitwork import NeedsFullReasoning, reason_unit, validate_unit
 from parley.model import iris
 from parley.model.errors import InputError
 from parley.model.layout import INFERRED_NAME, TRIG_NAME

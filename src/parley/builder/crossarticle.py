@@ -14,12 +14,12 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 from rdflib import URIRef
 
-from parley.build.kgfiles import turtle_header
-from parley.build.pipeline import Plan
-from parley.build.tools import tools
-from parley.build.unitcache import read_cached, write_cached
-from parley.build.unitterms import PID_BASE, REGISTRY
-from parley.build.unitwork import LabelView, count_inferred, turtle_body
+from parley.builder.kgfiles import turtle_header
+from parley.builder.pipeline import Plan
+from parley.builder.tools import tools
+from parley.builder.unitcache import read_cached, write_cached
+from parley.builder.unitterms import PID_BASE, REGISTRY
+from parley.builder.unitwork import LabelView, count_inferred, turtle_body
 from parley.model.iris import compact
 from parley.model.terms import from_oxigraph, nt
 from parley.reason.ntriples import keep_nt

@@ -7,8 +7,8 @@ import os
 
 import pyoxigraph as ox
 
-from parley.build.tools import tools
-from parley.build.unitterms import REGISTRY
+from parley.builder.tools import tools
+from parley.builder.unitterms import REGISTRY
 from parley.model.terms import to_oxigraph
 from parley.reason.ntriples import reasoning_strings
 from parley.reason.rules import Engine

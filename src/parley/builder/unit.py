@@ -7,7 +7,7 @@ import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 
-from parley.build.caches import code_version
+from parley.builder.caches import code_version
 
 
 @dataclass

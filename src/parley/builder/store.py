@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from parley.build.caches import kg_cache
-from parley.build.kgfiles import trig_header, turtle_header
-from parley.build.manifest import file_stamp, write_json_file
-from parley.build.pipeline import Plan, read_blocks
-from parley.build.unitcache import read_cached
+from parley.builder.caches import kg_cache
+from parley.builder.kgfiles import trig_header, turtle_header
+from parley.builder.manifest import file_stamp, write_json_file
+from parley.builder.pipeline import Plan, read_blocks
+from parley.builder.unitcache import read_cached
 from parley.model.kgio import write_atomic
 from parley.model.layout import (
     INFERRED_GRAPH,

@@ -8,10 +8,10 @@ from collections import Counter
 import pyoxigraph as ox
 from rdflib import URIRef
 
-from parley.build.context import Context
-from parley.build.tools import tools
-from parley.build.unit import Unit
-from parley.build.unitterms import PID_BASE, Locality, serialized, sets_digest
+from parley.builder.context import Context
+from parley.builder.tools import tools
+from parley.builder.unit import Unit
+from parley.builder.unitterms import PID_BASE, Locality, serialized, sets_digest
 from parley.model.terms import NT_TYPE
 from parley.reason.ntriples import SAME_AS, keep_nt, reasoning_strings
 from parley.reason.rules import Engine

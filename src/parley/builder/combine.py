@@ -13,15 +13,15 @@ from pathlib import Path
 
 from rdflib import Dataset
 
-from parley.build.caches import cache_root, code_version, kg_cache
-from parley.build.crossarticle import Reasoned, validate_plan, write_inferred
-from parley.build.kgfiles import same_content, trig_chunks
-from parley.build.manifest import built_results, file_stamp, read_manifest, save_results
-from parley.build.pipeline import Plan
-from parley.build.pipeline import plan as make_plan
-from parley.build.store import sync_store
-from parley.build.tools import tools
-from parley.build.unitindex import INDEX, Index, Splicer, load_index, save_index
+from parley.builder.caches import cache_root, code_version, kg_cache
+from parley.builder.crossarticle import Reasoned, validate_plan, write_inferred
+from parley.builder.kgfiles import same_content, trig_chunks
+from parley.builder.manifest import built_results, file_stamp, read_manifest, save_results
+from parley.builder.pipeline import Plan
+from parley.builder.pipeline import plan as make_plan
+from parley.builder.store import sync_store
+from parley.builder.tools import tools
+from parley.builder.unitindex import INDEX, Index, Splicer, load_index, save_index
 from parley.model.kgio import write_atomic
 from parley.model.layout import INFERRED_NAME, TRIG_NAME
 from parley.model.progress import silent
