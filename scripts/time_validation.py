@@ -10,7 +10,7 @@ from parley.model.layout import load_ontology, load_shapes, read_kg, union_graph
 from parley.reason.owl import infer
 from parley.validate.checks import load_checks, run_checks
 from parley.validate.dataset import validate_dataset
-from parley.validate.shapes import run_shapes
+from parley.validate.engine import run_shapes
 
 
 def best_of(n: int, func) -> float:

@@ -35,7 +35,7 @@ import generate  # noqa: E402
 
 reason_module = importlib.import_module("parley.reason.owl")
 reason_engine = importlib.import_module("parley.reason.engine")
-validate_shapes = importlib.import_module("parley.validate.shapes")
+validate_engine = importlib.import_module("parley.validate.engine")
 
 
 @pytest.fixture(autouse=True)
@@ -47,7 +47,7 @@ def straightforward(seeds: Path, monkeypatch):
     """kg/ files, validation report and inferences the slow, obvious way."""
     # the one engine switch of each library, set to the reference engines (owlrl, pySHACL)
     monkeypatch.setattr(reason_engine, "compiled_rules", lambda ontology: None)
-    monkeypatch.setattr(validate_shapes, "compiled_shapes", lambda shapes: None)
+    monkeypatch.setattr(validate_engine, "compiled_shapes", lambda shapes: None)
     corpus = load_corpus(seeds)
     ds = map_corpus(corpus.registry, list(corpus.articles))
     reason_module._CACHE.clear()

@@ -22,8 +22,8 @@ from parley.model.kgio import trig_bytes
 from parley.model.layout import load_ontology, load_shapes
 from parley.validate.checks import load_checks
 from parley.validate.dataset import validate_dataset
+from parley.validate.engine import shape_rules
 from parley.validate.report import render_text, render_turtle
-from parley.validate.shapes import shape_rules
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 DATA = Path(__file__).parent / "data" / "validate"

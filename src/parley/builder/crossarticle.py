@@ -26,8 +26,8 @@ from parley.reason.ntriples import keep_nt
 from parley.reason.rules import Engine
 from parley.validate import compiled_data, compiled_eval
 from parley.validate.checks import check_rows
+from parley.validate.engine import compiled_violation
 from parley.validate.report import ValidationReport
-from parley.validate.shapes import compiled_violation
 
 
 @dataclass

@@ -15,10 +15,10 @@ from parley.model.layout import load_ontology, load_shapes
 from parley.model.terms import nt
 from parley.reason import engine as reason_engine
 from parley.reason.owl import axiom_terms
-from parley.validate import shapes as validate_shapes
+from parley.validate import engine as validate_engine
 from parley.validate.checks import load_checks
+from parley.validate.engine import shape_rules
 from parley.validate.report import Rule
-from parley.validate.shapes import shape_rules
 
 
 @dataclass
@@ -61,7 +61,7 @@ def _compile_tools() -> Tools:
     rule_names = shape_rules(shapes_graph)
     for name, query in checks.items():
         rule_names[name] = Rule(name, "check", query.summary, query.description)
-    shapes = validate_shapes.compiled_shapes(shapes_graph)
+    shapes = validate_engine.compiled_shapes(shapes_graph)
     if shapes is not None:
         shapes.graph = None  # compiled: the graph is no longer needed (nor pickled)
     return Tools(

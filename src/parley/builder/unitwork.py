@@ -17,7 +17,7 @@ from parley.reason.ntriples import SAME_AS, keep_nt, reasoning_strings
 from parley.reason.rules import Engine
 from parley.validate import compiled_data, compiled_eval
 from parley.validate.checks import check_rows
-from parley.validate.shapes import compiled_violation
+from parley.validate.engine import compiled_violation
 
 
 class LabelView:

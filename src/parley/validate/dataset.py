@@ -14,8 +14,8 @@ from rdflib.term import Node
 from parley.model.layout import load_ontology, load_shapes, union_graph
 from parley.query.catalogue import SavedQuery
 from parley.validate.checks import load_checks, run_checks
+from parley.validate.engine import run_shapes, shape_rules
 from parley.validate.report import Rule, ValidationReport, graph_name
-from parley.validate.shapes import run_shapes, shape_rules
 
 
 def validate_dataset(

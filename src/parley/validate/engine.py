@@ -1,4 +1,4 @@
-"""SHACL shapes: which shapes report results, and running them over one rdflib graph with
+"""The SHACL engine: which shapes report results, and running them over one rdflib graph with
 the one engine switch of validation (the compiled validator where it covers the shapes,
 pySHACL otherwise)."""
 
