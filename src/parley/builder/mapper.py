@@ -19,6 +19,7 @@ from parley.model.iris import (
     SEM,
     WD,
 )
+from parley.model.kgio import new_dataset
 from parley.model.records import (
     CLAIM_PROPERTIES,
     DELEGATION_ROLES,
@@ -29,6 +30,7 @@ from parley.model.records import (
     Registry,
     Span,
 )
+from parley.model.terms import partial_date
 
 
 class _Terms:
@@ -53,7 +55,6 @@ class _Terms:
         return term
 
 
-SKOS_NS, OWL_NS = SKOS, OWL
 BASIS, KIND, LEVEL, OA, OFFICE, ORG, PARLEY, ROLE, SCHEMA, SEM, WD = (
     _Terms(ns) for ns in (BASIS, KIND, LEVEL, OA, OFFICE, ORG, PARLEY, ROLE, SCHEMA, SEM, WD)
 )
@@ -69,15 +70,6 @@ CLASS_OF_KIND = {
     "series": PARLEY.MeetingSeries,
     "topic": SKOS.Concept,
 }
-
-
-def new_dataset() -> Dataset:
-    ds = Dataset()
-    for prefix, namespace in iris.PREFIXES.items():
-        ds.bind(prefix, namespace, replace=True)
-    ds.bind("skos", SKOS_NS)
-    ds.bind("owl", OWL_NS)
-    return ds
 
 
 def registry_graph(registry: Registry, graph: Graph) -> Graph:
@@ -133,12 +125,6 @@ def registry_graph(registry: Registry, graph: Graph) -> Graph:
             if value:
                 add((node, prop, partial_date(value)))
     return graph
-
-
-def partial_date(value: str) -> Literal:
-    """`2007-05-28` -> xsd:date, `2007-05` -> xsd:gYearMonth, `2007` -> xsd:gYear."""
-    datatype = {10: XSD.date, 7: XSD.gYearMonth, 4: XSD.gYear}[len(value)]
-    return Literal(value, datatype=datatype)
 
 
 def _ref_adder(registry: Registry, graph: Graph, subject: URIRef):

@@ -14,14 +14,14 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import RDF, RDFS, XSD, Literal, Namespace, URIRef
 
-from parley.builder.mapper import new_dataset, partial_date
 from parley.link import wdjson
 from parley.link.wdjson import Item
 from parley.link.wikidata import DEFAULT_API, Client
 from parley.model.errors import UsageError
 from parley.model.iris import PID, PROV, SCHEMA, WD
-from parley.model.kgio import CANONICAL_PREFIXES, canonical_quads, write_atomic
+from parley.model.kgio import CANONICAL_PREFIXES, canonical_quads, new_dataset, write_atomic
 from parley.model.layout import WIKIDATA_GRAPH, WIKIDATA_NAME
+from parley.model.terms import partial_date
 from parley.seeds.registry import load_registry
 
 WDT = Namespace("http://www.wikidata.org/prop/direct/")

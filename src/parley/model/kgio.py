@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Dataset, Graph
+from rdflib import OWL, SKOS, Dataset, Graph
 
 from parley.model.iris import PREFIXES
 
@@ -115,4 +115,14 @@ def turtle_bytes(graph: Graph) -> bytes:
 def read_dataset(path: Path) -> Dataset:
     ds = Dataset()
     ds.parse(path, format="trig")
+    return ds
+
+
+def new_dataset() -> Dataset:
+    """An rdflib Dataset with Parley's prefixes (and skos, owl) bound."""
+    ds = Dataset()
+    for prefix, namespace in PREFIXES.items():
+        ds.bind(prefix, namespace, replace=True)
+    ds.bind("skos", SKOS)
+    ds.bind("owl", OWL)
     return ds

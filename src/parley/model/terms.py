@@ -190,3 +190,9 @@ def with_values(text: str, bindings: dict[str, object]) -> str:
     values = " ".join(sparql_term(bindings[name]) for name in names)
     block = f"\n  VALUES ({variables}) {{ ({values}) }}\n"
     return text[: match.end()] + block + text[match.end() :]
+
+
+def partial_date(value: str) -> Literal:
+    """`2007-05-28` -> xsd:date, `2007-05` -> xsd:gYearMonth, `2007` -> xsd:gYear."""
+    datatype = {10: XSD.date, 7: XSD.gYearMonth, 4: XSD.gYear}[len(value)]
+    return Literal(value, datatype=datatype)
