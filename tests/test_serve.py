@@ -19,7 +19,7 @@ from parley.model.errors import UsageError
 from parley.query.backends import EndpointStore
 from parley.query.results import render
 from parley.stores.endpoint import Endpoint
-from parley.stores.serve import is_loopback
+from parley.stores.hosts import is_loopback
 
 pytest_plugins = ["servers"]
 

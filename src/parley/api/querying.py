@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from parley.builder.caches import kg_cache
+from parley.builder.store import open_built_store
 from parley.model.errors import UsageError
 from parley.model.layout import kg_sources
 from parley.query.answers import ANSWERS, Answers, answer_key, read_chunks
@@ -69,8 +70,6 @@ def open_store(
         return EndpointStore(Endpoint.connect(endpoint, timeout=120.0))
     if backend == "oxigraph":
         if store_dir is None:  # the store `parley build` keeps beside its cache, if current
-            from parley.builder.store import open_built_store  # lazy: start-up speed
-
             built = open_built_store(kg)
             if built is not None:
                 store, identity = built

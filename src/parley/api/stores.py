@@ -7,13 +7,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from parley.model.progress import Progress, silent
-from parley.stores.guard import Limits
-from parley.stores.serve import Server, is_loopback, serve_kg
+from parley.stores.hosts import is_loopback
 
 if TYPE_CHECKING:
     from parley.stores.load import LoadResult
+    from parley.stores.serve import Server
 
-__all__ = ["Limits", "is_loopback", "load", "serve"]
+__all__ = ["is_loopback", "load", "serve"]
 
 
 def load(
@@ -57,4 +57,7 @@ def serve(
 ) -> None:
     """Serve kg/ as a read-only SPARQL endpoint until interrupted, each query limited in time
     and result size (see `stores.serve`)."""
+    from parley.stores.guard import Limits  # lazy: the HTTP server, for start-up speed
+    from parley.stores.serve import serve_kg
+
     serve_kg(kg, host, port, on_ready=on_ready, limits=Limits(timeout, max_result_bytes))

@@ -19,7 +19,7 @@ from parley.builder.kgfiles import same_content, trig_chunks
 from parley.builder.manifest import built_results, file_stamp, read_manifest, save_results
 from parley.builder.pipeline import Plan
 from parley.builder.pipeline import plan as make_plan
-from parley.builder.store import sync_store
+from parley.builder.storesync import sync_store
 from parley.builder.tools import tools
 from parley.builder.unitindex import INDEX, Index, Splicer, load_index, save_index
 from parley.model.kgio import write_atomic

@@ -1,5 +1,5 @@
-"""The persistent Oxigraph store of a kg/ folder, in its cache: kept in step with kg/ by each
-build (graph by graph when few articles changed), opened read-only by `parley query`."""
+"""The persistent Oxigraph store of a kg/ folder, in its cache: opened read-only by
+`parley query` while it matches kg/ (`storesync` keeps it in step with each build)."""
 
 from __future__ import annotations
 
@@ -10,151 +10,21 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from parley.builder.caches import kg_cache
-from parley.builder.kgfiles import trig_header, turtle_header
-from parley.builder.manifest import file_stamp, write_json_file
-from parley.builder.pipeline import Plan, read_blocks
-from parley.builder.unitcache import read_cached
-from parley.model.kgio import write_atomic
-from parley.model.layout import (
-    INFERRED_GRAPH,
-    INFERRED_NAME,
-    ONTOLOGY_GRAPH,
-    TRIG_NAME,
-    WIKIDATA_GRAPH,
-    WIKIDATA_NAME,
-    ontology_path,
-)
-from parley.query.answers import ANSWERS, forget
+from parley.builder.manifest import file_stamp
+from parley.model.layout import INFERRED_NAME, TRIG_NAME, WIKIDATA_NAME, ontology_path
 
 STORE = "store"
+STATE = "store.json"
 
 
 def store_path(kg: Path) -> Path:
     return kg_cache(kg) / STORE
 
 
-def sync_store(kg: Path, plan: Plan, trig: Path, inferred: Path) -> ox.Store:
-    """Bring the cached store of kg/ in step with it: graph by graph (and, in pg:inferred,
-    article by article) when few articles changed; reloaded in bulk otherwise."""
-    path = store_path(kg)
-    path.mkdir(parents=True, exist_ok=True)
-    state_file = path.parent / "store.json"
-    shared_file = path.parent / "inferred-shared.ttl"
-    try:
-        state = json.loads(state_file.read_text("utf-8"))
-    except (OSError, ValueError):
-        state = {}
-    store = ox.Store(str(path))
-    graphs = state.get("graphs", {})
-    wanted = {u.graph: u.key for u in plan.units}
-    changed = [u for u in plan.units if graphs.get(u.graph) != u.key]
-    removed = [g for g in graphs if g not in wanted]
-    state_file.unlink(missing_ok=True)  # a crash from here on means: reload everything
-    old_inferred = _old_inferred(graphs, changed, removed)
-    cold = not graphs or len(changed) > max(50, len(plan.units) // 10) or old_inferred is None
-    if (changed or removed) and (plan.shared_inferred is None or not shared_file.exists()):
-        cold = True
-    if cold:
-        _reload(store, trig, inferred)
-    elif changed or removed:
-        _replace_graphs(store, plan, changed, removed, old_inferred)
-        _replace_shared(store, shared_file.read_bytes(), plan.shared_inferred)
-    if plan.shared_inferred is not None:
-        write_atomic(shared_file, plan.shared_inferred, fsync=False)
-    new_files = _sync_extras(store, kg, state.get("files", {}) if not cold else {}, cold)
-    new_files = {"inferred": file_stamp(inferred), **new_files}
-    store.flush()
-    new_state = {"graphs": wanted, "files": new_files, "kg": file_stamp(trig)}
-    if new_state != state:  # the answers remembered for the old data are of no use now
-        forget(kg_cache(kg) / ANSWERS)
-    write_json_file(state_file, new_state)
-    return store
-
-
-def _old_inferred(graphs: dict, changed: list, removed: list) -> list[bytes] | None:
-    """The inferred blocks of the articles replaced or removed (None: one is not cached)."""
-    old = []
-    for key in [graphs[u.graph] for u in changed if u.graph in graphs] + [
-        graphs[g] for g in removed
-    ]:
-        entry = read_cached(key)
-        if entry is None:
-            return None
-        old.append(entry[2])
-    return old
-
-
-def _reload(store: ox.Store, trig: Path, inferred: Path) -> None:
-    """Everything afresh, in bulk, then compacted."""
-    store.clear()
-    # lenient: these files were just written by Oxigraph from checked terms (~20% faster)
-    store.bulk_load(path=str(trig), format=ox.RdfFormat.TRIG, lenient=True)
-    if inferred.stat().st_size:
-        store.bulk_load(
-            path=str(inferred),
-            format=ox.RdfFormat.TURTLE,
-            to_graph=ox.NamedNode(INFERRED_GRAPH),
-            lenient=True,
-        )
-    # compact what the bulk load left in many files: at 10,000 articles this takes ~40 s
-    # and makes the canned queries 1.6-6x faster (measured; docs/performance.md)
-    store.optimize()
-
-
-def _replace_graphs(store: ox.Store, plan: Plan, changed: list, removed: list, old_inferred):
-    """The changed articles' graphs and their inferred triples replaced, the removed dropped."""
-    header, theader = trig_header(), turtle_header()
-    inferred_graph = ox.NamedNode(INFERRED_GRAPH)
-    for g in removed:
-        store.remove_graph(ox.NamedNode(g))
-    for u in changed:
-        store.remove_graph(ox.NamedNode(u.graph))
-        store.load(header + read_blocks(plan, u)[0], format=ox.RdfFormat.TRIG)
-    for block in old_inferred:
-        for t in ox.parse(theader + block, format=ox.RdfFormat.TURTLE):
-            store.remove(ox.Quad(t.subject, t.predicate, t.object, inferred_graph))
-    for u in changed:
-        block = read_blocks(plan, u)[1]
-        store.load(theader + block, format=ox.RdfFormat.TURTLE, to_graph=inferred_graph)
-
-
-def _replace_shared(store: ox.Store, old_shared: bytes, new_shared: bytes) -> None:
-    """The inferred triples about shared resources: only what changed (at 10,000 articles
-    they are ~400k triples, and replacing them all took 30 s)."""
-    if old_shared == new_shared:
-        return
-    theader = turtle_header()
-    inferred_graph = ox.NamedNode(INFERRED_GRAPH)
-    before, after = (
-        set(ox.parse(theader + b, format=ox.RdfFormat.TURTLE)) for b in (old_shared, new_shared)
-    )
-    for t in before - after:
-        store.remove(ox.Quad(t.subject, t.predicate, t.object, inferred_graph))
-    store.extend(ox.Quad(t.subject, t.predicate, t.object, inferred_graph) for t in after - before)
-
-
-def _sync_extras(store: ox.Store, kg: Path, files: dict, cold: bool) -> dict:
-    """The ontology and kg/wikidata.trig reloaded where their files changed; their stamps."""
-    extras = {
-        "ontology": (ontology_path(), ONTOLOGY_GRAPH, ox.RdfFormat.TURTLE),
-        "wikidata": (kg / WIKIDATA_NAME, None, ox.RdfFormat.TRIG),
-    }
-    new_files = {}
-    for name, (file, graph, fmt) in extras.items():
-        stamp = file_stamp(file) if file.exists() else None
-        new_files[name] = stamp
-        if files.get(name) == stamp and (stamp is not None or not cold):
-            continue
-        store.remove_graph(ox.NamedNode(graph or WIKIDATA_GRAPH))
-        if stamp is not None:
-            store.load(path=str(file), format=fmt, to_graph=ox.NamedNode(graph) if graph else None)
-    return new_files
-
-
 def open_built_store(kg: Path) -> tuple[ox.Store, str] | None:
     """The store of the last build and its identity (the build's state, which names every
     graph's content and file stamp), when it still matches kg/ (by size and mtime), else None."""
-    state_file = kg_cache(kg) / "store.json"
+    state_file = kg_cache(kg) / STATE
     try:
         raw = state_file.read_bytes()
         state = json.loads(raw)

@@ -9,7 +9,6 @@ updates and enforces the query timeout and the result-size limit.
 from __future__ import annotations
 
 import contextlib
-import ipaddress
 import math
 import shutil
 import signal
@@ -50,16 +49,6 @@ def oxigraph_binary() -> str:
             "(the PyPI package that ships the `oxigraph` command)"
         )
     return found
-
-
-def is_loopback(host: str) -> bool:
-    """True when `host` only listens on this machine (127.0.0.0/8, ::1, localhost)."""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def prepare(kg: Path, location: Path) -> None:
