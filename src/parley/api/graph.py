@@ -11,8 +11,10 @@ from typing import TYPE_CHECKING
 from parley.api.querying import open_store
 from parley.builder.corpus import BuildResult, build, load_corpus
 from parley.builder.manifest import built_results
-from parley.model.kgio import write_atomic
-from parley.model.layout import INFERRED_NAME, read_kg
+from parley.model.errors import UsageError
+from parley.model.kgcommit import kg_lock, settle
+from parley.model.kgio import disk_error, write_atomic
+from parley.model.layout import INFERRED_NAME, KG_FILES, TRIG_NAME, read_kg
 from parley.query.stats import GraphStats, graph_stats
 from parley.validate.report import ValidationReport
 
@@ -35,6 +37,7 @@ def validate(kg: Path) -> ValidationReport:
     """
     from parley.validate.dataset import validate_dataset  # lazy: start-up speed
 
+    settle(kg, KG_FILES)  # no commit half done
     results = built_results(kg)
     if results is not None and results.get("report") is not None:
         return results["report"]
@@ -57,6 +60,7 @@ def reason(kg: Path) -> ReasonResult:
     from parley.reason.owl import Inference, LazyGraph, infer  # lazy: start-up speed
 
     path = kg / INFERRED_NAME
+    settle(kg, KG_FILES)  # no commit half done
     results = built_results(kg)
     if results is not None and results.get("reasoned") is not None:
         done = results["reasoned"]
@@ -69,11 +73,27 @@ def reason(kg: Path) -> ReasonResult:
             inconsistencies=done.inconsistencies,
         )
         return ReasonResult(inference=inference, path=path, changed=False)
+    before = _identity(kg / TRIG_NAME)
     inference = infer(read_kg(kg))
     try:
         changed = path.read_bytes() != inference.data
     except OSError:
         changed = True
     if changed:
-        write_atomic(path, inference.data)
+        try:
+            with kg_lock(kg, KG_FILES):  # not while a build writes kg/
+                if _identity(kg / TRIG_NAME) != before:
+                    raise UsageError(f"{kg}/ was rebuilt meanwhile — run `parley reason` again")
+                write_atomic(path, inference.data)
+        except OSError as exc:
+            raise disk_error(exc, f"{path} is unchanged") from None
     return ReasonResult(inference=inference, path=path, changed=changed)
+
+
+def _identity(path: Path) -> tuple[int, int, int] | None:
+    """Which file is at `path` (a build's commit puts another one there)."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns)

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 from parley.builder.caches import kg_cache
 from parley.builder.store import open_built_store
 from parley.model.errors import UsageError
-from parley.model.layout import kg_sources
+from parley.model.kgcommit import settle
+from parley.model.layout import KG_FILES, read_kg_files
 from parley.query.answers import ANSWERS, Answers, answer_key, read_chunks
 from parley.query.backends import DEFAULT_BACKEND, EndpointStore, MemoryStore, OxigraphStore, Table
 from parley.query.catalogue import (
@@ -68,15 +69,16 @@ def open_store(
         from parley.stores.endpoint import Endpoint  # lazy: the HTTP client, for start-up speed
 
         return EndpointStore(Endpoint.connect(endpoint, timeout=120.0))
+    settle(kg, KG_FILES)  # no commit half done: the build's store is checked against kg/'s files
     if backend == "oxigraph":
         if store_dir is None:  # the store `parley build` keeps beside its cache, if current
             built = open_built_store(kg)
             if built is not None:
                 store, identity = built
                 return OxigraphStore(store, Answers(kg_cache(kg) / ANSWERS, identity))
-        return OxigraphStore.from_sources(kg_sources(kg), store_dir)
+        return read_kg_files(kg, lambda sources: OxigraphStore.from_sources(sources, store_dir))
     if backend == "memory":
-        return MemoryStore.from_sources(kg_sources(kg))
+        return read_kg_files(kg, MemoryStore.from_sources)
     raise UsageError(f"unknown backend '{backend}' — use memory, oxigraph or endpoint")
 
 

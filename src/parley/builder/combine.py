@@ -1,7 +1,12 @@
 """The build: the units of `pipeline.plan` combined into kg/'s files (`kgfiles`), with the
 work across articles (`crossarticle`), the validation and reasoning results kept for
 `parley validate` and `parley reason` (`manifest`), the kg index for the next build
-(`unitindex`) and the store that `parley query` uses (`store`)."""
+(`unitindex`) and the store that `parley query` uses (`store`).
+
+kg/'s new files are written beside the old ones as temporary files; the store, the manifest
+and the index are brought in step from those, and only then are the files committed as one
+change (`model.kgcommit.commit`): a failure anywhere before (a full disk) leaves kg/ as it
+was."""
 
 from __future__ import annotations
 
@@ -22,7 +27,8 @@ from parley.builder.pipeline import plan as make_plan
 from parley.builder.storesync import sync_store
 from parley.builder.tools import tools
 from parley.builder.unitindex import INDEX, Index, Splicer, load_index, save_index
-from parley.model.kgio import write_atomic
+from parley.model.kgcommit import commit, discard_temps
+from parley.model.kgio import write_temp
 from parley.model.layout import INFERRED_NAME, TRIG_NAME
 from parley.model.progress import silent
 from parley.reason.owl import infer
@@ -83,29 +89,42 @@ def _build_files(plan: Plan, index: Index | None, out: Path, check: bool, progre
     build_id = hashlib.sha256("\n".join(u.key for u in plan.units).encode()).hexdigest()
     guard = lock(out) if lock is not None else contextlib.nullcontext()
     with guard:
+        discard_temps(kg_cache(out))  # a killed build's manifest, index or state
         manifest = read_manifest(out)
         unchanged = manifest.get("build") == build_id and all(
             (out / name).exists()
             and manifest.get("files", {}).get(name, {}).get("stamp") == file_stamp(out / name)
             for name in files
         )
-        report = reasoned = None
         if unchanged:  # kg/ holds what these very units produce: nothing to write
-            ranges = {}
-            if index is not None and all(
-                index.stamps.get(name) == file_stamp(out / name) for name in files
-            ):
-                ranges = index.ranges
-            if manifest.get("results") and (results := built_results(out)):
-                report, reasoned = results["report"], results["reasoned"]
-            if reasoned is None:
-                reasoned, report = _reason_again(plan, out), None
+            _keep_files(plan, index, out, build_id, files, manifest, progress)
         else:
-            ranges, reasoned = _write_files(plan, out, progress)
-        _after_writing(plan, out, build_id, report, reasoned, ranges, progress)
+            temps: dict[str, Path] = {}
+            try:
+                ranges, reasoned = _write_files(plan, out, progress, temps)
+                _after_writing(plan, out, build_id, None, reasoned, ranges, progress, temps)
+                commit(out, temps)
+            finally:
+                for tmp in temps.values():  # not committed: kg/ stays as it was
+                    tmp.unlink(missing_ok=True)
     return Built(
         files=files, changed=dict.fromkeys(files, not unchanged), quads=quads, graphs=graphs
     )
+
+
+def _keep_files(plan: Plan, index, out: Path, build_id: str, files, manifest, progress):
+    """kg/ already holds these units' files: the results and the store brought in step."""
+    ranges = {}
+    if index is not None and all(
+        index.stamps.get(name) == file_stamp(out / name) for name in files
+    ):
+        ranges = index.ranges
+    report = reasoned = None
+    if manifest.get("results") and (results := built_results(out)):
+        report, reasoned = results["report"], results["reasoned"]
+    if reasoned is None:
+        reasoned, report = _reason_again(plan, out), None
+    _after_writing(plan, out, build_id, report, reasoned, ranges, progress, {})
 
 
 def _stale_files(plan: Plan, out: Path, progress) -> tuple[str, ...]:
@@ -120,17 +139,17 @@ def _stale_files(plan: Plan, out: Path, progress) -> tuple[str, ...]:
     return tuple(name for name, ok in pairs if not ok)
 
 
-def _write_files(plan: Plan, out: Path, progress) -> tuple[dict, Reasoned]:
-    """kg/parley.trig and kg/inferred.ttl written (atomically); where each unit's blocks are
-    in them, and the reasoning results."""
+def _write_files(plan: Plan, out: Path, progress, temps: dict) -> tuple[dict, Reasoned]:
+    """kg/parley.trig and kg/inferred.ttl written to temporary files beside them (into
+    `temps`); where each unit's blocks are in them, and the reasoning results."""
     inferred_blocks: dict = {}
     trig_ranges: dict = {}
     with progress("writing", len(plan.units)) as update:
         trig = trig_chunks(plan, inferred_blocks, update, trig_ranges)
-        write_atomic(out / TRIG_NAME, trig)
+        temps[TRIG_NAME] = write_temp(out / TRIG_NAME, trig)
     chunks: list = []
-    reasoned = _inferred(plan, chunks, inferred_blocks, lambda: (out / TRIG_NAME).read_bytes())
-    write_atomic(out / INFERRED_NAME, chunks)
+    reasoned = _inferred(plan, chunks, inferred_blocks, temps[TRIG_NAME].read_bytes)
+    temps[INFERRED_NAME] = write_temp(out / INFERRED_NAME, chunks)
     return {TRIG_NAME: trig_ranges, INFERRED_NAME: plan.inferred_ranges}, reasoned
 
 
@@ -141,8 +160,10 @@ def _reason_again(plan: Plan, out: Path) -> Reasoned:
     return _inferred(plan, [], inferred_blocks, lambda: (out / TRIG_NAME).read_bytes())
 
 
-def _after_writing(plan: Plan, out: Path, build_id: str, report, reasoned, ranges, progress):
-    """Validation (unless kept), the store in step, the manifest and the kg index."""
+def _after_writing(plan: Plan, out: Path, build_id, report, reasoned, ranges, progress, temps):
+    """Validation (unless kept), the store in step, the manifest and the kg index, for the
+    files about to be committed (`temps`, where new) or kept."""
+    paths = {name: temps.get(name, out / name) for name in (TRIG_NAME, INFERRED_NAME)}
     if report is None and tools().shapes is not None:
         with progress("validating", 1) as update:
             report = validate_plan(plan)
@@ -151,17 +172,18 @@ def _after_writing(plan: Plan, out: Path, build_id: str, report, reasoned, range
     if plan.fresh + plan.hydrated > 100:  # then it is much; else not worth a collection
         gc.collect()
     with progress("indexing", 1) as update:
-        store = sync_store(out, plan, out / TRIG_NAME, out / INFERRED_NAME)
+        store = sync_store(out, plan, paths[TRIG_NAME], paths[INFERRED_NAME])
         update(1)
     del store  # its lock goes with the last reference: `parley query` may open it now
-    save_results(out, build_id, report, reasoned)
+    stamps = {name: file_stamp(path) for name, path in paths.items()}  # kept by the rename
+    save_results(out, build_id, report, reasoned, stamps)
     new_index = Index(
         version=code_version(),
         registry=plan.registry_digest,
         inputs=plan.inputs,
         units={u.key: u for u in plan.units[:-1]},
         ranges=ranges,
-        stamps={name: file_stamp(out / name) for name in (TRIG_NAME, INFERRED_NAME)},
+        stamps=stamps,
     )
     save_index(kg_cache(out) / INDEX, new_index)
 

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 
 from rdflib import Dataset
 
-from parley.builder.lock import kg_lock
 from parley.model.errors import InputError
-from parley.model.layout import TRIG_NAME
+from parley.model.kgcommit import kg_lock
+from parley.model.kgio import disk_error
+from parley.model.layout import KG_FILES, TRIG_NAME
 from parley.model.records import AnnotatedArticle, Registry
 from parley.seeds.annotations import load_annotations, seeds_problems
 from parley.seeds.registry import load_registry
@@ -86,11 +87,17 @@ def build(seeds: Path, out: Path | None = None, check: bool = False, progress=No
     content hash (see `parley.builder.pipeline`). Every input problem is reported before kg/
     is touched; writing then holds the lock of `out` (`kg/.parley.lock`) until the
     end: a second build into the same folder fails at once with `UsageError` instead of
-    interleaving its files. `progress` is a `parley.model.progress` reporter (default: silent).
+    interleaving its files. kg/'s files change as one (`model.kgcommit`); a disk that is full
+    or read-only is a one-line `UsageError`, and kg/ is left as it was.
+    `progress` is a `parley.model.progress` reporter (default: silent).
     """
     from parley.builder.combine import build_kg  # lazy: `parley query` starts without the build
 
-    built = build_kg(seeds, out, check, progress=progress, lock=kg_lock)
+    lock = partial(kg_lock, stale=KG_FILES)
+    try:
+        built = build_kg(seeds, out, check, progress=progress, lock=lock)
+    except OSError as exc:
+        raise disk_error(exc, f"{out or 'kg'}/ is unchanged") from None
     files = Files(built.files)
     result = dict(files=files, quads=built.quads, graphs=built.graphs)
     if out is None:

@@ -13,7 +13,6 @@ from pathlib import Path
 
 from parley.builder.caches import kg_cache
 from parley.model.kgio import write_atomic
-from parley.model.layout import INFERRED_NAME, TRIG_NAME
 
 MANIFEST = "manifest.json"
 
@@ -29,18 +28,16 @@ def read_manifest(kg: Path) -> dict:
         return {}
 
 
-def save_results(kg: Path, build_id: str, report, reasoned) -> None:
-    """The manifest (what kg/ holds) and the validation and reasoning results for it."""
+def save_results(kg: Path, build_id: str, report, reasoned, stamps: dict[str, list]) -> None:
+    """The manifest (what kg/ holds, or is about to: kg/ file name -> `file_stamp`) and the
+    validation and reasoning results for it."""
     results = pickle.dumps({"report": report, "reasoned": reasoned}, protocol=5)
     name = hashlib.sha256(results).hexdigest()[:32] + ".results"
     write_atomic(kg_cache(kg) / name, results)
     old = read_manifest(kg).get("results")
     manifest = {
         "build": build_id,
-        "files": {
-            TRIG_NAME: {"stamp": file_stamp(kg / TRIG_NAME)},
-            INFERRED_NAME: {"stamp": file_stamp(kg / INFERRED_NAME)},
-        },
+        "files": {name: {"stamp": stamp} for name, stamp in stamps.items()},
         "results": name,
     }
     write_json_file(manifest_path(kg), manifest)

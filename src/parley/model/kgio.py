@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
-import tempfile
+import secrets
 from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import OWL, SKOS, Dataset, Graph
 
+from parley.model.errors import UsageError
 from parley.model.iris import PREFIXES
 
 
@@ -20,37 +22,102 @@ def write_atomic(path: Path, data: bytes | Iterable[bytes], fsync: bool = True) 
     `data` may be an iterable of chunks (a large file streamed from parts), bytes or
     `unitindex.FileSlice`s of other files (copied in the kernel, adjacent ones in one go);
     `fsync=False` skips the flush to disk, for caches that are recomputed when damaged.
+    The file's mode follows the umask, as for any new file (0644 under umask 022).
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = write_temp(path, data, fsync)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            pending = None  # a run of adjacent file slices, copied when the run ends
-            for chunk in (data,) if isinstance(data, bytes | bytearray) else data:
-                if isinstance(chunk, bytes | bytearray):
-                    if pending is not None:
-                        _copy_slice(handle, *pending)
-                        pending = None
-                    handle.write(chunk)
-                elif pending is not None and (chunk.fd, chunk.offset) == (
-                    pending[0],
-                    pending[1] + pending[2],
-                ):
-                    pending = (pending[0], pending[1], pending[2] + chunk.length)
-                else:
-                    if pending is not None:
-                        _copy_slice(handle, *pending)
-                    pending = (chunk.fd, chunk.offset, chunk.length)
-            if pending is not None:
-                _copy_slice(handle, *pending)
-            handle.flush()
-            if fsync:
-                os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def write_temp(path: Path, data: bytes | Iterable[bytes], fsync: bool = True) -> Path:
+    """`data` written to a new temporary file beside `path` (`.NAME.RANDOM.tmp`), left for the
+    caller to rename; removed again if writing fails. An `OSError` names `path`."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = _create(path)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            _write_chunks(handle, data)
+            handle.flush()
+            if fsync:
+                os.fsync(handle.fileno())
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        if isinstance(exc, OSError) and exc.filename is None:
+            exc.filename = str(path)  # ENOSPC from write() names no file
+        raise
+    return tmp
+
+
+def _create(path: Path) -> tuple[int, Path]:
+    """A new file `.NAME.RANDOM.tmp` beside `path`, created with mode 0666 less the umask
+    (`tempfile.mkstemp` would make it 0600, and the rename would keep that)."""
+    for _ in range(100):
+        tmp = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"
+        try:
+            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"{path.parent}: no free temporary file name")
+
+
+def _write_chunks(handle, data: bytes | Iterable[bytes]) -> None:
+    """Write bytes and `FileSlice`s to `handle` (a run of adjacent slices in one copy)."""
+    pending = None  # a run of adjacent file slices, copied when the run ends
+    for chunk in (data,) if isinstance(data, bytes | bytearray) else data:
+        if isinstance(chunk, bytes | bytearray):
+            if pending is not None:
+                _copy_slice(handle, *pending)
+                pending = None
+            handle.write(chunk)
+        elif pending is not None and (chunk.fd, chunk.offset) == (
+            pending[0],
+            pending[1] + pending[2],
+        ):
+            pending = (pending[0], pending[1], pending[2] + chunk.length)
+        else:
+            if pending is not None:
+                _copy_slice(handle, *pending)
+            pending = (chunk.fd, chunk.offset, chunk.length)
+    if pending is not None:
+        _copy_slice(handle, *pending)
+
+
+def fsync_dir(folder: Path) -> None:
+    """Make the renames and removals in `folder` durable (a no-op where folders cannot be
+    opened for that)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
+NOT_WRITABLE = (errno.EROFS, errno.EACCES, errno.EPERM)
+
+
+def disk_error(exc: OSError, then: str) -> UsageError:
+    """An `OSError` met while writing as one line: the file, the system's reason, what to do
+    (free space, or make it writable), and `then` (what became of the output)."""
+    reason = exc.strerror or str(exc)
+    if exc.errno in DISK_FULL or "No space left" in reason or "quota" in reason.lower():
+        fix = "free some space on that disk"
+    elif exc.errno in NOT_WRITABLE:
+        fix = "make it writable, or write elsewhere"
+    else:
+        fix = "check that disk"
+    where = f"{exc.filename}: " if exc.filename else ""
+    return UsageError(f"{where}cannot write: {reason} — {fix}; {then}")
 
 
 def _copy_slice(handle, source: int, offset: int, length: int) -> None:
@@ -70,6 +137,19 @@ def _copy_slice(handle, source: int, offset: int, length: int) -> None:
         position += copied
         offset += copied
     handle.seek(end)
+
+
+# Oxigraph's Turtle/TriG parser holds one token (a whole literal) in a buffer of at most
+# 16 MiB; a longer one makes every later read of the file fail. Values are kept to half that.
+MAX_TERM_BYTES = 8 * 1024 * 1024
+
+
+def term_bytes(text: str) -> int:
+    """The size of `text` written as an RDF literal by Oxigraph (escapes included; at most six
+    bytes a character), computed exactly only when it could come near `MAX_TERM_BYTES`."""
+    if len(text) * 6 + 2 <= MAX_TERM_BYTES:
+        return len(text) * 6 + 2  # an upper bound, enough to know it fits
+    return len(str(ox.Literal(text)).encode("utf-8"))
 
 
 CANONICAL_PREFIXES = {

@@ -7,24 +7,34 @@ every engine holds exactly the same dataset:
 - `kg/parley.trig`: the article graphs and the registry graph, with their own names;
 - `kg/inferred.ttl` (when present) into `pg:inferred`;
 - `ontology/parley.ttl` (when present) into `pg:ontology`.
+
+A build changes kg/'s files as one (`kgcommit`): the readers here first complete or wait for
+a commit in progress (`settle`), and `read_kg_files` reads again if files changed meanwhile.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import TypeVar
 
 import pyoxigraph as ox
 from rdflib import Dataset, Graph
 
 from parley.model.errors import InputError, Problem, UsageError
 from parley.model.iris import PG
+from parley.model.kgcommit import COMMIT_NAME, settle
 
 TRIG_NAME = "parley.trig"
 INFERRED_NAME = "inferred.ttl"
 WIKIDATA_NAME = "wikidata.trig"
+KG_FILES = (TRIG_NAME, INFERRED_NAME)  # what a build writes into kg/, as one change
+READ_TRIES = 5
+R = TypeVar("R")
 ONTOLOGY_GRAPH = str(PG["ontology"])
 INFERRED_GRAPH = str(PG["inferred"])
 WIKIDATA_GRAPH = str(PG["wikidata"])  # `parley enrich` writes it into kg/wikidata.trig
@@ -87,18 +97,18 @@ def load_shapes(path: Path | None = None) -> Graph:
 def read_kg(kg: Path) -> Dataset:
     """kg/parley.trig as an rdflib Dataset; `InputError` when missing or unreadable."""
     path = kg / TRIG_NAME
-    if not path.exists():
-        raise InputError(
-            Problem(str(path), None, "graph file not found", "run `parley build`, or pass --kg DIR")
-        )
-    ds = Dataset()
-    try:
-        ds.parse(path, format="trig")
-    except Exception as exc:  # rdflib raises many parser exception types
-        raise InputError(
-            Problem(str(path), None, f"cannot parse TriG: {exc}", "rebuild with `parley build`")
-        ) from None
-    return ds
+
+    def parse(_) -> Dataset:
+        ds = Dataset()
+        try:
+            ds.parse(path, format="trig")
+        except Exception as exc:  # rdflib raises many parser exception types
+            raise InputError(
+                Problem(str(path), None, f"cannot parse TriG: {exc}", "rebuild with `parley build`")
+            ) from None
+        return ds
+
+    return read_kg_files(kg, parse)
 
 
 def union_graph(ds: Dataset, *extra: Graph) -> Graph:
@@ -114,6 +124,7 @@ def union_graph(ds: Dataset, *extra: Graph) -> Graph:
 
 def kg_sources(kg: Path, ontology: Path | None = None) -> list[Source]:
     """The files that make up the dataset of `kg/`; raise `InputError` when it is not built."""
+    settle(kg, KG_FILES)
     trig = kg / TRIG_NAME
     if not trig.exists():
         raise InputError(
@@ -128,6 +139,30 @@ def kg_sources(kg: Path, ontology: Path | None = None) -> list[Source]:
     if onto.exists():
         sources.append(Source(onto, ONTOLOGY_GRAPH))
     return sources
+
+
+def read_kg_files(kg: Path, read: Callable[[list[Source]], R], ontology: Path | None = None) -> R:
+    """`read(kg_sources(kg))`, done again if a build replaced kg/'s files while it read them
+    (so what it read is one build's files); `UsageError` if they keep changing."""
+    for _ in range(READ_TRIES):
+        sources = kg_sources(kg, ontology)
+        before = _stamps(sources)
+        result = read(sources)
+        if not (kg / COMMIT_NAME).exists() and _stamps(sources) == before:
+            return result
+    raise UsageError(f"{kg}/: its files kept changing while being read — wait for the build")
+
+
+def _stamps(sources: list[Source]) -> list[tuple[int, int, int] | None]:
+    """Which file each source is (inode, size, mtime): a rename puts another file there."""
+    stamps = []
+    for source in sources:
+        try:
+            st = os.stat(source.path)
+            stamps.append((st.st_ino, st.st_size, st.st_mtime_ns))
+        except OSError:
+            stamps.append(None)
+    return stamps
 
 
 def fingerprint(sources: list[Source]) -> str:

@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 
 from parley.model.errors import InputError, Problem
+from parley.model.kgio import MAX_TERM_BYTES, term_bytes
 
 
 class Node(dict):
@@ -100,7 +101,15 @@ _STR = "tag:yaml.org,2002:str"
 
 
 def _scalar(loader: yaml.SafeLoader, node: yaml.Node, doc: _Document) -> Any:
-    """Construct a scalar; a value YAML cannot build (2007-02-30, `!!int x`) is a `Problem`."""
+    """Construct a scalar; a value YAML cannot build (2007-02-30, `!!int x`), or text too long
+    for the graph's files (`kgio.MAX_TERM_BYTES`), is a `Problem`."""
+    if isinstance(node.value, str) and term_bytes(node.value) > MAX_TERM_BYTES:
+        raise doc.problem(
+            node,
+            f"value too long: {term_bytes(node.value):,} bytes as RDF, the limit is "
+            f"{MAX_TERM_BYTES:,} (what the graph's parsers can read in one piece)",
+            "shorten it, or keep the long text in a file and refer to it",
+        )
     if node.tag == _STR and type(node) is yaml.ScalarNode:
         return node.value  # what the safe loaders' construct_yaml_str returns, made faster
     try:

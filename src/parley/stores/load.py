@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from parley.model.layout import GRAPH_PREFIX, kg_sources, read_graphs
+from parley.model.layout import GRAPH_PREFIX, read_graphs, read_kg_files
 from parley.stores.endpoint import Endpoint, Unavailable
 from parley.stores.retry import RetryPolicy
 
@@ -71,7 +71,7 @@ class LoadPlan:
 
 def load_plan(kg: Path, ontology: Path | None = None) -> LoadPlan:
     """Read every named graph of `kg/` (plus the ontology) with its distinct triples."""
-    return LoadPlan(read_graphs(kg_sources(kg, ontology)))
+    return LoadPlan(read_kg_files(kg, read_graphs, ontology))
 
 
 def load_graphs(

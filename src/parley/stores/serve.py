@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from parley.model.errors import UsageError
-from parley.model.layout import kg_sources
+from parley.model.layout import Source, read_kg_files
 from parley.stores.guard import Limits, guarding
 
 READY_TIMEOUT = 60.0
@@ -52,16 +52,22 @@ def oxigraph_binary() -> str:
 
 
 def prepare(kg: Path, location: Path) -> None:
-    """Load the dataset of `kg/` into a new Oxigraph store at `location` with `oxigraph load`."""
+    """Load the dataset of `kg/` into a new Oxigraph store at `location` with `oxigraph load`
+    (loaded again if a build replaced kg/'s files meanwhile)."""
     binary = oxigraph_binary()
-    for source in kg_sources(kg):
-        command = [binary, "load", "--location", str(location), "--file", str(source.path)]
-        if source.graph is not None:
-            command += ["--graph", source.graph]
-        done = subprocess.run(command, capture_output=True, text=True, check=False)
-        if done.returncode != 0:
-            last = (done.stderr.strip().splitlines() or ["no message"])[-1]
-            raise UsageError(f"{source.path}: oxigraph load failed: {last}")
+
+    def load(sources: list[Source]) -> None:
+        shutil.rmtree(location, ignore_errors=True)
+        for source in sources:
+            command = [binary, "load", "--location", str(location), "--file", str(source.path)]
+            if source.graph is not None:
+                command += ["--graph", source.graph]
+            done = subprocess.run(command, capture_output=True, text=True, check=False)
+            if done.returncode != 0:
+                last = (done.stderr.strip().splitlines() or ["no message"])[-1]
+                raise UsageError(f"{source.path}: oxigraph load failed: {last}")
+
+    read_kg_files(kg, load)
 
 
 @contextlib.contextmanager
