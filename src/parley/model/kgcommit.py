@@ -45,8 +45,12 @@ def kg_lock(kg: Path, stale: Iterable[str] = ()) -> Iterator[None]:
     path = kg / LOCK_NAME
     fd = _acquire(path, kg)
     try:
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+        try:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+        except OSError as exc:
+            exc.filename = str(path)  # a full disk: the pid does not fit
+            raise
         recover(kg, stale)
         yield
     finally:
