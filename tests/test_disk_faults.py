@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from seedsets import four_and_five
 
 ROOT = Path(__file__).parent.parent
 PARLEY = [sys.executable, "-c", "from parley.cli.main import main; main()"]
@@ -88,14 +89,7 @@ def _filled(disk: Path, free: int):
 @pytest.fixture(scope="module")
 def seeds(tmp_path_factory):
     """Seeds of 4 articles (the old kg/) and of 5 (the build that meets the full disk)."""
-    base = tmp_path_factory.mktemp("seeds")
-    new, old = base / "new", base / "old"
-    shutil.copytree(ROOT / "seeds", new)
-    shutil.copytree(new, old)
-    last = sorted((old / "annotations").glob("*.yaml"))[-1]
-    last.unlink()
-    (old / "articles" / f"{last.stem}.txt").unlink()
-    return old, new
+    return four_and_five(tmp_path_factory.mktemp("seeds"))
 
 
 MESSAGES: set[str] = set()

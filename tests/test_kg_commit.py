@@ -20,6 +20,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from seedsets import four_and_five
 
 from parley import api
 from parley.model.kgcommit import COMMIT_NAME, LOCK_NAME
@@ -64,12 +65,7 @@ def rebuild(tmp_path_factory):
     """Seeds of 4 and 5 articles; kg/ and the cache after building the 4 (at the paths every
     run uses, so that the rebuild is incremental), and the files of both generations."""
     base = tmp_path_factory.mktemp("commit")
-    new_seeds, old_seeds = base / "seeds-new", base / "seeds-old"
-    shutil.copytree(ROOT / "seeds", new_seeds)
-    shutil.copytree(new_seeds, old_seeds)
-    last = sorted((old_seeds / "annotations").glob("*.yaml"))[-1]
-    last.unlink()
-    (old_seeds / "articles" / f"{last.stem}.txt").unlink()
+    old_seeds, new_seeds = four_and_five(base)
     work = base / "work"
     kg, cache = work / "kg", work / "cache"
     for seeds in (old_seeds, new_seeds):
