@@ -3,7 +3,10 @@
 Answers from tests/data/wikidata/{entities,search}.json in Wikidata's JSON formats:
 `GET /w/api.php?action=wbsearchentities|wbgetentities`, `GET /reconcile` (manifest) and
 `POST /reconcile` (queries). `script` holds canned answers (status, headers, body, delay) served
-before the normal ones, for 429, 5xx, slow and malformed answers. Binds 127.0.0.1 on a free port.
+before the normal ones, for 429, 5xx, slow and malformed answers, and hostile ones: an answer
+trickled one byte at a time (`trickle`, headers too with `trickle_headers`; `hung_up` is set when
+the client closes the connection before the end), the request's headers echoed (`echo`), and
+the bodies of `gzip_bomb` and `nested_json`. Binds 127.0.0.1 on a free port.
 """
 
 from __future__ import annotations
@@ -13,7 +16,9 @@ import json
 import threading
 import time
 import urllib.parse
+import zlib
 from dataclasses import dataclass, field
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -26,6 +31,23 @@ class Canned:
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b""
     delay: float = 0.0
+    trickle: float = 0.0  # seconds between single bytes of the body
+    trickle_headers: bool = False  # the status line and headers trickle too
+    echo: bool = False  # the body is the request's headers, as text
+
+
+def gzip_bomb(inflated: int) -> bytes:
+    """A gzip stream of `inflated` bytes of JSON (spaces, then `{}`): about 1/1000 of that."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)
+    chunk = b" " * 2**20
+    parts = [packer.compress(chunk) for _ in range(inflated // len(chunk))]
+    tail = packer.compress(b" " * (inflated % len(chunk)) + b"{}")
+    return b"".join([*parts, tail, packer.flush()])
+
+
+def nested_json(depth: int) -> bytes:
+    """A valid JSON document of lists nested `depth` deep."""
+    return b"[" * depth + b"]" * depth
 
 
 @dataclass
@@ -53,6 +75,8 @@ class FakeWikidata:
         self.script: list[Canned] = []
         self.seen: list[Seen] = []
         self.gzip_answers = gzip_answers
+        self.hung_up = threading.Event()  # a client closed the connection mid-trickle
+        self.trickled = 0  # bytes of trickled answers sent
         self.lock = threading.Lock()
         self.server: ThreadingHTTPServer | None = None
         self.thread: threading.Thread | None = None
@@ -117,7 +141,13 @@ class FakeWikidata:
             canned = self.script.pop(0) if self.script else None
         if canned is not None:
             time.sleep(canned.delay)
-            self._send(req, canned.status, canned.body, canned.headers)
+            if canned.echo:
+                text = "".join(f"{k}: {v}\n" for k, v in req.headers.items())
+                canned = Canned(canned.status, canned.headers, text.encode("utf-8"))
+            if canned.trickle:
+                self._trickle(req, canned)
+            else:
+                self._send(req, canned.status, canned.body, canned.headers)
             return
         if url.path == "/w/api.php" and method == "GET":
             body = self._api(params)
@@ -141,6 +171,25 @@ class FakeWikidata:
         req.send_header("Content-Length", str(len(data)))
         req.end_headers()
         req.wfile.write(data)
+
+    def _trickle(self, req, canned: Canned) -> None:
+        """Send the answer one byte every `canned.trickle` seconds until done or hung up on."""
+        lines = [f"HTTP/1.0 {canned.status} {HTTPStatus(canned.status).phrase}"]
+        lines += [f"{k}: {v}" for k, v in canned.headers.items()]
+        lines += [f"Content-Length: {len(canned.body)}", "", ""]
+        head = "\r\n".join(lines).encode("latin-1")
+        slow = head + canned.body if canned.trickle_headers else canned.body
+        req.close_connection = True
+        try:
+            if not canned.trickle_headers:
+                req.wfile.write(head)
+            for index in range(len(slow)):
+                req.wfile.write(slow[index : index + 1])
+                with self.lock:
+                    self.trickled += 1
+                time.sleep(canned.trickle)
+        except OSError:
+            self.hung_up.set()
 
     def _api(self, params: dict[str, str]) -> dict:
         action = params.get("action")
