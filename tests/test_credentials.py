@@ -1,13 +1,14 @@
-"""Credentials never appear in argv, outputs or error messages (issue 8, item 6).
+"""Credentials never appear in argv, outputs or error messages (issue 8, item 6; issue 18, 7).
 
 `parley load` runs as a real process with PARLEY_ENDPOINT_USER/PARLEY_ENDPOINT_PASSWORD set,
 against Virtuoso (digest authentication; right and wrong passwords), against Oxigraph (no
 authentication), with the server down, behind a proxy that keeps answering 503, behind one
 that echoes the password in its error text, and behind one that asks for Basic or Digest
-authentication and echoes the Authorization header (issue 18, item 7). While each runs, the command line of the process
-and of every process it starts is read from /proc/<pid>/cmdline; its stdout and stderr are
-captured. The secret (nor its base64 forms) must be in none of them. As a check that the watch saw the live process,
-the secret must be found in its /proc/<pid>/environ, where it was put.
+authentication and echoes the Authorization header. While each runs, the command line of the
+process and of every process it starts is read from /proc/<pid>/cmdline; its stdout and stderr
+are captured. The secret (and its base64 forms) must be in none of them. As a check that the
+watch saw the live process, the secret must be found in its /proc/<pid>/environ, where it was
+put.
 """
 
 from __future__ import annotations

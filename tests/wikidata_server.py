@@ -6,13 +6,15 @@ Answers from tests/data/wikidata/{entities,search}.json in Wikidata's JSON forma
 before the normal ones, for 429, 5xx, slow and malformed answers, and hostile ones: an answer
 trickled one byte at a time (`trickle`, headers too with `trickle_headers`; `hung_up` is set when
 the client closes the connection before the end), the request's headers echoed (`echo`), and
-the bodies of `gzip_bomb` and `nested_json`. Binds 127.0.0.1 on a free port.
+the bodies of `gzip_bomb` and `nested_json`. Binds 127.0.0.1 on a free port; speaks HTTPS
+when given `tls=(certificate file, key file)`.
 """
 
 from __future__ import annotations
 
 import gzip
 import json
+import ssl
 import threading
 import time
 import urllib.parse
@@ -69,12 +71,13 @@ class QuietServer(ThreadingHTTPServer):
 class FakeWikidata:
     """Start with `with FakeWikidata() as wd:`; `wd.api` and `wd.reconcile` are the URLs."""
 
-    def __init__(self, gzip_answers: bool = False):
+    def __init__(self, gzip_answers: bool = False, tls: tuple[Path, Path] | None = None):
         self.entities = json.loads((DATA / "entities.json").read_text(encoding="utf-8"))
         self.search = json.loads((DATA / "search.json").read_text(encoding="utf-8"))
         self.script: list[Canned] = []
         self.seen: list[Seen] = []
         self.gzip_answers = gzip_answers
+        self.tls = tls
         self.hung_up = threading.Event()  # a client closed the connection mid-trickle
         self.trickled = 0  # bytes of trickled answers sent
         self.lock = threading.Lock()
@@ -85,7 +88,7 @@ class FakeWikidata:
     def base(self) -> str:
         assert self.server is not None
         host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"{'https' if self.tls else 'http'}://{host}:{port}"
 
     @property
     def api(self) -> str:
@@ -109,6 +112,10 @@ class FakeWikidata:
                 fake.handle(self, "POST")
 
         server = QuietServer(("127.0.0.1", 0), Handler)
+        if self.tls is not None:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*map(str, self.tls))
+            server.socket = context.wrap_socket(server.socket, server_side=True)
         self.server = server
         self.thread = threading.Thread(
             target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True

@@ -233,16 +233,28 @@ def _read(response, limit: int, shown: str) -> bytes:
     raw = b"".join(parts)
     if (response.headers.get("Content-Encoding") or "").lower() != "gzip":
         return raw
-    inflater = zlib.decompressobj(wbits=47)  # gzip or zlib header
+    return _gunzip(raw, limit, shown)
+
+
+def _gunzip(raw: bytes, limit: int, shown: str) -> bytes:
+    """`raw` inflated, a piece at a time, up to `limit` bytes; else `WikidataError`."""
+    inflater = zlib.decompressobj(wbits=47)  # a gzip or zlib header
+    parts, size, pending = [], 0, raw
     try:
-        data = inflater.decompress(raw, limit + 1)
+        while size <= limit:
+            part = inflater.decompress(pending, CHUNK * 16)
+            pending = inflater.unconsumed_tail
+            parts.append(part)
+            size += len(part)
+            if not part and not pending:
+                break
     except zlib.error:
         return raw  # not gzip after all: judged as it is
-    if len(data) > limit:
+    if size > limit:
         raise WikidataError(
             f"{shown}: the answer inflates to more than {limit:,} bytes (gzip) — refused"
         )
-    return data
+    return b"".join(parts)
 
 
 def _json(raw: bytes, shown: str) -> object:

@@ -44,6 +44,10 @@ class Deadline:
 
     def __exit__(self, *exc) -> None:
         self._timer.cancel()
+        with self._lock:
+            for sock in self._sockets:
+                sock.close()
+            self._sockets.clear()
         if self.expired:
             raise TimeUp(f"no complete answer within {self.seconds:g} s") from None
 
@@ -65,18 +69,18 @@ class Deadline:
     def _connect(self, address, timeout, *args, **kwargs) -> socket.socket:
         sock = socket.create_connection(address, timeout, *args, **kwargs)
         with self._lock:
-            self._sockets.append(sock)
-            late = self.expired
-        if late:
-            _shut(sock)
+            # A descriptor of its own on the same connection: TLS takes `sock` over, and
+            # urllib closes it before the body is read.
+            self._sockets.append(sock.dup())
+            if self.expired:
+                _shut(self._sockets[-1])
         return sock
 
     def _expire(self) -> None:
         with self._lock:
             self.expired = True
-            sockets = list(self._sockets)
-        for sock in sockets:
-            _shut(sock)
+            for sock in self._sockets:
+                _shut(sock)
 
 
 def _shut(sock: socket.socket) -> None:
@@ -84,7 +88,9 @@ def _shut(sock: socket.socket) -> None:
         sock.shutdown(socket.SHUT_RDWR)
 
 
-class _Http(urllib.request.HTTPHandler):
+class _Deadlined:
+    """A urllib handler whose connections `limit` can shut."""
+
     def __init__(self, limit: Deadline):
         super().__init__()
         self._limit = limit
@@ -93,13 +99,12 @@ class _Http(urllib.request.HTTPHandler):
         return super().do_open(self._limit.connection(http_class), req, **kwargs)
 
 
-class _Https(urllib.request.HTTPSHandler):
-    def __init__(self, limit: Deadline):
-        super().__init__()
-        self._limit = limit
+class _Http(_Deadlined, urllib.request.HTTPHandler):
+    pass
 
-    def do_open(self, http_class, req, **kwargs):
-        return super().do_open(self._limit.connection(http_class), req, **kwargs)
+
+class _Https(_Deadlined, urllib.request.HTTPSHandler):
+    pass
 
 
 def parse_json(raw: bytes, max_depth: int = MAX_DEPTH) -> object:
