@@ -139,6 +139,24 @@ def test_a_redirect_is_not_followed_with_the_credentials(kg, scheme):
 
 
 @pytest.mark.parametrize(
+    ("user", "sent"),
+    [
+        ("Zoë", 'username="Zoë"'),
+        ("用户", "username*=UTF-8''%E7%94%A8%E6%88%B7"),
+        ('a"b', "username*=UTF-8''a%22b"),
+        ("x\ny", "username*=UTF-8''x%0Ay"),
+    ],
+)
+def test_a_user_name_digest_cannot_quote_is_sent_as_username_star(kg, user, sent):
+    """RFC 7616 3.4.4; was a UnicodeEncodeError or ValueError traceback holding the header."""
+    secret = PASSWORDS["plain"]()
+    with FaultProxy("127.0.0.1:9", lambda *_: Demand("Digest", ECHOES["body"])) as proxy:
+        result = run(load_args(kg, proxy.base), user, secret)
+    assert "HTTP 400" in assert_nothing_shown(result, user, secret, proxy)
+    assert [s for s in proxy.log if sent in s.authorization]
+
+
+@pytest.mark.parametrize(
     ("text", "shown"),
     [
         ("Authorization: Basic YWxpY2U6c2VjcmV0", "Authorization: ***"),

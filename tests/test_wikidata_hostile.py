@@ -218,6 +218,24 @@ def test_messages_pass_through_redact(tmp_path, wd):
         client(tmp_path).get(wd.api, SEARCH)
     assert "dXNlcjpzM2NyZXQ" not in str(caught.value) and "Authorization: ***" in str(caught.value)
     offline = client(tmp_path, offline=True)
-    with pytest.raises(WikidataError) as caught:
+    with pytest.raises(UsageError) as caught:
         offline.get("http://user:s3cret@127.0.0.1:9/w/api.php", SEARCH)
     assert "s3cret" not in str(caught.value) and "http://***@127.0.0.1:9" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("url", "why"),
+    [
+        ("not a url", "is not an http(s) URL"),
+        ("http://[::1", "is not an http(s) URL"),
+        ("ftp://127.0.0.1/w/api.php", "is not an http(s) URL"),
+        ("http://127.0.0.1:1/w api.php", "has spaces or control characters"),
+        ("http://bob:s3cret@127.0.0.1:1/w/api.php", "has credentials in it"),
+    ],
+)
+def test_a_bad_api_url_is_one_line(tmp_path, url, why):
+    args = ["enrich", "--seeds", _seeds(tmp_path), "--kg", tmp_path / "kg", "--api", url]
+    result = CliRunner().invoke(main, [*map(str, args), "--cache", str(tmp_path / "c")])
+    assert result.exit_code == 2 and isinstance(result.exception, SystemExit), result.output
+    (line,) = result.output.strip().splitlines()
+    assert line.startswith("error: --api/--reconcile: ") and why in line and "s3cret" not in line

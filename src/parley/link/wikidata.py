@@ -26,7 +26,7 @@ from pathlib import Path
 from parley.model.errors import ParleyError
 from parley.model.kgio import write_atomic
 from parley.stores import bounded, retry
-from parley.stores.credentials import redact
+from parley.stores.credentials import check_url, redact
 
 DEFAULT_API = "https://www.wikidata.org/w/api.php"
 DEFAULT_CACHE = Path(".cache/wikidata")
@@ -102,6 +102,7 @@ class Client:
             raise WikidataError(redact(str(exc))) from None
 
     def _through_cache(self, method: str, url: str, params: dict[str, str]) -> Reply:
+        check_url(url, "--api/--reconcile", "give the URL of a public service")
         params = {str(k): str(v) for k, v in sorted(params.items())}
         path = self.cache_path(method, url, params)
         if path is not None and not self.refresh and path.exists():
@@ -176,6 +177,8 @@ class Client:
                     raise self._http_error(exc, shown) from None
         except retry.NETWORK_ERRORS as exc:
             raise retry.network_failure(exc, self.timeout, _cannot_connect) from None
+        except ValueError as exc:  # a request http.client refuses to send
+            raise WikidataError(f"{shown}: the request cannot be sent ({exc})") from None
         body = _json(raw, shown)
         error = body.get("error") if isinstance(body, dict) else None
         if not isinstance(error, dict):

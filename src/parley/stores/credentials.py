@@ -34,15 +34,27 @@ class Credentials:
         return f"Credentials(user={self.user!r}, source={self.source!r})"
 
 
-def check_url(url: str, option: str = "--endpoint") -> str:
-    """`url` when it is an http(s) URL without user or password in it; else `UsageError`."""
-    parts = urllib.parse.urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+LOGIN = f"set {USER_VAR} and {PASSWORD_VAR}, or add the host to ~/.netrc"
+
+
+def check_url(url: str, option: str = "--endpoint", login: str = LOGIN) -> str:
+    """`url` when it is an http(s) URL without user or password in it; else `UsageError`
+    (`login` says where credentials go instead)."""
+    try:
+        parts = urllib.parse.urlsplit(url)
+        usable = parts.scheme in ("http", "https") and parts.hostname and parts.port != 0
+    except ValueError:  # a broken IPv6 address, a port out of range
+        usable = False
+    if not usable:
         raise UsageError(f"{option}: '{redact(url)}' is not an http(s) URL")
+    if any(c.isspace() or not c.isprintable() for c in url):
+        raise UsageError(
+            f"{option}: '{redact(url)}' has spaces or control characters in it — "
+            "percent-encode them (%20)"
+        )
     if parts.username is not None or parts.password is not None:
         raise UsageError(
-            f"{option}: '{redact(url)}' has credentials in it — remove them and set "
-            f"{USER_VAR} and {PASSWORD_VAR}, or add the host to ~/.netrc"
+            f"{option}: '{redact(url)}' has credentials in it — remove them and {login}"
         )
     return url
 

@@ -256,6 +256,8 @@ class Endpoint:
                     return answer
             except NETWORK_ERRORS as exc:
                 raise network_failure(exc, self.timeout, _unreachable) from None
+            except ValueError as exc:  # a header or URL http.client refuses to send
+                raise UsageError(f"{where}: {method} cannot be sent: {exc}") from None
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _refused(self, exc, method, where, missing_ok, statuses, probe, resend) -> bytes | None:
