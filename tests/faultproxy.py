@@ -12,12 +12,25 @@ request it asks `plan(n, method, path, body)` (n counts from 1) what to do:
 - `Garbage()`: answer with a line that is not HTTP, then close;
 - `Truncated()`: forward, then send the headers and only half of the body, then close.
 
-Every request is recorded in `log` (number, method, path, action name, request body).
+Hostile to credentials:
+
+- `Demand(scheme, then)`: answer 401 with a Basic or Digest challenge to a request without an
+  Authorization header; act as `then` on a signed one;
+- `Echo(code, into)`: forward a request without an Authorization header (so the server's own
+  challenge comes back); answer a signed one with `code` and its headers echoed `into` the body
+  (`"body"` as text, `"json"`), the reason phrase (`"reason"`), or a status line that is the
+  Authorization header itself (`"status"`: not HTTP);
+- `Redirect(location, code)`: answer `code` (303) with `Location: location`.
+
+Every request is recorded in `log` (number, method, path, action name, request body, the
+Authorization header it carried).
 """
 
 from __future__ import annotations
 
 import http.client
+import json
+import secrets
 import threading
 import time
 import urllib.parse
@@ -68,7 +81,27 @@ class Truncated:
     pass
 
 
-Action = Pass | Status | DropBefore | DropAfter | Late | Trickle | Garbage | Truncated
+@dataclass(frozen=True)
+class Echo:
+    code: int = 400
+    into: str = "body"  # body, json, reason, status
+
+
+@dataclass(frozen=True)
+class Redirect:
+    location: str
+    code: int = 303
+
+
+@dataclass(frozen=True)
+class Demand:
+    scheme: str  # Basic or Digest
+    then: Echo | Redirect | Status
+
+
+Action = (
+    Pass | Status | DropBefore | DropAfter | Late | Trickle | Garbage | Truncated | Echo | Redirect
+)
 
 
 @dataclass(frozen=True)
@@ -78,6 +111,7 @@ class Seen:
     path: str
     action: str
     body: bytes
+    authorization: str = ""
 
 
 class FaultProxy:
@@ -107,11 +141,11 @@ class FaultProxy:
         self._server.server_close()
         self._thread.join(timeout=10)
 
-    def _next(self, method: str, path: str, body: bytes) -> Action:
+    def _next(self, method: str, path: str, body: bytes, authorization: str) -> Action:
         with self._lock:
             n = len(self.log) + 1
             action = self.plan(n, method, path, body)
-            self.log.append(Seen(n, method, path, type(action).__name__, body))
+            self.log.append(Seen(n, method, path, type(action).__name__, body, authorization))
         return action
 
     def forward(self, method: str, path: str, headers, body: bytes):
@@ -133,7 +167,22 @@ class FaultProxy:
             def _any(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
-                action = proxy._next(self.command, self.path, body)
+                signed = self.headers.get("Authorization") or ""
+                action = proxy._next(self.command, self.path, body, signed)
+                if isinstance(action, Demand):
+                    if not signed:
+                        self._challenge(action.scheme)
+                        return
+                    action = action.then
+                if isinstance(action, Echo) and signed:
+                    self._echo(action, signed)
+                    return
+                if isinstance(action, Redirect):
+                    self.send_response(action.code)
+                    self.send_header("Location", action.location)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 if isinstance(action, DropBefore):
                     return  # the server closes the connection: no status line at all
                 if isinstance(action, Garbage):
@@ -175,6 +224,34 @@ class FaultProxy:
                         time.sleep(action.seconds)
                 else:
                     self.wfile.write(answer)
+
+            def _challenge(self, scheme: str) -> None:
+                if scheme == "Basic":
+                    challenge = 'Basic realm="faultproxy"'
+                else:
+                    nonce = secrets.token_hex(16)
+                    challenge = f'Digest realm="faultproxy", nonce="{nonce}", qop="auth"'
+                self.send_response(401)
+                self.send_header("WWW-Authenticate", challenge)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def _echo(self, action: Echo, signed: str) -> None:
+                if action.into == "status":
+                    self.wfile.write(f"Authorization: {signed}\r\n\r\n".encode("latin-1"))
+                    return
+                headers = {"Authorization": signed, **dict(self.headers.items())}  # it first
+                if action.into == "json":
+                    text = json.dumps({"error": "refused", "request headers": headers})
+                else:
+                    text = "".join(f"{k}: {v}\n" for k, v in headers.items())
+                data = text.encode("utf-8")
+                reason = signed if action.into == "reason" else None
+                self.send_response(action.code, reason)
+                self.send_header("Content-Type", "text/plain")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
 
             do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _any
 

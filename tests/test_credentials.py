@@ -1,16 +1,19 @@
-"""Credentials never appear in argv, outputs or error messages (issue 8, item 6).
+"""Credentials never appear in argv, outputs or error messages (issue 8, item 6; issue 18, 7).
 
 `parley load` runs as a real process with PARLEY_ENDPOINT_USER/PARLEY_ENDPOINT_PASSWORD set,
 against Virtuoso (digest authentication; right and wrong passwords), against Oxigraph (no
-authentication), with the server down, behind a proxy that keeps answering 503, and behind one
-that echoes the password in its error text. While each runs, the command line of the process
-and of every process it starts is read from /proc/<pid>/cmdline; its stdout and stderr are
-captured. The secret must be in none of them. As a check that the watch saw the live process,
-the secret must be found in its /proc/<pid>/environ, where it was put.
+authentication), with the server down, behind a proxy that keeps answering 503, behind one
+that echoes the password in its error text, and behind one that asks for Basic or Digest
+authentication and echoes the Authorization header. While each runs, the command line of the
+process and of every process it starts is read from /proc/<pid>/cmdline; its stdout and stderr
+are captured. The secret (and its base64 forms) must be in none of them. As a check that the
+watch saw the live process, the secret must be found in its /proc/<pid>/environ, where it was
+put.
 """
 
 from __future__ import annotations
 
+import base64
 import os
 import secrets
 import subprocess
@@ -19,11 +22,13 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from faultproxy import FaultProxy, Status
+import pytest
+from faultproxy import Demand, Echo, FaultProxy, Status
 
 pytest_plugins = ["servers"]
 
-PARLEY = Path(sys.executable).parent / "parley"
+# this checkout's code (the venv's `parley` script may run another one)
+PARLEY = [sys.executable, "-c", "from parley.cli.main import main; main()"]
 
 
 @dataclass
@@ -53,7 +58,7 @@ def run_watched(args: list[str], user: str, password: str) -> Watched:
     env = {**os.environ, "PARLEY_ENDPOINT_USER": user, "PARLEY_ENDPOINT_PASSWORD": password}
     env["HOME"] = "/nonexistent"  # no ~/.netrc
     process = subprocess.Popen(
-        [str(PARLEY), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
+        [*PARLEY, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
     )
     cmdlines: list[bytes] = []
     environ_had_secret = False
@@ -71,13 +76,18 @@ def run_watched(args: list[str], user: str, password: str) -> Watched:
     return Watched(process.returncode, out.decode(), err.decode(), cmdlines, environ_had_secret)
 
 
-def assert_secret_kept(run: Watched, password: str) -> None:
+def assert_secret_kept(run: Watched, password: str, user: str = "dba") -> None:
     assert run.cmdlines, "the process was not seen running"
     assert run.environ_had_secret, "the watch did not see the live process's environment"
     secret = password.encode()
     assert not [c for c in run.cmdlines if secret in c], "the password is in a command line"
-    assert password not in run.stdout and password not in run.stderr
+    for shown in (password, b64(password), b64(f"{user}:{password}")):
+        assert shown not in run.stdout and shown not in run.stderr
     assert "Traceback" not in run.stderr
+
+
+def b64(text: str) -> str:
+    return base64.b64encode(text.encode()).decode()
 
 
 def load_args(kg: Path, query_url: str, store_url: str, *extra: str) -> list[str]:
@@ -138,4 +148,18 @@ def test_oxigraph_without_authentication_never_sees_or_shows_it(loaded_oxigraph,
     password = "unused-" + secrets.token_hex(8)
     run = run_watched(load_args(kg_dir, srv.query_url, srv.store_url), "someone", password)
     assert run.returncode == 0, run.stderr
+    assert_secret_kept(run, password)
+
+
+@pytest.mark.parametrize("scheme", ["Basic", "Digest"])
+def test_a_server_echoing_the_authorization_header_does_not_get_it_printed(kg_dir, scheme):
+    password = "header-" + secrets.token_hex(8)
+    with FaultProxy("127.0.0.1:9", lambda n, m, p, b: Demand(scheme, Echo(400))) as proxy:
+        run = run_watched(
+            load_args(kg_dir, f"{proxy.base}/sparql", f"{proxy.base}/crud"), "dba", password
+        )
+        sent = {s.authorization for s in proxy.log if s.authorization}
+    assert run.returncode == 2 and sent
+    assert "HTTP 400" in run.stderr and "Authorization: ***" in run.stderr
+    assert not [value for value in sent if value in run.stderr or value in run.stdout]
     assert_secret_kept(run, password)

@@ -153,6 +153,22 @@ def test_credentials_in_the_url_are_refused_without_echoing_them():
     assert "PARLEY_ENDPOINT_USER" in str(caught.value)
 
 
+@pytest.mark.parametrize(
+    ("url", "why"),
+    [
+        ("http://[::1", "is not an http(s) URL"),
+        ("http://127.0.0.1:99999/sparql", "is not an http(s) URL"),
+        ("http://127.0.0.1:1/spar ql", "has spaces or control characters"),
+        ("http://127.0.0.1:1/sparql\n", "has spaces or control characters"),
+    ],
+)
+def test_a_url_that_cannot_be_sent_is_refused_at_once(url, why):
+    """Was a ValueError traceback, or five attempts at a URL http.client will never send."""
+    with pytest.raises(UsageError) as caught:
+        Endpoint(url)
+    assert why in str(caught.value)
+
+
 def test_wrong_password_is_one_line_without_the_password(virtuoso_server):
     wrong = Credentials("dba", "not-the-password-x9", "test")
     endpoint = Endpoint(virtuoso_server.query_url, virtuoso_server.store_url, wrong)

@@ -134,7 +134,7 @@ def test_client_errors_are_not_retried(tmp_path, wd):
 def test_slow_answer_times_out(tmp_path, wd):
     wd.script = [Canned(delay=1.0)]
     c, _ = client(tmp_path, timeout=0.05, retries=0)
-    with pytest.raises(WikidataError, match=r"no answer within 0\.05 s"):
+    with pytest.raises(WikidataError, match=r"no complete answer within 0\.05 s"):
         c.get(wd.api, SEARCH)
 
 

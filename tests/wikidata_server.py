@@ -3,17 +3,24 @@
 Answers from tests/data/wikidata/{entities,search}.json in Wikidata's JSON formats:
 `GET /w/api.php?action=wbsearchentities|wbgetentities`, `GET /reconcile` (manifest) and
 `POST /reconcile` (queries). `script` holds canned answers (status, headers, body, delay) served
-before the normal ones, for 429, 5xx, slow and malformed answers. Binds 127.0.0.1 on a free port.
+before the normal ones, for 429, 5xx, slow and malformed answers, and hostile ones: an answer
+trickled one byte at a time (`trickle`, headers too with `trickle_headers`; `hung_up` is set when
+the client closes the connection before the end), the request's headers echoed (`echo`), and
+the bodies of `gzip_bomb` and `nested_json`. Binds 127.0.0.1 on a free port; speaks HTTPS
+when given `tls=(certificate file, key file)`.
 """
 
 from __future__ import annotations
 
 import gzip
 import json
+import ssl
 import threading
 import time
 import urllib.parse
+import zlib
 from dataclasses import dataclass, field
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -26,6 +33,23 @@ class Canned:
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b""
     delay: float = 0.0
+    trickle: float = 0.0  # seconds between single bytes of the body
+    trickle_headers: bool = False  # the status line and headers trickle too
+    echo: bool = False  # the body is the request's headers, as text
+
+
+def gzip_bomb(inflated: int) -> bytes:
+    """A gzip stream of `inflated` bytes of JSON (spaces, then `{}`): about 1/1000 of that."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)
+    chunk = b" " * 2**20
+    parts = [packer.compress(chunk) for _ in range(inflated // len(chunk))]
+    tail = packer.compress(b" " * (inflated % len(chunk)) + b"{}")
+    return b"".join([*parts, tail, packer.flush()])
+
+
+def nested_json(depth: int) -> bytes:
+    """A valid JSON document of lists nested `depth` deep."""
+    return b"[" * depth + b"]" * depth
 
 
 @dataclass
@@ -47,12 +71,15 @@ class QuietServer(ThreadingHTTPServer):
 class FakeWikidata:
     """Start with `with FakeWikidata() as wd:`; `wd.api` and `wd.reconcile` are the URLs."""
 
-    def __init__(self, gzip_answers: bool = False):
+    def __init__(self, gzip_answers: bool = False, tls: tuple[Path, Path] | None = None):
         self.entities = json.loads((DATA / "entities.json").read_text(encoding="utf-8"))
         self.search = json.loads((DATA / "search.json").read_text(encoding="utf-8"))
         self.script: list[Canned] = []
         self.seen: list[Seen] = []
         self.gzip_answers = gzip_answers
+        self.tls = tls
+        self.hung_up = threading.Event()  # a client closed the connection mid-trickle
+        self.trickled = 0  # bytes of trickled answers sent
         self.lock = threading.Lock()
         self.server: ThreadingHTTPServer | None = None
         self.thread: threading.Thread | None = None
@@ -61,7 +88,7 @@ class FakeWikidata:
     def base(self) -> str:
         assert self.server is not None
         host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"{'https' if self.tls else 'http'}://{host}:{port}"
 
     @property
     def api(self) -> str:
@@ -85,6 +112,10 @@ class FakeWikidata:
                 fake.handle(self, "POST")
 
         server = QuietServer(("127.0.0.1", 0), Handler)
+        if self.tls is not None:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*map(str, self.tls))
+            server.socket = context.wrap_socket(server.socket, server_side=True)
         self.server = server
         self.thread = threading.Thread(
             target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
@@ -117,7 +148,13 @@ class FakeWikidata:
             canned = self.script.pop(0) if self.script else None
         if canned is not None:
             time.sleep(canned.delay)
-            self._send(req, canned.status, canned.body, canned.headers)
+            if canned.echo:
+                text = "".join(f"{k}: {v}\n" for k, v in req.headers.items())
+                canned = Canned(canned.status, canned.headers, text.encode("utf-8"))
+            if canned.trickle:
+                self._trickle(req, canned)
+            else:
+                self._send(req, canned.status, canned.body, canned.headers)
             return
         if url.path == "/w/api.php" and method == "GET":
             body = self._api(params)
@@ -141,6 +178,25 @@ class FakeWikidata:
         req.send_header("Content-Length", str(len(data)))
         req.end_headers()
         req.wfile.write(data)
+
+    def _trickle(self, req, canned: Canned) -> None:
+        """Send the answer one byte every `canned.trickle` seconds until done or hung up on."""
+        lines = [f"HTTP/1.0 {canned.status} {HTTPStatus(canned.status).phrase}"]
+        lines += [f"{k}: {v}" for k, v in canned.headers.items()]
+        lines += [f"Content-Length: {len(canned.body)}", "", ""]
+        head = "\r\n".join(lines).encode("latin-1")
+        slow = head + canned.body if canned.trickle_headers else canned.body
+        req.close_connection = True
+        try:
+            if not canned.trickle_headers:
+                req.wfile.write(head)
+            for index in range(len(slow)):
+                req.wfile.write(slow[index : index + 1])
+                with self.lock:
+                    self.trickled += 1
+                time.sleep(canned.trickle)
+        except OSError:
+            self.hung_up.set()
 
     def _api(self, params: dict[str, str]) -> dict:
         action = params.get("action")

@@ -48,7 +48,7 @@ from parley.cli.common import EXIT_DATA, handle_errors, kg_option, progress_bars
     type=click.FloatRange(0.1),
     default=300.0,
     show_default=True,
-    help="Seconds to wait for each answer before retrying.",
+    help="Seconds each request may take in all before it is retried.",
 )
 @kg_option
 @handle_errors

@@ -45,7 +45,7 @@ def wikidata_options(func):
             type=click.FloatRange(min=0.001),
             default=10.0,
             show_default=True,
-            help="Seconds to wait for each answer.",
+            help="Seconds each request may take in all (connect, send, answer).",
         ),
         click.option(
             "--retries",

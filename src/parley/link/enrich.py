@@ -16,7 +16,7 @@ from rdflib import RDF, RDFS, XSD, Literal, Namespace, URIRef
 
 from parley.link import wdjson
 from parley.link.wdjson import Item
-from parley.link.wikidata import DEFAULT_API, Client
+from parley.link.wikidata import DEFAULT_API, Client, WikidataError
 from parley.model.errors import UsageError
 from parley.model.iris import PID, PROV, SCHEMA, WD
 from parley.model.kgio import CANONICAL_PREFIXES, canonical_quads, new_dataset, write_atomic
@@ -54,7 +54,11 @@ def enrich(
     api: str = DEFAULT_API,
     languages: tuple[str, ...] = DEFAULT_LANGUAGES,
 ) -> EnrichResult:
-    """Write `kg/wikidata.trig`: labels, countries and positions held of the linked items."""
+    """Write `kg/wikidata.trig`: labels, countries and positions held of the linked items.
+
+    The file is written (atomically) only once every answer has arrived and been read, and only
+    when Wikidata describes at least one linked item; otherwise the old file stays.
+    """
     languages = tuple(sorted({lang.strip() for lang in languages if lang.strip()}))
     if not languages:
         raise UsageError("give at least one language code, e.g. --languages en,fa,ar")
@@ -69,6 +73,12 @@ def enrich(
             "`parley link accept ENTITY QID`"
         )
     items = wdjson.get_items(client, api, linked, "labels|claims", languages)
+    if not any(q in items for q in linked):
+        raise WikidataError(
+            f"{api}: Wikidata has none of the {len(linked)} linked items "
+            f"({', '.join(linked[:3])}{'…' * (len(linked) > 3)}) — check --api; "
+            f"{kg / WIKIDATA_NAME} is left as it was"
+        )
     refs = {
         v
         for q in linked

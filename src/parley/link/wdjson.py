@@ -127,9 +127,11 @@ def get_items(
         body = answer.body
         if not isinstance(body, dict) or not isinstance(body.get("entities"), dict):
             raise _bad(where, "no 'entities' object")
+        answered = set()
         for key, raw in body["entities"].items():
             if not isinstance(raw, dict):
                 raise _bad(where, f"entity {key} is not an object")
+            answered.add(key)
             if "missing" in raw:
                 continue
             item = parse_item(raw, answer.retrieved, where)
@@ -137,6 +139,10 @@ def get_items(
             redirect = raw.get("redirects")
             if isinstance(redirect, dict) and redirect.get("from"):
                 out[str(redirect["from"])] = item
+                answered.add(str(redirect["from"]))
+        left_out = [q for q in batch if q not in answered]
+        if left_out:  # the API answers every id asked for, if only with "missing"
+            raise _bad(where, f"nothing about {', '.join(left_out[:3])}{'…' * (len(left_out) > 3)}")
     return out
 
 

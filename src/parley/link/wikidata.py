@@ -1,13 +1,14 @@
-"""A polite HTTP client for Wikidata: User-Agent, timeouts, bounded retries, on-disk cache.
+"""A polite HTTP client for Wikidata: User-Agent, deadlines, bounded retries, on-disk cache.
 
 Every answer is kept as one JSON file under the cache folder, named by a hash of the request, so
-that reruns are reproducible and work with `offline=True` (cache only, never the network).
+that reruns are reproducible and work with `offline=True` (cache only, never the network). Each
+request has `timeout` seconds in all; an answer over `max_bytes` (after gzip) or nested deeper
+than `bounded.MAX_DEPTH` is refused; messages pass through `credentials.redact`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import gzip
 import hashlib
 import json
 import math
@@ -16,6 +17,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -23,12 +25,15 @@ from pathlib import Path
 
 from parley.model.errors import ParleyError
 from parley.model.kgio import write_atomic
-from parley.stores import retry
+from parley.stores import bounded, retry
+from parley.stores.credentials import check_url, redact
 
 DEFAULT_API = "https://www.wikidata.org/w/api.php"
 DEFAULT_CACHE = Path(".cache/wikidata")
 CONTACT = "https://w3id.org/parley"
 RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
+MAX_BYTES = 64 * 2**20  # an answer larger than this, after gzip, is refused
+CHUNK = 2**16
 
 
 class WikidataError(ParleyError):
@@ -77,6 +82,7 @@ class Client:
     retries: int = 3
     backoff: float = 1.0
     max_wait: float = 300.0
+    max_bytes: int = MAX_BYTES
     agent: str = field(default_factory=user_agent)
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], dt.datetime] = utc_now
@@ -90,6 +96,13 @@ class Client:
         return self._answer("POST", url, form)
 
     def _answer(self, method: str, url: str, params: dict[str, str]) -> Reply:
+        try:
+            return self._through_cache(method, url, params)
+        except WikidataError as exc:  # built from the URL and the answer: hide any secret
+            raise WikidataError(redact(str(exc))) from None
+
+    def _through_cache(self, method: str, url: str, params: dict[str, str]) -> Reply:
+        check_url(url, "--api/--reconcile", "give the URL of a public service")
         params = {str(k): str(v) for k, v in sorted(params.items())}
         path = self.cache_path(method, url, params)
         if path is not None and not self.refresh and path.exists():
@@ -155,19 +168,17 @@ class Client:
         request = urllib.request.Request(target, data=payload, headers=headers, method=method)
         self.sent += 1
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                raw = _body(response.read(), response.headers)
-                asked = response.headers.get("Retry-After")  # sent with maxlag
-        except urllib.error.HTTPError as exc:
-            problem = f"HTTP {exc.code} {exc.reason}"
-            if exc.code not in RETRY_STATUS:
-                raise WikidataError(
-                    f"{shown}: the service answered {problem} — check the URL and parameters"
-                ) from None
-            asked = exc.headers.get("Retry-After")
-            raise retry.Transient(problem, retry.retry_after(asked, self.clock())) from None
+            with bounded.Deadline(self.timeout) as limit:
+                try:
+                    with limit.open(request) as response:
+                        raw = _read(response, self.max_bytes, shown)
+                        asked = response.headers.get("Retry-After")  # sent with maxlag
+                except urllib.error.HTTPError as exc:
+                    raise self._http_error(exc, shown) from None
         except retry.NETWORK_ERRORS as exc:
             raise retry.network_failure(exc, self.timeout, _cannot_connect) from None
+        except ValueError as exc:  # a request http.client refuses to send
+            raise WikidataError(f"{shown}: the request cannot be sent ({exc})") from None
         body = _json(raw, shown)
         error = body.get("error") if isinstance(body, dict) else None
         if not isinstance(error, dict):
@@ -176,6 +187,16 @@ class Client:
         if code != "maxlag":
             raise WikidataError(f"{shown}: the API reported error '{code}': {info}")
         raise retry.Transient(f"server lagging ({info})", retry.retry_after(asked, self.clock()))
+
+    def _http_error(self, exc: urllib.error.HTTPError, shown: str) -> Exception:
+        """A retried 429 or 5xx (with its Retry-After), else the error it is."""
+        problem = f"HTTP {exc.code} {exc.reason}"
+        if exc.code not in RETRY_STATUS:
+            return WikidataError(
+                f"{shown}: the service answered {problem} — check the URL and parameters"
+            )
+        asked = exc.headers.get("Retry-After")
+        return retry.Transient(problem, retry.retry_after(asked, self.clock()))
 
     def _give_up(self, failure: retry.Failure, shown: str) -> str:
         """The message of a request given up: the service asks to wait too long, or kept failing."""
@@ -198,22 +219,54 @@ def _describe(method: str, url: str, params: dict[str, str]) -> str:
     return f"{method} {url}" + (f"?{query}" if query else "")
 
 
-def _body(raw: bytes, headers) -> bytes:
-    if (headers.get("Content-Encoding") or "").lower() == "gzip":
-        try:
-            return gzip.decompress(raw)
-        except (OSError, EOFError):
-            return raw
-    return raw
+def _read(response, limit: int, shown: str) -> bytes:
+    """The body of `response`, gunzipped: at most `limit` bytes, else `WikidataError`."""
+    too_large = WikidataError(
+        f"{shown}: the answer is larger than {limit:,} bytes — ask for fewer items at a time"
+    )
+    length = response.headers.get("Content-Length") or ""
+    if length.isdigit() and int(length) > limit:
+        raise too_large
+    parts, size = [], 0
+    while size <= limit and (part := response.read(CHUNK)):
+        parts.append(part)
+        size += len(part)
+    if size > limit:
+        raise too_large
+    raw = b"".join(parts)
+    if (response.headers.get("Content-Encoding") or "").lower() != "gzip":
+        return raw
+    return _gunzip(raw, limit, shown)
+
+
+def _gunzip(raw: bytes, limit: int, shown: str) -> bytes:
+    """`raw` inflated, a piece at a time, up to `limit` bytes; else `WikidataError`."""
+    inflater = zlib.decompressobj(wbits=47)  # a gzip or zlib header
+    parts, size, pending = [], 0, raw
+    try:
+        while size <= limit:
+            part = inflater.decompress(pending, CHUNK * 16)
+            pending = inflater.unconsumed_tail
+            parts.append(part)
+            size += len(part)
+            if not part and not pending:
+                break
+    except zlib.error:
+        return raw  # not gzip after all: judged as it is
+    if size > limit:
+        raise WikidataError(
+            f"{shown}: the answer inflates to more than {limit:,} bytes (gzip) — refused"
+        )
+    return b"".join(parts)
 
 
 def _json(raw: bytes, shown: str) -> object:
     try:
-        return json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        return bounded.parse_json(raw)
+    except ValueError as exc:
         start = raw[:60].decode("utf-8", "replace")
         raise WikidataError(
-            f"{shown}: the answer is not JSON (starts {start!r}) — "
+            f"{shown}: the answer is not JSON Parley can read ({exc}; starts {start!r}) — "
             "is the URL a MediaWiki API or reconciliation service?"
         ) from None
 
@@ -224,14 +277,14 @@ def _dump(record: dict) -> bytes:
 
 def _read_record(path: Path) -> Reply:
     try:
-        record = json.loads(path.read_text(encoding="utf-8"))
+        record = bounded.parse_json(path.read_bytes())
         return Reply(
             body=record["body"],
             retrieved=str(record["retrieved"]),
             url=str(record["url"]),
             from_cache=True,
         )
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError):
         raise WikidataError(
             f"{path}: damaged cache file — delete it and run again online"
         ) from None

@@ -2,7 +2,9 @@
 
 Queries are POSTed form-encoded (Virtuoso hangs on raw `application/sparql-query` bodies).
 Credentials (see `parley.stores.credentials`) are sent with digest or basic auth, as the server
-asks, and never appear in errors.
+asks, and never appear in errors: every message leaving `_send` passes through `redact`, with the
+password and the Authorization headers sent. Redirects are not followed (they would carry the
+credentials to another host). Each request has `timeout` seconds in all (`bounded.Deadline`).
 
 Idempotent requests (queries, PUT, DELETE, a POST of triples without blank nodes) are retried
 with exponential back-off when the connection fails, times out or breaks, or the server answers
@@ -12,14 +14,16 @@ and `Unavailable` says when it gave up.
 
 from __future__ import annotations
 
+import collections
 import datetime
-import json
+import http.client
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 
 from parley.model.errors import UsageError
+from parley.stores.bounded import Deadline, parse_json
 from parley.stores.credentials import (
     PASSWORD_VAR,
     USER_VAR,
@@ -27,6 +31,7 @@ from parley.stores.credentials import (
     check_url,
     find_credentials,
     redact,
+    secrets_of,
 )
 from parley.stores.httpauth import Authenticator
 from parley.stores.retry import (
@@ -42,6 +47,7 @@ from parley.stores.retry import (
 RESULTS_JSON = "application/sparql-results+json"
 USER_AGENT = "parley-kg (SPARQL 1.1 Protocol client)"
 PROBE_ABOVE = 16_384  # bytes: larger bodies are only sent with credentials already attached
+ERROR_BYTES = 65_536  # of an error answer read for its message (of which 200 characters shown)
 
 
 class Endpoint:
@@ -61,7 +67,7 @@ class Endpoint:
         self.timeout = timeout
         self.credentials = credentials
         self._auth = Authenticator(credentials.user, credentials.password) if credentials else None
-        self._opener = urllib.request.build_opener()
+        self._sent: collections.deque[str] = collections.deque(maxlen=4)  # Authorization headers
         self._probed: set[str] = set()
         self.retry = retry or RetryPolicy()
         self.sleep = sleep  # the wait between attempts (tests record it)
@@ -111,7 +117,7 @@ class Endpoint:
             statuses=QUERY_RETRY_STATUSES,
         )
         try:
-            return json.loads(body.decode("utf-8"))
+            return parse_json(body)
         except ValueError:
             raise UsageError(
                 f"{self.query_url}: the answer is not SPARQL JSON results — "
@@ -175,7 +181,13 @@ class Endpoint:
         statuses: frozenset[int] = frozenset(),
     ) -> bytes:
         """Send a request; `statuses` are the HTTP answers retried (besides broken connections
-        and timeouts); the default is RETRY_STATUSES."""
+        and timeouts); the default is RETRY_STATUSES. Its errors pass through `_hide`."""
+        try:
+            return self._send_once(method, url, data, headers, missing_ok, idempotent, statuses)
+        except UsageError as exc:  # Unavailable too
+            raise type(exc)(self._hide(exc.args[0] if exc.args else "")) from None
+
+    def _send_once(self, method, url, data, headers, missing_ok, idempotent, statuses) -> bytes:
         statuses = statuses or RETRY_STATUSES
         where = redact(url.split("?", 1)[0])
         big = data is not None and len(data) > PROBE_ABOVE
@@ -207,7 +219,7 @@ class Endpoint:
             attempt,
             self.retry,
             self._pause,
-            lambda failure: Unavailable(self._hide(_give_up(where, method, failure, self.retry))),
+            lambda failure: Unavailable(_give_up(where, method, failure, self.retry)),
             tries=self.retry.attempts if idempotent else 1,
             # A refused connection before the server ever answered means a wrong URL or a
             # server not started: say so at once rather than after every back-off.
@@ -224,41 +236,60 @@ class Endpoint:
     ) -> bytes:
         """One exchange (plus one resend when a 401 taught the auth challenge)."""
         for resend in (True, False):
-            signed = dict(headers)
+            signed = {"User-Agent": USER_AGENT, **headers}
             auth = self._auth.header(method, url) if self._auth is not None else None
             if auth is not None:
                 signed["Authorization"] = auth
-            request = urllib.request.Request(
-                url, data=data, method=method, headers={"User-Agent": USER_AGENT, **signed}
-            )
+                self._sent.append(auth)
+            request = urllib.request.Request(url, data=data, method=method, headers=signed)
             try:
-                with self._opener.open(request, timeout=self.timeout) as response:
-                    return response.read()
-            except urllib.error.HTTPError as exc:
-                self._reached = True
-                if probe:  # only there to learn a challenge; any other answer is fine
-                    if exc.code == 401 and self._auth is not None:
-                        self._auth.learn(exc.headers.get_all("WWW-Authenticate") or [])
-                    return b""
-                if exc.code == 401 and self._auth is not None:
-                    learnt = self._auth.learn(exc.headers.get_all("WWW-Authenticate") or [])
-                    if learnt and resend:
-                        continue
-                if missing_ok and exc.code == 404:
-                    return b""
-                if exc.code in statuses:
-                    raise Transient(_http_problem(exc), _retry_after(exc)) from None
-                message = f"{where}: {method} failed: {_http_problem(exc)}"
-                raise UsageError(self._hide(message)) from None
+                with Deadline(self.timeout) as limit:
+                    try:
+                        with limit.open(request, _NoRedirects()) as response:
+                            return response.read()
+                    except urllib.error.HTTPError as exc:
+                        self._reached = True
+                        answer = self._refused(
+                            exc, method, where, missing_ok, statuses, probe, resend
+                        )
+                if answer is not None:
+                    return answer
             except NETWORK_ERRORS as exc:
                 raise network_failure(exc, self.timeout, _unreachable) from None
+            except ValueError as exc:  # a header or URL http.client refuses to send
+                raise UsageError(f"{where}: {method} cannot be sent: {exc}") from None
         raise AssertionError("unreachable")  # pragma: no cover
 
+    def _refused(self, exc, method, where, missing_ok, statuses, probe, resend) -> bytes | None:
+        """What an HTTP error answer means: b"" (nothing), None (a 401 taught a challenge and
+        `resend` allows one more try, signed), or it raises `Transient` or `UsageError`."""
+        learnt = False
+        if exc.code == 401 and self._auth is not None:
+            learnt = self._auth.learn(exc.headers.get_all("WWW-Authenticate") or [])
+        if probe:  # only there to learn a challenge; any other answer is fine
+            return b""
+        if learnt and resend:
+            return None
+        if missing_ok and exc.code == 404:
+            return b""
+        problem = _http_problem(exc, self._secrets())
+        if exc.code in statuses:
+            raise Transient(problem, _retry_after(exc))
+        raise UsageError(f"{where}: {method} failed: {problem}")
+
+    def _secrets(self) -> tuple[str, ...]:
+        return (*secrets_of(self.credentials), *self._sent)
+
     def _hide(self, message: str) -> str:
-        """`message` with the password replaced, should a server ever echo it back."""
-        if self.credentials is not None and self.credentials.password:
-            message = message.replace(self.credentials.password, "***")
-        return message
+        """`message` with any credential replaced, should a server ever echo one back."""
+        return redact(message, self._secrets())
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirect is an error to report: following it would send the credentials elsewhere."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
 
 
 class Unavailable(UsageError):
@@ -298,14 +329,19 @@ RETRY_STATUSES = frozenset({429, 500, 502, 503})
 QUERY_RETRY_STATUSES = frozenset({429, 502, 503})
 
 
-def _http_problem(exc: urllib.error.HTTPError) -> str:
-    """One line about an HTTP error, with a hint for the usual causes."""
+def _http_problem(exc: urllib.error.HTTPError, secrets: tuple[str, ...]) -> str:
+    """One line about an HTTP error, with a hint for the usual causes, any secret hidden."""
     try:
-        detail = exc.read(300).decode("utf-8", "replace")
-    except OSError:
-        detail = ""
+        raw = exc.read(ERROR_BYTES)
+    except (OSError, http.client.HTTPException):
+        raw = b""
+    detail = redact(raw.decode("utf-8", "replace"), secrets, cut=len(raw) == ERROR_BYTES)
     detail = " ".join(detail.split())[:200]
-    text = f"HTTP {exc.code} {exc.reason}" + (f": {detail}" if detail else "")
+    reason = redact(str(exc.reason), secrets)
+    text = f"HTTP {exc.code} {reason}" + (f": {detail}" if detail else "")
+    if 300 <= exc.code < 400:
+        location = redact(str(exc.headers.get("Location", "?")), secrets)
+        return f"{text} — the server redirects to {location}; give that URL"
     if exc.code in (401, 403):
         return (
             f"{text} — set {USER_VAR} and {PASSWORD_VAR} (or add the host to ~/.netrc) for a "

@@ -67,7 +67,7 @@ class Authenticator:
         ha1 = digest(f"{self._user}:{realm}:{self._password}")
         ha2 = digest(f"{method}:{uri}")
         fields = {
-            "username": self._user,
+            **_username(self._user),
             "realm": realm,
             "nonce": nonce,
             "uri": uri,
@@ -83,7 +83,15 @@ class Authenticator:
             fields["response"] = digest(f"{ha1}:{nonce}:{ha2}")
         if "opaque" in params:
             fields["opaque"] = params["opaque"]
-        unquoted = {"algorithm", "qop", "nc"}
+        unquoted = {"algorithm", "qop", "nc", "username*"}
         return "Digest " + ", ".join(
             f"{k}={v}" if k in unquoted else f'{k}="{v}"' for k, v in fields.items()
         )
+
+
+def _username(user: str) -> dict[str, str]:
+    """The digest user name: quoted, or as `username*` (RFC 7616, 3.4.4) when it holds
+    characters a quoted Latin-1 header value cannot carry."""
+    if all((" " <= c <= "~" or "\xa0" <= c <= "\xff") and c not in '"\\' for c in user):
+        return {"username": user}
+    return {"username*": "UTF-8''" + urllib.parse.quote(user, safe="")}

@@ -96,11 +96,12 @@ def network_failure(
 ) -> Transient:
     """The `Transient` of an exchange that failed below HTTP (one of `NETWORK_ERRORS`).
 
-    A timeout says so with `timeout`; any other failure is described by `unreachable(reason)`.
+    A timeout (a socket's, or a `bounded.Deadline` in all) says so with `timeout`; any other
+    failure is described by `unreachable(reason)`.
     """
     reason = getattr(exc, "reason", exc)
     if isinstance(reason, TimeoutError) or isinstance(exc, TimeoutError):
-        return Transient(f"no answer within {timeout:g} s")
+        return Transient(f"no complete answer within {timeout:g} s")
     return Transient(unreachable(reason), refused=isinstance(reason, ConnectionRefusedError))
 
 
