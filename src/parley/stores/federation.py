@@ -7,13 +7,14 @@ the machine can reach. So federation is off unless the caller allows hosts by na
 before any engine sees it.
 
 The check does not trust one reading of the text. A query that holds the letters `service`
-anywhere, as written or with its `\\uXXXX` escapes expanded (the only way it can call a
-service), is parsed by rdflib's SPARQL parser, whose algebra names each service; a query it
-cannot parse is refused. Its text is also scanned for the keyword outside strings, IRIs and
-comments (`stores.sparqltext`), as written (Oxigraph reads it so) and expanded (rdflib reads
-it so). With federation off, any service found by either reading refuses the query; with
-hosts allowed, the readings must agree, the query hold no escapes, and each service be an
-http(s) IRI on an allowed host (a service named by a variable is refused).
+anywhere, as written or with its `\\uXXXX` escapes expanded either way (the only way it can
+call a service), is parsed by rdflib's SPARQL parser, whose algebra names each service; a
+query it cannot parse is refused. Its text is also scanned for the keyword outside strings,
+IRIs and comments (`stores.sparqltext`) in each reading: Oxigraph reads the text as written,
+rdflib expands escapes first, and not quite as the SPARQL spec says. With federation off, a
+service found by any reading refuses the query; with hosts allowed, the readings must agree,
+the query hold no escapes, and each service be an http(s) IRI on an allowed host (a service
+named by a variable is refused).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from parley.model.errors import UsageError
-from parley.stores.sparqltext import ESCAPE, expand_escapes, keyword_count
+from parley.stores.sparqltext import RDFLIB_ESCAPE, keyword_count, views
 
 LETTERS = re.compile(r"service", re.IGNORECASE)
 SCHEMES = {"http": 80, "https": 443}  # the schemes a service may have, with their ports
@@ -74,7 +75,7 @@ def check_services(text: str, federation: Federation = OFF, max_chars: int | Non
     `max_chars` bounds the length of a query that has to be parsed (rdflib's parser can take
     seconds on a few kilobytes of contrived text): a longer one is refused.
     """
-    if federation.anywhere or not (LETTERS.search(text) or LETTERS.search(expand_escapes(text))):
+    if federation.anywhere or not any(LETTERS.search(view) for view in views(text)):
         return
     if max_chars is not None and len(text) > max_chars:
         raise UsageError(
@@ -94,7 +95,7 @@ def refusal(text: str, federation: Federation) -> str | None:
             "the query holds the word SERVICE, and it cannot be parsed to check what it calls "
             f"({targets})"
         )
-    seen = {keyword_count(text, "SERVICE"), keyword_count(expand_escapes(text), "SERVICE")}
+    seen = {keyword_count(view, "SERVICE") for view in views(text)}
     if not targets and seen == {0}:
         return None
     allowed = f"allow a host with {federation.how} HOST"
@@ -108,7 +109,7 @@ def refusal(text: str, federation: Federation) -> str | None:
             f"the query calls SERVICE {named}, and federation is off (a query reaches no "
             f"other server unless allowed) — {allowed}"
         )
-    if seen != {len(targets)} or ESCAPE.search(text):
+    if seen != {len(targets)} or RDFLIB_ESCAPE.search(text):
         return (
             "the query's SERVICE clauses cannot be told apart with certainty (write each "
             f"as SERVICE <http://host/…>, without \\u escapes) — {allowed}"

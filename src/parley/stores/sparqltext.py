@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import re
 
-ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")  # as the SPARQL spec says
+# As rdflib reads them: \u or \U, then 4 or 8 hex digits (`\u00000053` is `S` to rdflib)
+RDFLIB_ESCAPE = re.compile(r"\\[uU]([0-9A-Fa-f]{4}(?:[0-9A-Fa-f]{4})?)")
 # What may hide a keyword: strings, IRIs (no spaces, braces or quotes inside) and comments.
 # A string left open ends with its line (a long one with the text): it never fails to match
 # once begun, so no text makes the scan start again and again.
@@ -20,15 +22,20 @@ HIDING = re.compile(
 )
 
 
-def expand_escapes(text: str) -> str:
-    """`text` with SPARQL's codepoint escapes (`\\u0053`, `\\U00000053`) expanded, as rdflib
-    reads a query (Oxigraph reads the text as written)."""
+def views(text: str) -> list[str]:
+    """The ways engines read `text`: as written (Oxigraph), with its codepoint escapes
+    expanded first as the SPARQL spec says, and as rdflib expands them."""
+    found = [text]
+    for pattern in (ESCAPE, RDFLIB_ESCAPE):
+        view = pattern.sub(_char, text)
+        if view not in found:
+            found.append(view)
+    return found
 
-    def char(match: re.Match) -> str:
-        code = int(match.group(1) or match.group(2), 16)
-        return chr(code) if code <= 0x10FFFF else match.group(0)
 
-    return ESCAPE.sub(char, text)
+def _char(match: re.Match) -> str:
+    code = int(next(group for group in match.groups() if group), 16)
+    return chr(code) if code <= 0x10FFFF else match.group(0)
 
 
 def keyword_count(text: str, word: str) -> int:
@@ -39,6 +46,5 @@ def keyword_count(text: str, word: str) -> int:
 
 
 def names_dataset(text: str) -> bool:
-    """Whether the query picks its own dataset (`FROM`, `FROM NAMED`), as written or with its
-    escapes expanded."""
-    return any(keyword_count(view, "FROM") for view in (text, expand_escapes(text)))
+    """Whether the query picks its own dataset (`FROM`, `FROM NAMED`) in any of its `views`."""
+    return any(keyword_count(view, "FROM") for view in views(text))
