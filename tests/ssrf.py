@@ -51,6 +51,8 @@ class Canary:
                     self.first_lines.append(conn.recv(200).split(b"\r\n")[0])
 
     def close(self) -> None:
+        with contextlib.suppress(OSError):
+            self.sock.shutdown(socket.SHUT_RDWR)  # wakes the accept() it is blocked in
         self.sock.close()
         self._thread.join(timeout=5)
 

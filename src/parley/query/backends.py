@@ -80,7 +80,27 @@ def registry_candidates(ident: str) -> list[str]:
     return [str(PID[f"{kind}/{ident}"]) for kind in ENTITY_KINDS]
 
 
-class MemoryStore:
+class Store:
+    """What every backend does to a query before its engine sees it."""
+
+    def select(
+        self,
+        text: str,
+        bindings: dict[str, object] | None = None,
+        federation: Federation = OFF,
+        union: bool = False,
+    ) -> Table:
+        """The rows of the SELECT query `text`, `bindings` bound in the engine, `SERVICE`
+        only as `federation` allows (`UsageError` else), over the union of all graphs when
+        `union` (else an empty default graph)."""
+        check_services(text, federation)
+        return self._select(text, bindings or {}, union)
+
+    def _select(self, text: str, bindings: dict[str, object], union: bool) -> Table:
+        raise NotImplementedError
+
+
+class MemoryStore(Store):
     """An rdflib Dataset loaded from `kg/` files: the reference engine."""
 
     name = "memory"
@@ -123,16 +143,9 @@ class MemoryStore:
             ]
         )
 
-    def select(
-        self,
-        text: str,
-        bindings: dict[str, object] | None = None,
-        federation: Federation = OFF,
-        union: bool = False,
-    ) -> Table:
-        check_services(text, federation)
+    def _select(self, text: str, bindings: dict[str, object], union: bool) -> Table:
         with _reading(self.dataset, union):
-            result: Result = self.dataset.query(text, initBindings=bindings or {})
+            result: Result = self.dataset.query(text, initBindings=bindings)
             columns = [str(v) for v in result.vars or []]
             rows = [[normalise(v) for v in row] for row in result]
         return Table(columns=columns, rows=rows)
@@ -169,21 +182,14 @@ def _reading(dataset: Dataset, union: bool) -> Iterator[None]:
         engine.SPARQL_LOAD_GRAPHS, dataset.default_union = loading, merged
 
 
-class SparqlLookups:
+class SparqlLookups(Store):
     """Labels and registry ids through SPARQL, for the stores that are not rdflib."""
 
     def _run(self, text: str, union: bool = False) -> Table:
         raise NotImplementedError
 
-    def select(
-        self,
-        text: str,
-        bindings: dict[str, object] | None = None,
-        federation: Federation = OFF,
-        union: bool = False,
-    ) -> Table:
-        check_services(text, federation)
-        return self._run(with_values(text, bindings or {}), union)
+    def _select(self, text: str, bindings: dict[str, object], union: bool) -> Table:
+        return self._run(with_values(text, bindings), union)
 
     def labels(self, iris: set[str]) -> dict[str, str]:
         found = []
@@ -246,17 +252,10 @@ class OxigraphStore(SparqlLookups):
             write_atomic(marker, wanted.encode("ascii") + b"\n")
         return cls(store, Answers(store_dir / ANSWERS, wanted))
 
-    def select(
-        self,
-        text: str,
-        bindings: dict[str, object] | None = None,
-        federation: Federation = OFF,
-        union: bool = False,
-    ) -> Table:
-        """As `SparqlLookups.select`, with a simple final ORDER BY done here: Oxigraph's own
+    def _select(self, text: str, bindings: dict[str, object], union: bool) -> Table:
+        """As `SparqlLookups._select`, with a simple final ORDER BY done here: Oxigraph's own
         sort is slow on big results (`parley.query.ordering`)."""
-        check_services(text, federation)
-        query = with_values(text, bindings or {})
+        query = with_values(text, bindings)
         split = split_order_by(query)
         if split is None:
             return self._run(query, union)
