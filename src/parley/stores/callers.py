@@ -30,8 +30,8 @@ class Callers:
     def __init__(self, host: str, port: int):
         self.host, self.port = host.strip("[]").lower(), port
         names = {"localhost", self.host}
-        if not is_loopback(self.host):
-            names |= {socket.gethostname().lower(), socket.getfqdn().lower()}
+        if not is_loopback(self.host):  # the machine's own name (no DNS lookup here)
+            names.add(socket.gethostname().lower())
         self.names = frozenset(names)
         shown = f"[{self.host}]" if ":" in self.host else self.host
         self.home = f"http://{shown}:{port}/"

@@ -164,8 +164,10 @@ class GuardHandler(BaseHTTPRequestHandler):
     def _query(self) -> tuple[str, list[tuple[str, str]]]:
         """The one query of the request, and the dataset it names; `Refusal` for updates."""
         fields = urllib.parse.parse_qsl(urllib.parse.urlsplit(self.path).query, True)
-        length = self.headers.get("Content-Length") or "0"
-        if not length.isdigit() or int(length) > MAX_REQUEST_BYTES:
+        length = (self.headers.get("Content-Length") or "0").strip()
+        if not length.isdigit():
+            raise Refusal(400, "parley serve: the Content-Length header is not a number")
+        if int(length) > MAX_REQUEST_BYTES:
             raise Refusal(413, f"the request is larger than {MAX_REQUEST_BYTES} bytes")
         body = self.rfile.read(int(length)) if int(length) else b""
         kind, _, params = (self.headers.get("Content-Type") or "").partition(";")
