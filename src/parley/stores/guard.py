@@ -131,7 +131,7 @@ class GuardHandler(BaseHTTPRequestHandler):
             return
         self.send_response(status)
         kind = next((v for n, v in headers if n.lower() == "content-type"), None)
-        self._send_headers(kind or _own_type(self.path), len(answer))
+        self._send_headers(kind or _own_type(urllib.parse.urlsplit(self.path).path), len(answer))
         if self.command != "HEAD":
             self.wfile.write(answer)
 
