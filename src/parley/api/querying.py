@@ -3,10 +3,9 @@ store or a SPARQL endpoint), run saved and ad-hoc queries, describe the catalogu
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from parley.builder.caches import kg_cache
 from parley.builder.store import open_built_store
@@ -24,10 +23,7 @@ from parley.query.catalogue import (
     is_select,
 )
 from parley.query.results import iris_in, render
-
-if TYPE_CHECKING:
-    pass
-
+from parley.stores.federation import ANYWHERE, OFF, Federation, check_services
 
 __all__ = [
     "Answer",
@@ -96,12 +92,14 @@ def run_query(
     """Run the saved query `name` over the graph in `kg/` with typed, engine-bound params.
 
     Without `store`, the backend is `endpoint` when an endpoint URL is given, else `backend`
-    (default: Oxigraph, the fastest to load and query).
+    (default: Oxigraph, the fastest to load and query). Only an online-only query, with
+    `online`, may call remote services (`SERVICE`); any other is refused before it runs.
     """
     query = _offline_checked(name, online)
     store = _store_for(store, kg, backend, store_dir, endpoint)
     bindings = bind_params(query, params or {}, store.resolve_id)
-    table = _limited(store.select(query.text, bindings), limit)
+    federation = ANYWHERE if query.online else OFF
+    table = _limited(store.select(query.text, bindings, federation), limit)
     return QueryResult(query=query, table=table, labels=store.labels(iris_in(table)))
 
 
@@ -192,10 +190,21 @@ def run_sparql(
     backend: str | None = None,
     store_dir: Path | None = None,
     endpoint: str | None = None,
+    allow_service: Iterable[str] = (),
 ) -> QueryResult:
-    """Run an ad-hoc SPARQL SELECT query (`parley sparql FILE|-`) over the graph in `kg/`."""
+    """Run an ad-hoc SPARQL SELECT query (`parley sparql FILE|-`) over the graph in `kg/`.
+
+    Its default graph is the union of all graphs, as on `parley serve`; `FROM` picks graphs of
+    the store. `SERVICE` may call only the `allow_service` hosts (HOST or HOST:PORT): none by
+    default, and a query calling another is refused (`UsageError`) before it runs.
+    """
+    federation = Federation.of(allow_service)
     if not is_select(text, source):
         raise UsageError(f"{source}: only SELECT queries can be run — write `SELECT … WHERE {{…}}`")
+    try:  # before the store is opened: a refused query costs nothing
+        check_services(text, federation)
+    except UsageError as exc:
+        raise UsageError(f"{source}: {exc}") from None
     query = SavedQuery(
         name=source,
         summary="ad-hoc query",
@@ -207,7 +216,7 @@ def run_sparql(
         path=source,
     )
     store = _store_for(store, kg, backend, store_dir, endpoint)
-    table = _limited(store.select(text, {}), limit)
+    table = _limited(store.select(text, {}, federation, union=True), limit)
     return QueryResult(query=query, table=table, labels=store.labels(iris_in(table)))
 
 

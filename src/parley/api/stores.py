@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -54,10 +54,22 @@ def serve(
     on_ready: Callable[[Server], None] | None = None,
     timeout: float = 30.0,
     max_result_bytes: int = 10_000_000,
+    allow_service: Iterable[str] = (),
 ) -> None:
     """Serve kg/ as a read-only SPARQL endpoint until interrupted, each query limited in time
-    and result size (see `stores.serve`)."""
+    and result size, `SERVICE` calls only to the `allow_service` hosts, the saved queries
+    offered in the query UI (see `stores.serve`)."""
+    from parley.query.catalogue import catalogue
+    from parley.stores.federation import Federation, refusal
     from parley.stores.guard import Limits  # lazy: the HTTP server, for start-up speed
-    from parley.stores.serve import serve_kg
+    from parley.stores.serve import Options, serve_kg
+    from parley.stores.serveui import SavedEntry
 
-    serve_kg(kg, host, port, on_ready=on_ready, limits=Limits(timeout, max_result_bytes))
+    federation = Federation.of(allow_service)
+    saved = tuple(
+        SavedEntry(name, query.summary, query.text)
+        for name, query in catalogue().items()
+        if not query.online or refusal(query.text, federation) is None
+    )
+    options = Options(Limits(timeout, max_result_bytes), federation, saved)
+    serve_kg(kg, host, port, on_ready=on_ready, options=options)

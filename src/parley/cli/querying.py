@@ -10,6 +10,15 @@ from parley import api
 from parley.cli.common import format_option, handle_errors, kg_option
 from parley.query.results import render
 
+allow_service_option = click.option(
+    "--allow-service",
+    "allow_service",
+    multiple=True,
+    metavar="HOST[:PORT]",
+    help="Let SERVICE clauses call this host (repeatable; without a port, any port). "
+    "Federation is off by default: a query that calls another server is refused.",
+)
+
 
 @click.command("queries")
 @click.argument("name", required=False)
@@ -124,15 +133,30 @@ def query_command(
     help="Query engine: oxigraph (default), memory (rdflib) or endpoint.",
 )
 @click.option("--endpoint", metavar="URL", default=None, help="Run it on this SPARQL endpoint.")
+@allow_service_option
 @handle_errors
 def sparql_command(
-    file, limit: int | None, fmt: str, kg: Path, backend: str | None, endpoint: str | None
+    file,
+    limit: int | None,
+    fmt: str,
+    kg: Path,
+    backend: str | None,
+    endpoint: str | None,
+    allow_service: tuple[str, ...],
 ) -> None:
     """Run an ad-hoc SPARQL SELECT query from FILE (or - for stdin) over kg/.
 
-    Use GRAPH patterns: facts live in named graphs (one per article, plus the registry).
+    The default graph is the union of all graphs, as on `parley serve`; GRAPH ?g { … } names
+    them (one per article, plus the registry and the ontology). SERVICE (federation) is
+    refused unless --allow-service names its host.
     """
     result = api.run_sparql(
-        file.read(), kg, source=file.name, limit=limit, backend=backend, endpoint=endpoint
+        file.read(),
+        kg,
+        source=file.name,
+        limit=limit,
+        backend=backend,
+        endpoint=endpoint,
+        allow_service=allow_service,
     )
     click.echo(render(result.table, fmt, result.labels), nl=False)

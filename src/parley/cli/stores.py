@@ -10,6 +10,7 @@ import click
 
 from parley import api
 from parley.cli.common import EXIT_DATA, handle_errors, kg_option, progress_bars
+from parley.cli.querying import allow_service_option
 
 
 @click.command("load")
@@ -129,11 +130,22 @@ def load_command(
     show_default=True,
     help="Largest result sent back; a larger one is cut off (HTTP 507).",
 )
+@allow_service_option
 @handle_errors
-def serve_command(kg: Path, port: int, host: str, timeout: float, max_result_bytes: int) -> None:
+def serve_command(
+    kg: Path,
+    port: int,
+    host: str,
+    timeout: float,
+    max_result_bytes: int,
+    allow_service: tuple[str, ...],
+) -> None:
     """Serve kg/ as a read-only SPARQL endpoint (Oxigraph) until Ctrl-C or SIGTERM.
 
-    Updates are refused; each query has a time limit and a result-size limit.
+    Updates are refused; each query has a time limit and a result-size limit; SERVICE
+    (federation) is refused (HTTP 400) unless --allow-service names its host. Only requests
+    whose Host header names this server, and none from another web site, are answered.
+    The query UI at / offers the saved queries. The default graph is the union of all graphs.
     """
     if not api.is_loopback(host):
         click.echo(f"warning: listening on {host}: other machines can query this graph", err=True)
@@ -142,5 +154,5 @@ def serve_command(kg: Path, port: int, host: str, timeout: float, max_result_byt
         click.echo(f"SPARQL endpoint: {server.url}\nquery UI: {server.ui}\n(Ctrl-C to stop)")
 
     with contextlib.suppress(KeyboardInterrupt):
-        api.serve(kg, host, port, ready, timeout, max_result_bytes)
+        api.serve(kg, host, port, ready, timeout, max_result_bytes, allow_service)
     click.echo("stopped")

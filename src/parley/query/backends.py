@@ -3,12 +3,20 @@
 All three hold the same dataset (see `graphs.kg_sources`), return `Table`s of normalised rdflib
 terms, bind parameters in the engine (initBindings for rdflib, a VALUES block otherwise), and
 pick labels with the same rule, so a saved query prints the same output on each of them.
+
+They read the dataset the same way too. The default graph is empty, or with `union` the union
+of every graph (what `parley sparql` and `parley serve` give; a triple in several graphs then
+matches once per graph on Oxigraph, once on rdflib). `FROM` and `FROM NAMED` pick graphs of
+the store and never fetch anything (rdflib would otherwise load them from the web or the
+disk). A `SERVICE` call runs only when the `Federation` allows its host
+(`stores.federation`), checked before any engine sees the query.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,6 +39,8 @@ from parley.model.terms import (
 )
 from parley.query.answers import ANSWERS, Answers, forget
 from parley.query.ordering import sort_rows, split_order_by
+from parley.stores.federation import OFF, Federation, check_services
+from parley.stores.sparqltext import names_dataset
 
 if TYPE_CHECKING:
     from parley.stores.endpoint import Endpoint
@@ -70,7 +80,27 @@ def registry_candidates(ident: str) -> list[str]:
     return [str(PID[f"{kind}/{ident}"]) for kind in ENTITY_KINDS]
 
 
-class MemoryStore:
+class Store:
+    """What every backend does to a query before its engine sees it."""
+
+    def select(
+        self,
+        text: str,
+        bindings: dict[str, object] | None = None,
+        federation: Federation = OFF,
+        union: bool = False,
+    ) -> Table:
+        """The rows of the SELECT query `text`, `bindings` bound in the engine, `SERVICE`
+        only as `federation` allows (`UsageError` else), over the union of all graphs when
+        `union` (else an empty default graph)."""
+        check_services(text, federation)
+        return self._select(text, bindings or {}, union)
+
+    def _select(self, text: str, bindings: dict[str, object], union: bool) -> Table:
+        raise NotImplementedError
+
+
+class MemoryStore(Store):
     """An rdflib Dataset loaded from `kg/` files: the reference engine."""
 
     name = "memory"
@@ -113,10 +143,12 @@ class MemoryStore:
             ]
         )
 
-    def select(self, text: str, bindings: dict[str, object] | None = None) -> Table:
-        result: Result = self.dataset.query(text, initBindings=bindings or {})
-        columns = [str(v) for v in result.vars or []]
-        return Table(columns=columns, rows=[[normalise(v) for v in row] for row in result])
+    def _select(self, text: str, bindings: dict[str, object], union: bool) -> Table:
+        with _reading(self.dataset, union):
+            result: Result = self.dataset.query(text, initBindings=bindings)
+            columns = [str(v) for v in result.vars or []]
+            rows = [[normalise(v) for v in row] for row in result]
+        return Table(columns=columns, rows=rows)
 
     def labels(self, iris: set[str]) -> dict[str, str]:
         """rdfs:label of each IRI (from any graph; the registry wins), when there is one."""
@@ -136,14 +168,28 @@ class MemoryStore:
         return None
 
 
-class SparqlLookups:
+@contextlib.contextmanager
+def _reading(dataset: Dataset, union: bool) -> Iterator[None]:
+    """rdflib reading only the dataset (`FROM <url>` fetches nothing), its default graph the
+    union of all graphs when `union`, for the block."""
+    import rdflib.plugins.sparql as engine  # slow to import: only when rdflib queries
+
+    loading, engine.SPARQL_LOAD_GRAPHS = engine.SPARQL_LOAD_GRAPHS, False
+    merged, dataset.default_union = dataset.default_union, union
+    try:
+        yield
+    finally:
+        engine.SPARQL_LOAD_GRAPHS, dataset.default_union = loading, merged
+
+
+class SparqlLookups(Store):
     """Labels and registry ids through SPARQL, for the stores that are not rdflib."""
 
-    def _run(self, text: str) -> Table:
+    def _run(self, text: str, union: bool = False) -> Table:
         raise NotImplementedError
 
-    def select(self, text: str, bindings: dict[str, object] | None = None) -> Table:
-        return self._run(with_values(text, bindings or {}))
+    def _select(self, text: str, bindings: dict[str, object], union: bool) -> Table:
+        return self._run(with_values(text, bindings), union)
 
     def labels(self, iris: set[str]) -> dict[str, str]:
         found = []
@@ -206,26 +252,28 @@ class OxigraphStore(SparqlLookups):
             write_atomic(marker, wanted.encode("ascii") + b"\n")
         return cls(store, Answers(store_dir / ANSWERS, wanted))
 
-    def select(self, text: str, bindings: dict[str, object] | None = None) -> Table:
-        """As `SparqlLookups.select`, with a simple final ORDER BY done here: Oxigraph's own
+    def _select(self, text: str, bindings: dict[str, object], union: bool) -> Table:
+        """As `SparqlLookups._select`, with a simple final ORDER BY done here: Oxigraph's own
         sort is slow on big results (`parley.query.ordering`)."""
-        query = with_values(text, bindings or {})
+        query = with_values(text, bindings)
         split = split_order_by(query)
         if split is None:
-            return self._run(query)
+            return self._run(query, union)
         body, keys, extra = split
-        table = self._run(body)
+        table = self._run(body, union)
         rows = sort_rows(table.columns, table.rows, keys)
         if rows is None:
-            return self._run(query)
+            return self._run(query, union)
         keep = [i for i, name in enumerate(table.columns) if name not in extra]
         if len(keep) < len(table.columns):  # drop the variables projected only for the sort
             rows = [[row[i] for i in keep] for row in rows]
         return Table(columns=[table.columns[i] for i in keep], rows=rows)
 
-    def _run(self, text: str) -> Table:
+    def _run(self, text: str, union: bool = False) -> Table:
         try:
-            solutions = self.store.query(text)
+            # Oxigraph's union would override the query's FROM: only for queries without one
+            union = union and not names_dataset(text)
+            solutions = self.store.query(text, use_default_graph_as_union=union)
         except SyntaxError as exc:
             raise UsageError(f"SPARQL syntax error: {exc}") from None
         if not isinstance(solutions, ox.QuerySolutions):
@@ -308,8 +356,11 @@ class EndpointStore(SparqlLookups):
             self._dataset = ([], []) if clean else ([NO_DEFAULT_GRAPH], self._graphs)
         return self._dataset
 
-    def _run(self, text: str) -> Table:
-        default, named = self.dataset
+    def _run(self, text: str, union: bool = False) -> Table:
+        if names_dataset(text):  # the query's FROM decides: a protocol dataset would override it
+            default, named = [], []
+        else:
+            default, named = (self.graphs, self.graphs) if union else self.dataset
         columns, bindings = self.endpoint.select(text, default, named)
         rows = [[normalise(from_json(b.get(name))) for name in columns] for b in bindings]
         return Table(columns=columns, rows=rows)

@@ -1,9 +1,12 @@
 """`parley serve`: a read-only SPARQL endpoint over `kg/`, run by the Oxigraph server binary.
 
 The graphs are loaded into a temporary Oxigraph store with `oxigraph load`, then
-`oxigraph serve-read-only` answers queries (with its query UI at `/`) until stopped. Oxigraph
-listens on a private loopback port; clients reach it through `parley.stores.guard`, which refuses
-updates and enforces the query timeout and the result-size limit.
+`oxigraph serve-read-only` answers queries until stopped; the guard asks it for the union of
+all graphs as the default graph (unless a query names its own with `FROM`), as `parley
+sparql` does. Oxigraph listens on a private loopback port; clients reach
+it through `parley.stores.guard`, which answers only callers that name this server and do not
+come from another site, refuses updates and `SERVICE` calls not allowed, enforces the query
+timeout and the result-size limit, and serves the query UI (`stores.serveui`) at `/`.
 """
 
 from __future__ import annotations
@@ -24,7 +27,9 @@ from pathlib import Path
 
 from parley.model.errors import UsageError
 from parley.model.layout import Source, read_kg_files
+from parley.stores.federation import OFF, Federation
 from parley.stores.guard import Limits, guarding
+from parley.stores.serveui import SavedEntry, script
 
 READY_TIMEOUT = 60.0
 
@@ -70,12 +75,23 @@ def prepare(kg: Path, location: Path) -> None:
     read_kg_files(kg, load)
 
 
+@dataclass(frozen=True)
+class Options:
+    """What `parley serve` allows: its limits, the services queries may call, the saved
+    queries its UI offers."""
+
+    limits: Limits = field(default_factory=Limits)
+    federation: Federation = OFF
+    saved: tuple[SavedEntry, ...] = ()
+
+
 @contextlib.contextmanager
 def running(
-    kg: Path, host: str = "127.0.0.1", port: int = 7878, limits: Limits | None = None
+    kg: Path, host: str = "127.0.0.1", port: int = 7878, options: Options | None = None
 ) -> Iterator[Server]:
     """A read-only server over `kg/` on `host:port`, stopped (its store removed) on exit."""
-    limits = limits or Limits()
+    options = options or Options()
+    limits = options.limits
     with tempfile.TemporaryDirectory(prefix="parley-serve-") as tmp:
         location = Path(tmp) / "store"
         prepare(kg, location)
@@ -87,7 +103,6 @@ def running(
             str(location),
             "--bind",
             f"127.0.0.1:{private}",
-            "--union-default-graph",
             "--timeout-s",
             str(max(1, math.ceil(limits.timeout))),
         ]
@@ -100,7 +115,16 @@ def running(
             stack.callback(stop, process)
             wait_ready(process, "127.0.0.1", private, log)
             try:
-                stack.enter_context(guarding(host, port, ("127.0.0.1", private), limits))
+                stack.enter_context(
+                    guarding(
+                        host,
+                        port,
+                        ("127.0.0.1", private),
+                        limits,
+                        options.federation,
+                        script(options.saved),
+                    )
+                )
             except OSError as exc:
                 raise UsageError(
                     f"cannot listen on {host}:{port} ({exc.strerror or exc}) — is the port free? "
@@ -145,11 +169,11 @@ def serve_kg(
     host: str,
     port: int,
     on_ready: Callable[[Server], None] | None = None,
-    limits: Limits | None = None,
+    options: Options | None = None,
 ) -> None:
     """Serve `kg/` until the server exits, or Ctrl-C (KeyboardInterrupt) or SIGTERM stops it
     cleanly: the Oxigraph server we started stopped, its temporary store removed."""
-    with _sigterm_as_interrupt(), running(kg, host, port, limits) as server:
+    with _sigterm_as_interrupt(), running(kg, host, port, options) as server:
         if on_ready is not None:
             on_ready(server)
         with contextlib.suppress(KeyboardInterrupt):
