@@ -13,7 +13,7 @@ from parley.builder.lock import kg_lock
 from parley.model.errors import InputError
 from parley.model.layout import TRIG_NAME
 from parley.model.records import AnnotatedArticle, Registry
-from parley.seeds.annotations import load_annotations, seeds_problems
+from parley.seeds.annotations import annotation_files, load_annotations, seeds_problems
 from parley.seeds.registry import load_registry
 
 
@@ -68,8 +68,7 @@ def load_corpus(seeds: Path) -> Corpus:
     registry = load_registry(seeds / "registry")
     articles_dir = seeds / "articles"
     loaded: list[AnnotatedArticle] = []
-    annotation_files = sorted((seeds / "annotations").glob("*.yaml"))
-    for path in annotation_files:
+    for path in annotation_files(seeds):
         try:
             loaded.append(load_annotations(path, articles_dir, registry))
         except InputError as exc:
