@@ -20,6 +20,7 @@ from parley.model.errors import InputError
 
 COUNTS: Counter[str] = Counter()
 ACCEPTED: Counter[str] = Counter()  # inputs the loader accepted (then mapped)
+NOTES: list[str] = []  # more figures of the fuzz tests, one line each, printed at the end
 
 # One-line problem as `Problem.__str__` renders it: `file:line: message` or `file: message`.
 PROBLEM_LINE = re.compile(r"^(?P<file>[^\n]+?)(?::(?P<line>[0-9]+))?: (?P<message>.+)$")

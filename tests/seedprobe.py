@@ -469,7 +469,7 @@ class Probe:
                 problems.append("kg/ changed")
         elif outcome == "ok" and case[0] != "draft":
             if SECRET.encode() in b"".join(snapshot(env.kg).values()):
-                problems.append("the secret reached kg/")
+                problems.append("a planted marker reached kg/")
             restore_kg(env)
         return problems
 
@@ -484,7 +484,7 @@ class Probe:
             if SECRET in str(exc) or WRONG in str(exc):
                 return ["load_corpus quoted a planted marker"]
         except Exception as exc:  # any other exception is the bug
-            return [f"load_corpus raised {exc!r}"]
+            return [f"traceback from load_corpus: {exc!r}"]
         return []
 
 

@@ -280,7 +280,7 @@ def plan(
             # the seeds folder is, or how it was named, only shows in problems, not cached)
             key = unit_key(
                 reg_digest,
-                os.fsencode(path.name),
+                path.name,
                 b"\0refused" if data is None else data,
                 b"\0missing" if article is None else article,
             )
@@ -326,7 +326,7 @@ def plan(
 def _registry_model(seeds: Path, reg_digest: str) -> tuple:
     """The registry's model and triples, cached by what they are read from (and where: the
     model keeps its files' paths for messages); raises with every registry problem."""
-    model_key = unit_key(reg_digest, "registry model", os.fsencode(seeds / "registry"))
+    model_key = unit_key(reg_digest, "registry model", str(seeds / "registry"))
     model = read_cached(model_key)
     if model is None:
         registry = load_registry(seeds / "registry")
