@@ -340,6 +340,7 @@ class Probe:
         self.failures: list[str] = []
         self.outcomes: Counter[str] = Counter()
         self.skipped: Counter[str] = Counter()
+        self.accepted: Counter[str] = Counter()  # the cases that built (or drafted)
 
     def plant(self, case: tuple):
         """Make the case's entry; return (undo, expected outcome: "ok", "error" or "any")."""
@@ -452,6 +453,8 @@ class Probe:
         result = CliRunner().invoke(main, args)
         outcome = {0: "ok", 2: "error"}.get(result.exit_code, f"exit {result.exit_code}")
         self.outcomes[outcome] += 1
+        if outcome == "ok":
+            self.accepted[f"{case[0]} {case[1] if case[0] == 'folder' else case[-1]}"[:40]] += 1
         problems = []
         if result.exception is not None and not isinstance(result.exception, SystemExit):
             problems.append(f"traceback {result.exception!r}")
@@ -544,6 +547,7 @@ def main(work: Path) -> dict:
         "cases": len(every) - sum(probe.skipped.values()),
         "groups": dict(groups),
         "outcomes": dict(probe.outcomes),
+        "accepted": dict(probe.accepted),
         "skipped": dict(probe.skipped),
         "privileged": probe.privileged,
         "failures": probe.failures,

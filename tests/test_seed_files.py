@@ -469,3 +469,19 @@ def test_explain_blocked_on_a_named_pipe_article(tree):
     except subprocess.TimeoutExpired:
         pytest.fail("article_text hung on a named pipe")
     assert done.returncode == 0 and done.stdout.strip() == "None", done.stderr
+
+
+def test_import_brat_blocked_on_a_named_pipe_article(tmp_path):
+    """`parley import-brat` compares the text with the article already in seeds/articles/:
+    a FIFO there blocked it; it is now replaced, like any other file that differs."""
+    root = Path(__file__).parent / "data" / "brat"
+    seeds = tmp_path / "seeds"
+    shutil.copytree(Path(__file__).parent.parent / "seeds" / "registry", seeds / "registry")
+    (seeds / "annotations").mkdir()
+    (seeds / "articles").mkdir()
+    os.mkfifo(seeds / "articles" / "005-brat-sample.txt")
+    args = ["import-brat", root / "docs", "--mapping", root / "mapping.yaml", "--seeds", seeds]
+    done = run_cli(*args, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    article = seeds / "articles" / "005-brat-sample.txt"
+    assert article.read_bytes() == (root / "docs" / "005-brat-sample.txt").read_bytes()
