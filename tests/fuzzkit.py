@@ -268,7 +268,7 @@ def check_input_error(exc: InputError, shown: str | None = None, lines: int | No
     for problem in exc.problems:
         rendered = str(problem)
         assert len(rendered.splitlines()) == 1, f"a problem spans several lines: {rendered!r}"
-        bad = [c for c in rendered if unicodedata.category(c) in ("Cc", "Zl", "Zp")]
+        bad = [c for c in rendered if unicodedata.category(c) in ("Cc", "Zl", "Zp", "Cs")]
         assert not bad, f"control characters {bad!r} in {rendered!r}"
         assert PROBLEM_LINE.match(rendered), f"not a `file:line: message` line: {rendered!r}"
         if shown is not None and problem.file == shown and problem.line is not None:
