@@ -47,8 +47,8 @@ class Draft:
 def draft_article(
     path: Path, registry: Registry, date: dt.date | None = None, seeds: Path | None = None
 ) -> str:
-    """The draft annotation YAML for the article file at `path` (a regular file; inside the
-    `seeds` folder, not through a link out of it)."""
+    """The draft annotation YAML for the article file at `path`: a regular file, and, when it
+    lies in the `seeds` folder, not behind a link out of it (`seeds.seedfile.read_seed`)."""
     raw = read_seed(path, str(path), seeds)
     try:
         text = raw.decode("utf-8")
