@@ -163,6 +163,7 @@ ALLOWED = {
     ("authoring/brat.py", "_check_with_loader"): "scratch copies in a TemporaryDirectory",
     ("authoring/drafteval.py", "evaluate"): "scratch drafts in a TemporaryDirectory",
     ("stores/serve.py", "running"): "the server log in a temporary folder",
+    ("seeds/seedfile.py", "read_seed"): "opens a seed file read-only (O_RDONLY|O_NONBLOCK)",
 }
 WRITE_CALLS = {"write_text", "write_bytes", "copyfile", "copy", "copy2", "copytree", "move"}
 
