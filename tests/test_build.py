@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from rdflib import RDF, BNode, Graph, URIRef
+from seedsets import CORPUS
 
 from parley.builder.corpus import build
 from parley.cli.main import main
 from parley.model import iris
 from parley.model.iris import OA, PARLEY
 from parley.model.layout import TRIG_NAME
-from seedsets import CORPUS
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
