@@ -29,7 +29,7 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "parley"))
 def pytest_terminal_summary(terminalreporter):
     """Report how many generated inputs the fuzz tests fed to Parley (docs/reliability.md)."""
     try:
-        from fuzzkit import ACCEPTED, COUNTS
+        from fuzzkit import ACCEPTED, COUNTS, NOTES
     except ImportError:
         return
     if COUNTS:
@@ -39,3 +39,5 @@ def pytest_terminal_summary(terminalreporter):
     if ACCEPTED:
         parts = ", ".join(f"{name} {n}" for name, n in sorted(ACCEPTED.items()))
         terminalreporter.write_line(f"fuzz inputs that loaded and were mapped: {parts}")
+    for note in NOTES:
+        terminalreporter.write_line(note)

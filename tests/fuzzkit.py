@@ -20,6 +20,7 @@ from parley.model.errors import InputError
 
 COUNTS: Counter[str] = Counter()
 ACCEPTED: Counter[str] = Counter()  # inputs the loader accepted (then mapped)
+NOTES: list[str] = []  # more figures of the fuzz tests, one line each, printed at the end
 
 # One-line problem as `Problem.__str__` renders it: `file:line: message` or `file: message`.
 PROBLEM_LINE = re.compile(r"^(?P<file>[^\n]+?)(?::(?P<line>[0-9]+))?: (?P<message>.+)$")
@@ -267,7 +268,7 @@ def check_input_error(exc: InputError, shown: str | None = None, lines: int | No
     for problem in exc.problems:
         rendered = str(problem)
         assert len(rendered.splitlines()) == 1, f"a problem spans several lines: {rendered!r}"
-        bad = [c for c in rendered if unicodedata.category(c) in ("Cc", "Zl", "Zp")]
+        bad = [c for c in rendered if unicodedata.category(c) in ("Cc", "Zl", "Zp", "Cs")]
         assert not bad, f"control characters {bad!r} in {rendered!r}"
         assert PROBLEM_LINE.match(rendered), f"not a `file:line: message` line: {rendered!r}"
         if shown is not None and problem.file == shown and problem.line is not None:

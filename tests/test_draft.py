@@ -114,4 +114,4 @@ def test_cli_draft(tmp_path):
     assert result.exit_code == 0, result.output
     assert "draft: true" in out.read_text(encoding="utf-8")
     bad = CliRunner().invoke(main, ["draft", str(tmp_path / "Missing File.txt")])
-    assert bad.exit_code == 2 and "cannot read the article" in bad.output
+    assert bad.exit_code == 2 and "Missing File.txt: cannot read: No such file" in bad.output

@@ -48,14 +48,15 @@ def _replace(path: Path, old: str, new: str) -> int:
     return text.count("\n", 0, at) + 1
 
 
-def test_a_17_mb_note_is_refused_at_its_line_and_kg_is_untouched(seeds, tmp_path):
+def test_a_12_mb_note_is_refused_at_its_line_and_kg_is_untouched(seeds, tmp_path):
     """Bug: a note over 16 MiB (the issue's was 50 MB) went into kg/parley.trig; then
     `parley query` and `validate` failed with `Reached the buffer maximal size of 16777216`,
-    and the build exited 1 after writing kg/."""
+    and the build exited 1 after writing kg/. A file over 16 MiB is now refused whole
+    (`seeds.seedfile`); a value over 8 MiB in a smaller file is refused at its line."""
     kg = tmp_path / "kg"
     api.build(seeds, kg)
     before = {p.name: p.read_bytes() for p in kg.iterdir()}
-    line = _replace(seeds / ANNOTATION, '"test fixture"', '"' + "n" * 17_000_000 + '"')
+    line = _replace(seeds / ANNOTATION, '"test fixture"', '"' + "n" * 12_000_000 + '"')
     done = subprocess.run(
         [*PARLEY, "build", "--seeds", str(seeds), "--kg", str(kg)],
         env={**os.environ, "PYTHONPATH": str(ROOT / "src"), "PARLEY_CACHE": str(tmp_path)},
@@ -65,7 +66,7 @@ def test_a_17_mb_note_is_refused_at_its_line_and_kg_is_untouched(seeds, tmp_path
     )
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert done.stderr == (
-        f"error: {seeds / ANNOTATION}:{line}: value too long: 17,000,002 bytes as RDF, the limit "
+        f"error: {seeds / ANNOTATION}:{line}: value too long: 12,000,002 bytes as RDF, the limit "
         f"is {MAX_TERM_BYTES:,} (what the graph's parsers can read in one piece) — shorten it, "
         "or keep the long text in a file and refer to it\n"
     )

@@ -10,18 +10,36 @@ from parley.builder.unitindex import Index, Splicer, load_index, save_index, sta
 
 def test_a_file_changed_just_now_is_not_trusted_by_its_stat(tmp_path):
     """Like git's racy check: an mtime this recent could be shared by a change still to come."""
-    old, new = tmp_path / "old.yaml", tmp_path / "new.yaml"
+    old, new, text = tmp_path / "old.yaml", tmp_path / "new.yaml", tmp_path / "a.txt"
     old.write_text("a", "utf-8")
     new.write_text("b", "utf-8")
+    text.write_text("t", "utf-8")
     past = time.time() - 3600
     os.utime(old, (past, past))
+    os.utime(text, (past, past))
     index = Index(version="v", registry="r")
-    index.record_input("old.yaml", stat_of(old), None, "k-old")
-    index.record_input("new.yaml", stat_of(new), None, "k-new")
-    assert index.key_of("old.yaml", stat_of(old), None) == "k-old"
-    assert index.key_of("new.yaml", stat_of(new), None) is None
+    index.record_input("old.yaml", stat_of(old), stat_of(text), "k-old")
+    index.record_input("new.yaml", stat_of(new), stat_of(text), "k-new")
+    assert index.key_of("old.yaml", stat_of(old), stat_of(text)) == "k-old"
+    assert index.key_of("new.yaml", stat_of(new), stat_of(text)) is None
     old.write_text("cc", "utf-8")
     os.utime(old, (past, past))  # same mtime, other size
+    assert index.key_of("old.yaml", stat_of(old), stat_of(text)) is None
+
+
+def test_a_link_or_a_missing_file_is_never_trusted_by_its_stat(tmp_path):
+    """Issue 18: a link is read and checked (seeds.seedfile) on every build; stat_of(link) is
+    None, and an input without a stat is neither recorded nor found."""
+    old, text = tmp_path / "old.yaml", tmp_path / "a.txt"
+    old.write_text("a", "utf-8")
+    (tmp_path / "link.yaml").symlink_to(old)
+    past = time.time() - 3600
+    os.utime(old, (past, past))
+    assert stat_of(tmp_path / "link.yaml") is None and stat_of(text) is None
+    index = Index(version="v", registry="r")
+    index.record_input("old.yaml", stat_of(old), None, "k-old")
+    assert index.inputs == {}
+    index.inputs["old.yaml"] = (stat_of(old), None, "k-old")  # as an older index had it
     assert index.key_of("old.yaml", stat_of(old), None) is None
 
 

@@ -6,6 +6,7 @@ import hashlib
 from pathlib import Path
 
 from parley.analyst.facts import ArticleInfo, Evidence, Facts
+from parley.seeds.seedfile import try_read_seed
 
 
 def article_texts(facts: Facts, seeds: Path | None = None) -> dict[str, str | None]:
@@ -24,9 +25,8 @@ def article_text(info: ArticleInfo, seeds: Path | None = None) -> str | None:
         candidates.append(seeds / "articles" / name)
     candidates.append(Path(info.source_file))
     for path in candidates:
-        try:
-            raw = path.read_bytes()
-        except OSError:
+        raw = try_read_seed(path, seeds)  # a regular file, not a link out of `seeds`
+        if raw is None:
             continue
         if info.sha256 and hashlib.sha256(raw).hexdigest() != info.sha256:
             continue

@@ -19,7 +19,7 @@ def draft(article: Path, seeds: Path, date: dt.date | None = None) -> str:
     `seeds`; `date` is the article's publication date when the text does not say it."""
     from parley.authoring.draft import draft_article  # lazy: start-up speed
 
-    return draft_article(article, load_registry(seeds / "registry"), date)
+    return draft_article(article, load_registry(seeds / "registry"), date, seeds)
 
 
 def import_brat(

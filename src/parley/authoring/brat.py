@@ -19,6 +19,7 @@ from parley.model.records import Registry
 from parley.seeds.annotations import load_annotations
 from parley.seeds.checks import SLUG
 from parley.seeds.registry import load_registry
+from parley.seeds.seedfile import try_read_seed
 
 
 @dataclass(frozen=True)
@@ -123,7 +124,7 @@ def _write(outputs: dict[str, tuple[str, Path]], seeds: Path) -> list[Path]:
     written: list[Path] = []
     for ident, (body, txt) in outputs.items():
         article = seeds / "articles" / f"{ident}.txt"
-        if not article.exists() or article.read_bytes() != txt.read_bytes():
+        if try_read_seed(article, seeds) != txt.read_bytes():  # None: none there, or refused
             write_atomic(article, txt.read_bytes())
             written.append(article)
         target = seeds / "annotations" / f"{ident}.yaml"

@@ -24,6 +24,7 @@ from parley.model.records import Registry
 from parley.seeds.annotations import FORMAT
 from parley.seeds.checks import SLUG
 from parley.seeds.quotes import in_any
+from parley.seeds.seedfile import read_seed
 
 
 @dataclass
@@ -43,14 +44,12 @@ class Draft:
     statements: list[dict] = field(default_factory=list)
 
 
-def draft_article(path: Path, registry: Registry, date: dt.date | None = None) -> str:
-    """The draft annotation YAML for the article file at `path`."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(
-            Problem(str(path), None, f"cannot read the article: {exc.strerror}", "check the path")
-        ) from None
+def draft_article(
+    path: Path, registry: Registry, date: dt.date | None = None, seeds: Path | None = None
+) -> str:
+    """The draft annotation YAML for the article file at `path`: a regular file, and, when it
+    lies in the `seeds` folder, not behind a link out of it (`seeds.seedfile.read_seed`)."""
+    raw = read_seed(path, str(path), seeds)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

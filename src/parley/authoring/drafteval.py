@@ -9,7 +9,7 @@ from pathlib import Path
 
 from parley.authoring.draft import draft_article
 from parley.model.records import AnnotatedArticle, Statement
-from parley.seeds.annotations import load_annotations
+from parley.seeds.annotations import annotation_files, load_annotations
 from parley.seeds.registry import load_registry
 
 OVERLAP = 0.5  # a span matches when the overlap covers half of it
@@ -102,9 +102,9 @@ def evaluate(seeds: Path) -> list[ArticleScores]:
     articles = seeds / "articles"
     results = []
     with tempfile.TemporaryDirectory() as tmp:
-        for path in sorted((seeds / "annotations").glob("*.yaml")):
+        for path in annotation_files(seeds):
             gold = load_annotations(path, articles, registry)
-            text = draft_article(articles / f"{path.stem}.txt", registry, gold.article.date)
+            text = draft_article(articles / f"{path.stem}.txt", registry, gold.article.date, seeds)
             drafted = Path(tmp) / path.name
             drafted.write_text(text, encoding="utf-8")
             draft = load_annotations(drafted, articles, registry, allow_draft=True)

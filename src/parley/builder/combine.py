@@ -32,6 +32,7 @@ from parley.model.kgio import write_temp
 from parley.model.layout import INFERRED_NAME, TRIG_NAME
 from parley.model.progress import silent
 from parley.reason.owl import infer
+from parley.seeds.annotations import annotation_files
 
 # --- the build ---------------------------------------------------------------------------------
 
@@ -189,7 +190,7 @@ def _after_writing(plan: Plan, out: Path, build_id, report, reasoned, ranges, pr
 
 
 def _count(seeds: Path) -> int:
-    return sum(1 for _ in (seeds / "annotations").glob("*.yaml")) if seeds.is_dir() else 0
+    return len(annotation_files(seeds))  # none when the folder is refused (plan says why)
 
 
 def _inferred(plan: Plan, sink: list, inferred_blocks: dict, trig_bytes):

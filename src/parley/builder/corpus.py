@@ -14,7 +14,7 @@ from parley.model.kgcommit import kg_lock
 from parley.model.kgio import disk_error
 from parley.model.layout import KG_FILES, TRIG_NAME
 from parley.model.records import AnnotatedArticle, Registry
-from parley.seeds.annotations import load_annotations, seeds_problems
+from parley.seeds.annotations import annotation_files, load_annotations, seeds_problems
 from parley.seeds.registry import load_registry
 
 
@@ -69,8 +69,7 @@ def load_corpus(seeds: Path) -> Corpus:
     registry = load_registry(seeds / "registry")
     articles_dir = seeds / "articles"
     loaded: list[AnnotatedArticle] = []
-    annotation_files = sorted((seeds / "annotations").glob("*.yaml"))
-    for path in annotation_files:
+    for path in annotation_files(seeds):
         try:
             loaded.append(load_annotations(path, articles_dir, registry))
         except InputError as exc:

@@ -62,8 +62,9 @@ from parley.model.errors import InputError
 from parley.model.layout import INFERRED_NAME, TRIG_NAME
 from parley.model.progress import Update
 from parley.model.terms import NT_TYPE
-from parley.seeds.annotations import load_annotations, seeds_problems
+from parley.seeds.annotations import annotation_files, load_annotations, seeds_problems
 from parley.seeds.registry import load_registry
+from parley.seeds.seedfile import absent, try_read_seed, try_seed_names
 
 PARALLEL_FROM = 24  # uncached articles from which worker processes pay off
 
@@ -226,12 +227,19 @@ class Plan:
 
 
 def registry_digest(seeds: Path) -> str:
+    """What the registry is read from; a folder or file that cannot be read counts as
+    `\0refused` (the registry loader reports it)."""
     digest = hashlib.sha256()
-    for path in sorted((seeds / "registry").glob("*.yaml")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    names = try_seed_names(seeds / "registry", ".yaml", seeds)
+    if names is None:
+        digest.update(b"\0refused")
+    for name in names or ():
+        data = try_read_seed(seeds / "registry" / name, seeds)
+        digest.update(os.fsencode(name) + b"\0" + (b"\0refused" if data is None else data))
     links = seeds / "links" / "decisions.yaml"
-    if links.exists():
-        digest.update(b"links\0" + links.read_bytes())
+    if not absent(links):
+        data = try_read_seed(links, seeds)
+        digest.update(b"links\0" + (b"\0refused" if data is None else data))
     return digest.hexdigest()
 
 
@@ -261,18 +269,21 @@ def plan(
         index = None
     inputs = Index(version="", registry=reg_digest)
     jobs, units, light = [], [], set()
-    for path in sorted((seeds / "annotations").glob("*.yaml"), key=lambda p: p.name):
+    for path in annotation_files(seeds):
         text = articles_dir / f"{path.stem}.txt"
         stats = stat_of(path), stat_of(text)
         key = index.key_of(path.name, *stats) if index is not None else None
         if key is None:
-            try:
-                article = text.read_bytes()
-            except OSError:
-                article = b"\0missing"
+            article = try_read_seed(text, seeds)
+            data = try_read_seed(path, seeds)  # None: refused, the loader reports why
             # what a unit depends on: the file's name and bytes and its article's text (where
             # the seeds folder is, or how it was named, only shows in problems, not cached)
-            key = unit_key(reg_digest, path.name, path.read_bytes(), article)
+            key = unit_key(
+                reg_digest,
+                path.name,
+                b"\0refused" if data is None else data,
+                b"\0missing" if article is None else article,
+            )
         inputs.record_input(path.name, *stats, key)
         known = index.units.get(key) if index is not None else None
         if known is not None and is_cached(key):

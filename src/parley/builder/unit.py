@@ -41,7 +41,8 @@ class Unit:
 def unit_key(*parts: bytes | str) -> str:
     digest = hashlib.sha256(code_version().encode())
     for part in parts:
-        data = part.encode("utf-8") if isinstance(part, str) else part
+        # surrogateescape: a file name that is not UTF-8 (os.fsdecode) hashes as its own bytes
+        data = part.encode("utf-8", "surrogateescape") if isinstance(part, str) else part
         digest.update(len(data).to_bytes(8, "big") + data)
     return digest.hexdigest()
 

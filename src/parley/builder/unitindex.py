@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
+import stat
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,11 +29,12 @@ Range = tuple[int, int]  # offset, length
 
 
 def stat_of(path: Path) -> Stat | None:
+    """None also for a symbolic link: such a file is read (and checked) on every build."""
     try:
-        st = path.stat()
+        st = os.lstat(path)
     except OSError:
         return None
-    return (st.st_size, st.st_mtime_ns, st.st_ino)
+    return None if stat.S_ISLNK(st.st_mode) else (st.st_size, st.st_mtime_ns, st.st_ino)
 
 
 @dataclass
@@ -49,15 +51,16 @@ class Index:
     def key_of(self, name: str, yaml_stat: Stat | None, text_stat: Stat | None) -> str | None:
         """The unit key recorded for annotation file `name` if both files are as they were."""
         entry = self.inputs.get(name)
-        if entry is None or yaml_stat is None or entry[0] != yaml_stat or entry[1] != text_stat:
+        if entry is None or None in (yaml_stat, text_stat) or entry[:2] != (yaml_stat, text_stat):
             return None
         return entry[2]
 
     def record_input(self, name: str, yaml_stat: Stat | None, text_stat: Stat | None, key: str):
         """Remember `name`'s key by its files' stat, unless a file changed too recently to
         trust its mtime (it could change again within the same clock tick)."""
-        newest = max(s[1] for s in (yaml_stat, text_stat) if s is not None) if yaml_stat else 0
-        if yaml_stat is not None and newest < time.time_ns() - RACY_S * 1e9:
+        if yaml_stat is None or text_stat is None:
+            return
+        if max(yaml_stat[1], text_stat[1]) < time.time_ns() - RACY_S * 1e9:
             self.inputs[name] = (yaml_stat, text_stat, key)
 
 

@@ -11,7 +11,7 @@ from parley.cli.common import emit, handle_errors, seeds_option
 
 
 @click.command("draft")
-@click.argument("article", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("article", type=click.Path(path_type=Path, readable=False))  # seeds.seedfile
 @click.option(
     "--date",
     "date",

@@ -42,7 +42,7 @@ def progress_bars():
 
 seeds_option = click.option(
     "--seeds",
-    type=click.Path(path_type=Path, file_okay=False),
+    type=click.Path(path_type=Path, file_okay=False, readable=False),  # seeds.seedfile checks
     default=Path("seeds"),
     show_default=True,
     help="Folder with articles/, annotations/ and registry/.",

@@ -183,7 +183,7 @@ def decide(
                 f"`parley link reject {entity} {by_decision.qid} --by NAME`"
             )
         raise UsageError(f"'{entity}' → {qid} is already accepted")
-    candidate = reviewed_candidate(review_dir(seeds) / f"{entity}.yaml", qid)
+    candidate = reviewed_candidate(review_dir(seeds) / f"{entity}.yaml", qid, seeds)
     if decision == "accepted" and candidate is None and not note:
         raise UsageError(
             f"{qid} is not among the reviewed candidates of '{entity}' — run `parley link "

@@ -8,7 +8,10 @@ from pathlib import Path
 import yaml
 
 from parley.link.scoring import Candidate
+from parley.model.errors import InputError
 from parley.model.records import Entity
+from parley.seeds.seedfile import try_read_seed
+from parley.seeds.yamlfile import parse_yaml
 
 SUGGEST_SCORE, SUGGEST_MARGIN = 5.0, 2.0
 
@@ -77,13 +80,16 @@ def review_yaml(review: Review, source: str) -> bytes:
     return (header + text).encode("utf-8")
 
 
-def reviewed_candidate(path: Path, qid: str) -> dict | None:
-    """The candidate `qid` in a review file, or None (no file, not listed, or unreadable)."""
+def reviewed_candidate(path: Path, qid: str, seeds: Path | None = None) -> dict | None:
+    """The candidate `qid` in a review file, or None (no file, not listed, or unreadable:
+    `seedfile.read_seed`, no link out of `seeds`)."""
+    raw = try_read_seed(path, seeds)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError, UnicodeDecodeError):
+        data = parse_yaml(raw.decode("utf-8"), str(path)) if raw is not None else None
+    except (InputError, UnicodeDecodeError):
         return None
-    for c in (data or {}).get("candidates") or ():
+    candidates = data.get("candidates") if isinstance(data, dict) else None
+    for c in candidates if isinstance(candidates, list) else ():
         if isinstance(c, dict) and c.get("qid") == qid:
             return c
     return None

@@ -7,13 +7,18 @@ from dataclasses import dataclass
 
 
 def one_line(text: str) -> str:
-    """`text` with line breaks and other control characters escaped (`\\n`, `\\x00`, `\\u2028`)."""
-    return "".join(
-        c.encode("unicode_escape").decode("ascii")
-        if unicodedata.category(c) in ("Cc", "Zl", "Zp")
-        else c
-        for c in text
-    )
+    """`text` with line breaks and other control characters escaped (`\\n`, `\\x00`, `\\u2028`);
+    the undecodable bytes of a file name (lone surrogates) as `\\xff`."""
+    return "".join(_escaped(c) if unicodedata.category(c) in _ESCAPED else c for c in text)
+
+
+_ESCAPED = ("Cc", "Zl", "Zp", "Cs")
+
+
+def _escaped(c: str) -> str:
+    if 0xDC80 <= ord(c) <= 0xDCFF:  # os.fsdecode's stand-in for a byte that is not UTF-8
+        return f"\\x{ord(c) - 0xDC00:02x}"
+    return c.encode("unicode_escape").decode("ascii")
 
 
 @dataclass(frozen=True)

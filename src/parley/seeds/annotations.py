@@ -4,7 +4,6 @@ that have none."""
 from __future__ import annotations
 
 import hashlib
-import os
 from pathlib import Path
 
 from parley.model.errors import InputError, Problem
@@ -18,6 +17,7 @@ from parley.seeds.annotation_entries import (
     read_statement,
 )
 from parley.seeds.checks import Checker, closest
+from parley.seeds.seedfile import absent, read_seed, seed_names, try_seed_names
 from parley.seeds.yamlfile import Node, read_yaml
 
 FORMAT = "parley-annotations/1"
@@ -39,13 +39,24 @@ def load_annotations(
     """Load `path`, resolving every quote in its article; raise `InputError` with all problems.
 
     A file marked `draft: true` (written by `parley draft`) is refused unless `allow_draft`.
+    The seeds folder is the parent of `articles_dir`: a link in it must not lead out of it.
+    A file without `format: parley-annotations/1` is not one: one problem, quoting nothing.
     """
     shown = str(path)
     check = Checker(shown)
     ctx = AnnotationContext(check, registry)
-    root = check.mapping(read_yaml(path, shown), 1, "annotation file")
+    root = check.mapping(read_yaml(path, shown, articles_dir.parent), 1, "annotation file")
     if root is None:
         raise InputError(check.problems)
+    if root.get("format") != FORMAT:
+        raise InputError(
+            Problem(
+                shown,
+                root.line_of("format"),
+                f"not an annotation file: it lacks `format: {FORMAT}`",
+                f"start it with `format: {FORMAT}`, or move it out of annotations/",
+            )
+        )
     check.keys(root, "annotation file", ("format", "article"), TOP_KEYS[2:])
     draft = root.get("draft", False)
     if not isinstance(draft, bool):
@@ -55,12 +66,6 @@ def load_annotations(
             root.line_of("draft"),
             "this annotation file is a draft written by `parley draft`",
             "check every entry against the article, then delete the `draft: true` line",
-        )
-    if root.get("format") != FORMAT:
-        check.add(
-            root.line_of("format"),
-            f"format must be '{FORMAT}'",
-            f"start the file with `format: {FORMAT}`",
         )
     article = _article(ctx, root, path, articles_dir)
     if article is None:
@@ -101,10 +106,14 @@ def _article(ctx: AnnotationContext, root: Node, path: Path, articles_dir: Path)
         )
     text_path = articles_dir / f"{ident}.txt"
     try:
-        raw = text_path.read_bytes()
-    except OSError:
-        known = [p.stem for p in articles_dir.glob("*.txt")]
-        check.add(node.line_of("id"), f"no article text {text_path}", closest(ident, known))
+        raw = read_seed(text_path, str(text_path), articles_dir.parent)
+    except InputError as exc:
+        if not absent(text_path):
+            check.problems.extend(exc.problems)
+        else:
+            names = try_seed_names(articles_dir, ".txt", articles_dir.parent) or ()
+            known = [name[:-4] for name in names]
+            check.add(node.line_of("id"), f"no article text {text_path}", closest(ident, known))
         return None
     digest = hashlib.sha256(raw).hexdigest()
     if node.get("sha256") != digest:
@@ -171,8 +180,16 @@ def _furniture(ctx: AnnotationContext, node: Node) -> list[tuple[int, int]]:
     return sorted(out)
 
 
+def annotation_files(seeds: Path) -> list[Path]:
+    """The annotation files of `seeds`, in name order (`seeds_problems` reports a folder that
+    cannot be listed)."""
+    folder = seeds / "annotations"
+    return [folder / name for name in try_seed_names(folder, ".yaml", seeds) or ()]
+
+
 def seeds_problems(seeds: Path) -> list[Problem]:
-    """A missing seeds folder, or article texts without an annotation file."""
+    """A missing seeds folder, folders that cannot be listed (or lead out of it), and article
+    texts without an annotation file."""
     if not seeds.is_dir():
         return [
             Problem(
@@ -182,23 +199,23 @@ def seeds_problems(seeds: Path) -> list[Problem]:
                 "pass --seeds DIR with articles/, annotations/ and registry/",
             )
         ]
-    annotated = {name[:-5] for name in _names(seeds / "annotations") if name.endswith(".yaml")}
-    texts = sorted(name[:-4] for name in _names(seeds / "articles") if name.endswith(".txt"))
-    return [
+    problems: list[Problem] = []
+    listed = {}
+    for folder, suffix in (("annotations", ".yaml"), ("articles", ".txt")):
+        try:
+            names = seed_names(seeds / folder, suffix, seeds)
+            listed[folder] = [name[: -len(suffix)] for name in names]
+        except InputError as exc:
+            problems.extend(exc.problems)
+            listed[folder] = []
+    annotated = set(listed["annotations"])
+    return problems + [
         Problem(
             str(seeds / "articles" / f"{stem}.txt"),
             None,
             "article has no annotation file",
             f"write {seeds / 'annotations' / (stem + '.yaml')}",
         )
-        for stem in texts
+        for stem in listed["articles"]
         if stem not in annotated
     ]
-
-
-def _names(folder: Path) -> list[str]:
-    """The names in `folder` (none when it is missing): no Path object per file."""
-    try:
-        return os.listdir(folder)
-    except OSError:
-        return []

@@ -18,6 +18,7 @@ from parley.model.errors import InputError, Problem
 from parley.model.kgio import write_atomic
 from parley.model.records import Entity, Wikidata
 from parley.seeds.checks import QID, Checker, closest
+from parley.seeds.seedfile import absent
 from parley.seeds.yamlfile import Items, read_yaml
 
 DECISIONS = ("accepted", "rejected")
@@ -57,19 +58,25 @@ def decisions_path(seeds: Path) -> Path:
 
 
 def load_decisions(path: Path) -> list[Decision]:
-    """Read the decisions file (absent: no decisions); raise `InputError` with file:line."""
-    if not path.exists():
+    """Read the decisions file (absent: no decisions); raise `InputError` with file:line.
+
+    It is `SEEDS/links/decisions.yaml`: a link there must not lead out of SEEDS."""
+    if absent(path):
         return []
     shown = str(path)
     check = Checker(shown)
-    root = check.mapping(read_yaml(path, shown), 1, "decisions file")
+    root = check.mapping(read_yaml(path, shown, path.parent.parent), 1, "decisions file")
+    if root is not None and not isinstance(root.get("decisions", ""), Items | None):
+        check.add(
+            root.line,
+            "not a decisions file: it lacks a `decisions:` list",
+            "start it with `decisions:`, or move it out of links/",
+        )
+        root = None
     out: list[Decision] = []
     if root is not None:
         check.keys(root, "decisions file", ("decisions",), ())
         entries = root.get("decisions")
-        if entries is not None and not isinstance(entries, Items):
-            check.add(root.line_of("decisions"), "'decisions' must be a list", "use `- entity: …`")
-            entries = None
         for entry, line in zip(entries or (), getattr(entries, "item_lines", ()), strict=True):
             node = check.mapping(entry, line, "decision")
             if node is None:

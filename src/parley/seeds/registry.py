@@ -16,6 +16,7 @@ from parley.model.records import (
 )
 from parley.seeds.checks import QID, Checker, closest
 from parley.seeds.decisions import apply_decisions, decisions_path
+from parley.seeds.seedfile import seed_names
 from parley.seeds.yamlfile import Items, Node, read_yaml
 
 # top-level key -> (entity kind, {field: spec}); spec is "text", "int", "date", a tuple of allowed
@@ -56,29 +57,29 @@ REQUIRED = {"post": ("office",)}
 
 
 def load_registry(folder: Path) -> Registry:
-    """Read every `*.yaml` file of the registry folder; raise `InputError` listing all problems."""
-    if not folder.is_dir():
+    """Read every `*.yaml` file of the registry folder; raise `InputError` listing all problems.
+
+    Its parent is the seeds folder, which no link may lead out of (`seedfile.read_seed`)."""
+    names = seed_names(folder, ".yaml", folder.parent)
+    if not names and not folder.is_dir():
         raise _missing(folder)
     entities: dict[str, Entity] = {}
     where: dict[str, str] = {}
     holdings: list[Holding] = []
     pending_refs: list[tuple[Checker, int, str, str, tuple[str, ...]]] = []
     checkers: list[Checker] = []
-    for path in sorted(folder.glob("*.yaml")):
+    for name in names:
+        path = folder / name
         shown = str(path)
         check = Checker(shown)
         checkers.append(check)
-        data = read_yaml(path, shown)
+        data = read_yaml(path, shown, folder.parent)
         root = check.mapping(data, 1, "registry file")
         if root is None:
             continue
         for section, entries in root.items():
             if section not in REGISTRY_SECTIONS:
-                check.add(
-                    root.line_of(section),
-                    f"unknown section '{section}'",
-                    closest(section, REGISTRY_SECTIONS),
-                )
+                _unknown_section(check, root, section)
                 continue
             kind, fields = REGISTRY_SECTIONS[section]
             if not isinstance(entries, Items):
@@ -113,6 +114,16 @@ def load_registry(folder: Path) -> Registry:
     if problems:
         raise InputError(problems)
     return Registry(entities=dict(sorted(entities.items())), holdings=tuple(holdings))
+
+
+def _unknown_section(check: Checker, root: Node, section: str) -> None:
+    """Named only when it is close to a section's name: the top-level keys of a file that is
+    not a registry file at all are its content, not to be echoed."""
+    hint = closest(section, REGISTRY_SECTIONS)
+    if hint.startswith("did you mean"):
+        check.add(root.line_of(section), f"unknown section '{section}'", hint)
+    else:
+        check.add(root.line_of(section), "unknown section (not a registry file?)", hint)
 
 
 def _missing(folder: Path) -> InputError:

@@ -11,6 +11,12 @@ import yaml
 
 from parley.model.errors import InputError, Problem
 from parley.model.kgio import MAX_TERM_BYTES, term_bytes
+from parley.seeds.seedfile import read_seed
+
+MAX_INT_DIGITS = 1000  # a longer whole number is refused (Python cannot print one of 4,300)
+_MAX_INT_BITS = 3322  # 2 ** 3322 has 1,001 digits
+_DEEP = "YAML nested too deeply"
+_SHORT = 40  # parsing quotes at most this many characters of the file (a key, a value)
 
 
 class Node(dict):
@@ -30,6 +36,12 @@ class Items(list):
     item_lines: list[int]
 
 
+class _Shape(InputError):
+    """A problem of the document's shape (nesting, aliases), not of its syntax: the same
+    whichever parser found it, so the slow parser is not run again to find it (it takes
+    seconds over a few kilobytes of nested brackets)."""
+
+
 class _Document:
     """What `_convert` needs to know about the text: lines as editors count them, and how many
     more nodes it may build (aliases must not blow a small file up into millions of nodes, the
@@ -45,8 +57,8 @@ class _Document:
     def line(self, mark: yaml.Mark | None) -> int | None:
         return bisect.bisect_left(self.breaks, mark.index) + 1 if mark else None
 
-    def problem(self, node: yaml.Node, message: str, hint: str) -> InputError:
-        return InputError(Problem(self.path, self.line(node.start_mark), message, hint))
+    def problem(self, node: yaml.Node, message: str, hint: str, kind=InputError) -> InputError:
+        return kind(Problem(self.path, self.line(node.start_mark), message, hint))
 
 
 def _convert(loader: yaml.SafeLoader, node: yaml.Node, doc: _Document) -> Any:
@@ -56,6 +68,7 @@ def _convert(loader: yaml.SafeLoader, node: yaml.Node, doc: _Document) -> Any:
             node,
             "YAML aliases expand to far more entries than the file holds",
             "write the entries out instead of nesting aliases (`*name`)",
+            _Shape,
         )
     if not isinstance(node, yaml.CollectionNode):
         return _scalar(loader, node, doc)
@@ -64,6 +77,7 @@ def _convert(loader: yaml.SafeLoader, node: yaml.Node, doc: _Document) -> Any:
             node,
             "YAML alias refers to the entry that contains it (a loop)",
             "remove the alias (`*name`) or point it at another entry",
+            _Shape,
         )
     doc.open.add(id(node))
     try:
@@ -81,12 +95,10 @@ def _collection(loader: yaml.SafeLoader, node: yaml.CollectionNode, doc: _Docume
             key = _scalar(loader, key_node, doc)
             line = doc.line(key_node.start_mark)
             if not isinstance(key, str):
-                raise InputError(
-                    Problem(doc.path, line, f"key {key!r} is not a string", "quote it")
-                )
+                raise doc.problem(key_node, f"key{_quoted(key_node)} is not text", "quote it")
             if key in out:
-                raise InputError(
-                    Problem(doc.path, line, f"duplicate key '{key}'", "keep one of the two entries")
+                raise doc.problem(
+                    key_node, f"duplicate key{_quoted(key_node)}", "keep one of the two entries"
                 )
             out[key] = _convert(loader, value_node, doc)
             out.key_lines[key] = line
@@ -113,15 +125,40 @@ def _scalar(loader: yaml.SafeLoader, node: yaml.Node, doc: _Document) -> Any:
     if node.tag == _STR and type(node) is yaml.ScalarNode:
         return node.value  # what the safe loaders' construct_yaml_str returns, made faster
     try:
-        return loader.construct_object(node, deep=True)
-    except (ValueError, TypeError, OverflowError) as exc:
+        value = loader.construct_object(node, deep=True)
+    except (ValueError, TypeError, OverflowError):
         if node.tag == "tag:yaml.org,2002:timestamp":
             return node.value  # an impossible date stays text; the date checks report it
+        if node.tag == _INT and len(node.value) > MAX_INT_DIGITS:
+            raise _too_long(doc, node) from None
+        tag = node.tag.replace("tag:yaml.org,2002:", "!!")
         raise doc.problem(
             node,
-            f"bad value {node.value!r}: {exc}",
+            f"bad value{_quoted(node)} for {tag}",
             "correct the value, or quote it to make it text",
         ) from None
+    if type(value) is int and value.bit_length() > _MAX_INT_BITS:
+        raise _too_long(doc, node)  # 0x…, 0b…, 1:2:3… can be huge; Python cannot print them
+    return value
+
+
+_INT = "tag:yaml.org,2002:int"
+
+
+def _too_long(doc: _Document, node: yaml.Node) -> InputError:
+    return doc.problem(
+        node,
+        f"number of more than {MAX_INT_DIGITS} digits",
+        "quote it to make it text, or write a smaller number",
+    )
+
+
+def _quoted(node: yaml.Node) -> str:
+    """` 'value'` for a short one-line scalar; nothing for others (the line says where)."""
+    value = node.value if isinstance(node, yaml.ScalarNode) else ""
+    if not value or len(value) > _SHORT or "\n" in value:
+        return ""
+    return f" '{value}'"
 
 
 def parse_yaml(text: str, path: str) -> Any:
@@ -135,6 +172,8 @@ def parse_yaml(text: str, path: str) -> Any:
     if fast is not None:
         try:
             return _parse(text, path, fast)
+        except _Shape:
+            raise
         except Exception:
             pass
     return _parse(text, path, yaml.SafeLoader)
@@ -160,26 +199,31 @@ def _parse(text: str, path: str, loader_class) -> Any:
         return _convert(loader, root, doc)
     except yaml.MarkedYAMLError as exc:
         line = doc.line(exc.problem_mark or exc.context_mark)
-        what = (exc.problem or exc.context or "invalid YAML").strip()
+        what = _UNQUOTE.sub("", (exc.problem or exc.context or "invalid YAML").strip())
+        if "maximum nesting depth" in what:  # libyaml's limit (1,000 levels)
+            raise _Shape(Problem(path, line, _DEEP, "flatten the structure")) from None
         raise InputError(
             Problem(path, line, f"YAML syntax error: {what}", "fix the indentation or quoting")
         ) from None
-    except yaml.YAMLError as exc:
-        raise InputError(Problem(path, None, f"YAML error: {exc}", "fix the file")) from None
+    except yaml.YAMLError:
+        raise InputError(Problem(path, None, "YAML error", "fix the file")) from None
     except RecursionError:
-        raise InputError(
+        raise _Shape(
             Problem(path, None, "YAML nested too deeply", "flatten the structure")
         ) from None
     finally:
         loader.dispose()
 
 
-def read_yaml(path: Path, shown: str) -> Any:
-    """Read and parse a YAML file; `shown` is the path used in error messages."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(Problem(shown, None, f"cannot read file: {exc.strerror}", "")) from None
+# PyYAML quotes names it cannot resolve (an alias, a tag): the file's text, left out; single
+# characters and its own token names ('<block end>') stay
+_UNQUOTE = re.compile(r" ?'(?!<[a-z ]+>')[^']{2,}'| ?\"[^\"]{2,}\"")
+
+
+def read_yaml(path: Path, shown: str, root: Path | None = None) -> Any:
+    """Read (`seedfile.read_seed`: links out of the seeds folder `root` refused) and parse a
+    YAML file; `shown` is the path used in error messages."""
+    raw = read_seed(path, shown, root)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
