@@ -1,7 +1,8 @@
-"""Measure `parley draft` against the hand annotations of the seeds and record the figures in
-docs/drafting.md (between the `results` markers).
+"""Measure `parley draft` against the hand annotations of a corpus (by default the fixture copy
+of the five seed articles, tests/data/corpus, so that articles added to seeds/ do not change
+the recorded figures) and record them in docs/drafting.md (between the `results` markers).
 
-Usage: .venv/bin/python bench/draft_eval.py [--seeds seeds] [--doc docs/drafting.md] [--check]
+Usage: .venv/bin/python bench/draft_eval.py [--seeds DIR] [--doc docs/drafting.md] [--check]
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ START, END = "<!-- results:start -->", "<!-- results:end -->"
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=Path, default=Path("seeds"))
+    parser.add_argument("--seeds", type=Path, default=Path("tests/data/corpus"))
     parser.add_argument("--doc", type=Path, default=Path("docs/drafting.md"))
     parser.add_argument("--check", action="store_true", help="exit 1 if the doc is out of date")
     args = parser.parse_args()

@@ -1,6 +1,8 @@
-"""Write docs/competency-questions.md: each question, its command and its answer on the seeds.
+"""Write docs/competency-questions.md: each question, its command and its answer on the
+reference corpus (tests/data/corpus: the five seed articles, frozen, so that articles added
+to seeds/ do not change the document or its check).
 
-    .venv/bin/python scripts/competency_doc.py            # build seeds into a temp kg, write
+    .venv/bin/python scripts/competency_doc.py            # build it into a temp kg, write
     .venv/bin/python scripts/competency_doc.py --check    # exit 1 when the doc is out of date
 
 The answers are the CLI's own markdown output (`--format md`), run on the rdflib engine (the
@@ -256,7 +258,9 @@ QUESTIONS: list[tuple[str, str, str]] = [
 HEADER = """# Competency questions
 
 The questions a reader asks of the seed corpus (five articles on the 2007 US–Iran talks in
-Baghdad), each with the command that answers it and the answer on the seeds, as printed by
+Baghdad), each with the command that answers it and the answer on those five articles (kept
+frozen in `tests/data/corpus`, so the answers stay put when you add articles to `seeds/`), as
+printed by
 `--format md` on the reference engine (rdflib). "Text" quotes the article sentences that the
 answer rests on (article ids: 000 Fars, 001 blog, 002 Al Jazeera, 003 DPA, 004 Iran Focus);
 `tests/test_competency.py` asserts every answer against those sentences.
@@ -312,7 +316,7 @@ def main(argv: list[str]) -> int:
     os.chdir(ROOT)
     with tempfile.TemporaryDirectory() as tmp:
         kg = Path(tmp) / "kg"
-        build(ROOT / "seeds", kg)
+        build(ROOT / "tests" / "data" / "corpus", kg)
         text = render(kg)
     if "--check" in argv:
         if DOC.read_text(encoding="utf-8") != text:

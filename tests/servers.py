@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from seedsets import CORPUS
 
 from parley.stores.credentials import Credentials
 from parley.stores.endpoint import Endpoint
@@ -305,7 +306,7 @@ def kg_dir(tmp_path_factory) -> Path:
     from parley.builder.corpus import build
 
     out = tmp_path_factory.mktemp("kg")
-    build(ROOT / "seeds", out)
+    build(CORPUS, out)
     return out
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from seedsets import CORPUS
 
 from parley.authoring.brat import import_folder
 from parley.cli.main import main
@@ -25,7 +26,7 @@ MAPPING = DATA / "mapping.yaml"
 @pytest.fixture
 def seeds(tmp_path) -> Path:
     root = tmp_path / "seeds"
-    shutil.copytree(ROOT / "seeds" / "registry", root / "registry")
+    shutil.copytree(CORPUS / "registry", root / "registry")
     (root / "annotations").mkdir()
     (root / "articles").mkdir()
     return root

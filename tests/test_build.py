@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from rdflib import RDF, BNode, Graph, URIRef
+from seedsets import CORPUS
 
 from parley.builder.corpus import build
 from parley.cli.main import main
@@ -203,7 +204,7 @@ def test_an_article_without_annotations_is_an_input_error(tmp_path, monkeypatch,
 
     monkeypatch.setenv("PARLEY_CACHE", str(tmp_path / "cache"))
     seeds = tmp_path / "seeds"
-    shutil.copytree(SEEDS, seeds)
+    shutil.copytree(CORPUS, seeds)  # the fixture: seeds/ may hold articles not annotated yet
     (seeds / "articles" / "999-unannotated.txt").write_text("An article.\n", "utf-8")
     with pytest.raises(InputError) as caught:
         build(seeds, tmp_path / "kg") if use_cache else load_corpus(seeds)

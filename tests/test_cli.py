@@ -13,11 +13,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from seedsets import CORPUS
 
 from parley.cli.main import main
 
 ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT / "seeds"
+SEEDS = CORPUS
 PID = "https://w3id.org/parley/id/"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 CROCKER, QOMI = f"{PID}person/ryan-crocker", f"{PID}person/hassan-kazemi-qomi"

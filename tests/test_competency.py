@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import Literal, URIRef
+from seedsets import CORPUS
 
 from parley import api
 from parley.builder.corpus import build
@@ -29,7 +30,7 @@ IRAN, IRAQ, US = "iran", "iraq", "united-states"
 @pytest.fixture(scope="module")
 def kg(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("kg")
-    build(ROOT / "seeds", out)
+    build(CORPUS, out)
     return out
 
 
@@ -510,7 +511,7 @@ def test_q31_spellings_of_qomi(store, kg):
             "Kazemi Qomi",
         ): "2",  # "Kazemi Qomi, who was previously", "that Kazemi Qomi"
     }
-    text = (ROOT / "seeds/articles/003-dpa.txt").read_text(encoding="utf-8")
+    text = (CORPUS / "articles/003-dpa.txt").read_text(encoding="utf-8")
     first = {r["spelling"]: int(r["first"]) for r in rows if r["article"] == "003-dpa"}
     assert text[first["Qumi"] : first["Qumi"] + 4] == "Qumi"
 
@@ -552,7 +553,7 @@ def test_q34_evidence_of_round_2(store, kg):
     ) in got
     assert ("001-blog-clash", "host", "The talks were hosted by al-Maliki") in got
     for r in rows:  # offsets point at the exact text in the article file
-        text = (ROOT / "seeds/articles" / f"{r['article']}.txt").read_text(encoding="utf-8")
+        text = (CORPUS / "articles" / f"{r['article']}.txt").read_text(encoding="utf-8")
         start, end = int(r["start"]), int(r["end"])
         assert text[start:end] == r["exact"]
         assert text[:start].endswith(r["prefix"]) and text[end:].startswith(r["suffix"])

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from seedsets import CORPUS
 
 from parley.authoring.dates import normalise_date
 from parley.authoring.draft import draft_article
@@ -20,7 +21,7 @@ from parley.seeds.annotations import load_annotations
 from parley.seeds.registry import load_registry
 
 ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT / "seeds"
+SEEDS = CORPUS
 ARTICLES = SEEDS / "articles"
 ANNOTATED = sorted(p.stem for p in (SEEDS / "annotations").glob("*.yaml"))
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from seedsets import CORPUS
 
 from parley import build
 from parley.api import explain
@@ -13,7 +14,7 @@ from parley.cli.main import main
 from parley.model.errors import UsageError
 
 ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT / "seeds"
+SEEDS = CORPUS
 
 
 @pytest.fixture(scope="module")

@@ -13,6 +13,7 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 from rdflib import Dataset
+from seedsets import CORPUS
 
 from parley import build
 from parley.analyst.alignment import kind_alignment
@@ -22,7 +23,7 @@ from parley.cli.main import main
 from parley.model.layout import ontology_path
 
 ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT / "seeds"
+SEEDS = CORPUS
 PID = "https://w3id.org/parley/id/"
 
 

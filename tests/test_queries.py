@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from rdflib import XSD, Literal, URIRef
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.parserutils import CompValue
+from seedsets import CORPUS
 
 from parley import api
 from parley.builder.corpus import build
@@ -47,7 +48,7 @@ HOSTILE = "x> } ; DROP ALL ; <y"
 @pytest.fixture(scope="module")
 def kg(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("kg")
-    build(ROOT / "seeds", out)
+    build(CORPUS, out)
     return out
 
 

@@ -11,6 +11,7 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 from rdflib import OWL, RDF, RDFS, XSD, BNode, Dataset, Graph, Literal, URIRef
+from seedsets import CORPUS
 
 from parley.api import reason
 from parley.builder.corpus import build
@@ -21,7 +22,7 @@ from parley.model.layout import INFERRED_NAME
 from parley.reason.owl import infer
 
 DATA = Path(__file__).parent / "data" / "validate"
-SEEDS = Path(__file__).parent.parent / "seeds"
+SEEDS = CORPUS
 WD = "http://www.wikidata.org/entity/"
 
 ANN, BOB = PID["person/ann"], PID["person/bob"]

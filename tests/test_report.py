@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from seedsets import CORPUS
 
 from parley import build
 from parley.analyst.report_network import PALETTE
@@ -22,7 +23,7 @@ from parley.api import report
 from parley.cli.main import main
 
 ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT / "seeds"
+SEEDS = CORPUS
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 

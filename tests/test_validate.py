@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from rdflib import RDF, Dataset, Graph, Literal, Namespace, URIRef
+from seedsets import CORPUS
 
 from parley.api import validate
 from parley.builder.corpus import load_corpus
@@ -30,7 +31,7 @@ DATA = Path(__file__).parent / "data" / "validate"
 BASE = DATA / "base.trig"
 SHAPE_FIXTURES = sorted((DATA / "shapes").glob("*.trig"))
 CHECK_FIXTURES = sorted((DATA / "checks").glob("*.trig"))
-SEEDS = Path(__file__).parent.parent / "seeds"
+SEEDS = CORPUS
 
 
 def expected_rule(fixture: Path) -> str:

@@ -46,22 +46,30 @@ class Built:
     quads: int
     graphs: int
     stale: tuple[str, ...] = ()
+    skipped: tuple = ()  # Problems of the articles left out (skip_unready)
 
 
-def build_kg(seeds: Path, out: Path | None, check: bool, progress=None, lock=None) -> Built:
+def build_kg(
+    seeds: Path, out: Path | None, check: bool, progress=None, lock=None, skip_unready=False
+) -> Built:
     """Build kg/ from `seeds` (see the module and `pipeline` docs); `lock(out)` guards writes."""
     progress = progress or silent
     cache = cache_root() if out is not None else None
     index = load_index(kg_cache(out) / INDEX, code_version()) if out is not None else None
     with progress("articles", _count(seeds)) as update:
-        plan = make_plan(seeds, cache, update, write_cache=not check, index=index)
+        plan = make_plan(
+            seeds, cache, update, write_cache=not check, index=index, skip_unready=skip_unready
+        )
     if out is None:
-        return _build_in_memory(plan)
-    plan.splicer = Splicer(out, index, file_stamp)
-    try:
-        return _build_files(plan, index, out, check, progress, lock)
-    finally:
-        plan.splicer.close()
+        built = _build_in_memory(plan)
+    else:
+        plan.splicer = Splicer(out, index, file_stamp)
+        try:
+            built = _build_files(plan, index, out, check, progress, lock)
+        finally:
+            plan.splicer.close()
+    built.skipped = plan.skipped
+    return built
 
 
 def _build_in_memory(plan: Plan) -> Built:

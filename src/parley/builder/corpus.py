@@ -52,6 +52,7 @@ class BuildResult:
     stale: tuple[str, ...] = ()  # with check=True: files that differ from kg/
     quads: int = 0  # in all named graphs
     graphs: int = 0  # named graphs that hold triples
+    skipped: tuple = ()  # with skip_unready: a Problem per article left out, and why
 
     @cached_property
     def dataset(self) -> Dataset:
@@ -79,7 +80,13 @@ def load_corpus(seeds: Path) -> Corpus:
     return Corpus(registry=registry, articles=tuple(loaded))
 
 
-def build(seeds: Path, out: Path | None = None, check: bool = False, progress=None) -> BuildResult:
+def build(
+    seeds: Path,
+    out: Path | None = None,
+    check: bool = False,
+    progress=None,
+    skip_unready: bool = False,
+) -> BuildResult:
     """Build from `seeds`; write into `out` (atomically), or with `check` compare instead.
 
     Articles are loaded, mapped, validated and reasoned one by one, in parallel, and cached by
@@ -88,17 +95,19 @@ def build(seeds: Path, out: Path | None = None, check: bool = False, progress=No
     end: a second build into the same folder fails at once with `UsageError` instead of
     interleaving its files. kg/'s files change as one (`model.kgcommit`); a disk that is full
     or read-only is a one-line `UsageError`, and kg/ is left as it was.
-    `progress` is a `parley.model.progress` reporter (default: silent).
+    `progress` is a `parley.model.progress` reporter (default: silent). With `skip_unready`,
+    articles without an annotation file and draft annotation files are left out (listed in
+    `BuildResult.skipped`) instead of failing the build.
     """
     from parley.builder.combine import build_kg  # lazy: `parley query` starts without the build
 
     lock = partial(kg_lock, stale=KG_FILES)
     try:
-        built = build_kg(seeds, out, check, progress=progress, lock=lock)
+        built = build_kg(seeds, out, check, progress=progress, lock=lock, skip_unready=skip_unready)
     except OSError as exc:
         raise disk_error(exc, f"{out or 'kg'}/ is unchanged") from None
     files = Files(built.files)
-    result = dict(files=files, quads=built.quads, graphs=built.graphs)
+    result = dict(files=files, quads=built.quads, graphs=built.graphs, skipped=built.skipped)
     if out is None:
         return BuildResult(**result)
     if check:

@@ -38,31 +38,27 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pyoxigraph as ox
-
 from parley.builder import unitcache
 from parley.builder.context import Context
 from parley.builder.mapper import ArticleMapper, registry_graph
-from parley.builder.tools import tools
 from parley.builder.unit import CROSS_ARTICLE_FIELDS, Unit, unit_key
 from parley.builder.unitcache import cache_path, is_cached, read_cached, write_cached
 from parley.builder.unitindex import Index, Splicer, stat_of
 from parley.builder.unitterms import (
-    PARLEY_IRI,
     REGISTRY,
-    Locality,
     TripleSink,
-    serialized,
-    sets_digest,
-    sorted_quads,
 )
-from parley.builder.unitwork import NeedsFullReasoning, reason_unit, validate_unit
+from parley.builder.unitwork import make_unit
 from parley.model import iris
 from parley.model.errors import InputError
 from parley.model.layout import INFERRED_NAME, TRIG_NAME
 from parley.model.progress import Update
-from parley.model.terms import NT_TYPE
-from parley.seeds.annotations import annotation_files, load_annotations, seeds_problems
+from parley.seeds.annotations import (
+    annotation_files,
+    is_unready,
+    load_annotations,
+    seeds_problems,
+)
 from parley.seeds.registry import load_registry
 from parley.seeds.seedfile import absent, try_read_seed, try_seed_names
 
@@ -70,67 +66,6 @@ PARALLEL_FROM = 24  # uncached articles from which worker processes pay off
 
 
 # --- one unit --------------------------------------------------------------------------------
-
-
-def make_unit(name: str, graph: str, key: str, triples: set, context: Context) -> tuple:
-    """Compute a unit from its rdflib triples; return (Unit, trig block, inferred block)."""
-    t = tools()
-    quads, strings = sorted_quads(triples, ox.NamedNode(graph))
-    _, block = serialized(quads, ox.RdfFormat.TRIG)
-    article = None if graph == REGISTRY else name
-    unit = Unit(name=name, graph=graph, key=key, quads=len(quads))
-    if article is None:  # the registry: everything in it is shared
-        unit.shared = frozenset(strings)
-        return unit, block, b""
-    local = Locality(article)
-    shared = frozenset(x for x in strings if not local[x[0]])
-    unit.shared = shared
-    unit.local_triples = len(strings) - len(shared)
-    unit.refs = references(strings, article, local)
-    by_subject: dict[str, list] = {}
-    for x in strings:
-        by_subject.setdefault(x[0], []).append(x)
-    nested = context.nested_predicates
-    values = set()
-    for _, _, o in shared:
-        if local[o]:
-            values.update(x for x in by_subject.get(o, ()) if x[1] == NT_TYPE or x[1] in nested)
-    unit.shared_values = frozenset(values)
-    # the checks across graphs may ask which registry resources an article refers to, not how
-    # (crossarticle.boundary_store): the digest takes those IRIs, not the triples that refer
-    # to them, and, to be safe, every IRI outside Parley's namespace (Wikidata, schema.org…);
-    # Parley's own vocabulary (classes, statement kinds) is left out, so that editing a kind
-    # reuses it
-    registry_subjects = context.registry_subjects
-    referred = frozenset(
-        (o,) for _, _, o in unit.refs if o in registry_subjects or not o.startswith(PARLEY_IRI)
-    )
-    unit.boundary_digest = sets_digest(name, shared, unit.shared_values, referred)
-    unit.violations = tuple(validate_unit(article, graph, triples, quads, context))
-    inferred = b""
-    if t.rules is not None:
-        try:
-            inferred = reason_unit(unit, article, strings, context, local)
-        except NeedsFullReasoning:
-            unit.full_reasoning = True
-    else:
-        unit.full_reasoning = True
-    return unit, block, inferred
-
-
-def references(
-    strings: list[tuple[str, str, str]], article: str, local: Locality | None = None
-) -> frozenset:
-    """For each IRI outside the article that one of its own nodes refers to, the first such
-    triple (N-Triples order) whose subject is not that IRI: what checks across graphs need to
-    know that (not how often) the article refers to a shared resource."""
-    local = local if local is not None else Locality(article)
-    first: dict[str, tuple[str, str, str]] = {}
-    for x in strings:  # sorted: the first triple per object wins
-        s, _, o = x
-        if o.startswith("<") and o != s and local[s] and not local[o]:
-            first.setdefault(o, x)
-    return frozenset(first.values())
 
 
 # --- context shared by all units ---------------------------------------------------------------
@@ -204,6 +139,7 @@ class Plan:
     hydrated: int = 0  # units whose cross-article sets were read back
     inferred_ranges: dict[str, tuple[int, int]] = field(default_factory=dict)  # of the last
     # kg/inferred.ttl written from the units' blocks: unit key -> (offset, length)
+    skipped: tuple = ()  # with skip_unready: Problems of the articles left out
 
     def lighten(self) -> None:
         """Drop what only validation and reasoning across articles read (most of a unit's
@@ -250,11 +186,14 @@ def plan(
     write_cache: bool = True,
     workers: int | None = None,
     index: Index | None = None,
+    skip_unready: bool = False,
 ) -> Plan:
     """Load, map, validate and reason every article (cached, in parallel); raise InputError.
 
     With the `index` of the last build, unchanged annotation files are known by their stat
-    and their units taken from it (light: see `Plan.hydrate`)."""
+    and their units taken from it (light: see `Plan.hydrate`). With `skip_unready`, articles
+    without an annotation file and draft annotation files are left out and listed in
+    `Plan.skipped` instead of failing the build."""
     global _CONTEXT
 
     problems = seeds_problems(seeds)
@@ -293,23 +232,13 @@ def plan(
                 progress(1)
         else:
             jobs.append((str(path), str(articles_dir), key))
-    fresh, blocks = 0, {}
-    for unit, held, cached in _map(jobs, progress, workers):
-        if unit.problems:
-            problems.extend(unit.problems)
-        units.append(unit)
-        fresh += not cached
-        if held is not None:
-            blocks[unit.key] = held
+    skipped = [p for p in problems if skip_unready and is_unready(p)]
+    problems = [p for p in problems if p not in skipped]
+    fresh, blocks = _computed(jobs, progress, workers, skip_unready, units, problems, skipped)
     if problems:
         raise InputError(problems)
     units.sort(key=lambda u: f"<{u.graph}>")
-    reg_key = unit_key(reg_digest)
-    made = read_cached(reg_key)
-    if made is None:
-        made = make_unit("registry", REGISTRY, reg_key, triples, context)
-        write_cached(reg_key, made)
-    reg_unit, block, _ = made
+    reg_unit, block = _registry_unit(reg_digest, triples, context)
     units.append(reg_unit)
     blocks[reg_unit.key] = (block, b"")
     return Plan(
@@ -320,7 +249,35 @@ def plan(
         light=light,
         inputs=inputs.inputs,
         registry_digest=reg_digest,
+        skipped=tuple(sorted(skipped, key=lambda p: p.file)),
     )
+
+
+def _computed(jobs, progress, workers, skip_unready, units, problems, skipped) -> tuple:
+    """Run the jobs, adding to `units`, `problems` and (a draft, when `skip_unready`, with
+    whatever else it still gets wrong) `skipped`; (units computed, blocks held in memory)."""
+    fresh, blocks = 0, {}
+    for unit, held, cached in _map(jobs, progress, workers):
+        if skip_unready and any(is_unready(p) for p in unit.problems):
+            skipped.extend(p for p in unit.problems if is_unready(p))
+            continue
+        problems.extend(unit.problems)
+        units.append(unit)
+        fresh += not cached
+        if held is not None:
+            blocks[unit.key] = held
+    return fresh, blocks
+
+
+def _registry_unit(reg_digest: str, triples, context: Context) -> tuple:
+    """The registry's unit and TriG block (cached by the registry digest)."""
+    reg_key = unit_key(reg_digest)
+    made = read_cached(reg_key)
+    if made is None:
+        made = make_unit("registry", REGISTRY, reg_key, triples, context)
+        write_cached(reg_key, made)
+    unit, block, _ = made
+    return unit, block
 
 
 def _registry_model(seeds: Path, reg_digest: str) -> tuple:

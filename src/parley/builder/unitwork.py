@@ -1,5 +1,6 @@
-"""One unit's own work: validating its nodes (compiled shapes, the graph-local checks on a
-registry store) and closing it under the OWL RL rules on top of the registry."""
+"""One unit's own work: computing it from its triples (`make_unit`), validating its nodes
+(compiled shapes, the graph-local checks on a registry store) and closing it under the OWL RL
+rules on top of the registry."""
 
 from __future__ import annotations
 
@@ -11,7 +12,15 @@ from rdflib import URIRef
 from parley.builder.context import Context
 from parley.builder.tools import tools
 from parley.builder.unit import Unit
-from parley.builder.unitterms import PID_BASE, Locality, serialized, sets_digest
+from parley.builder.unitterms import (
+    PARLEY_IRI,
+    PID_BASE,
+    REGISTRY,
+    Locality,
+    serialized,
+    sets_digest,
+    sorted_quads,
+)
 from parley.model.terms import NT_TYPE
 from parley.reason.ntriples import SAME_AS, keep_nt, reasoning_strings
 from parley.reason.rules import Engine
@@ -121,3 +130,64 @@ def turtle_body(triples: list[tuple[str, str, str]], context: Context) -> bytes:
 
 class NeedsFullReasoning(Exception):
     """The data uses owl:sameAs between Parley resources: only owlrl over everything will do."""
+
+
+def make_unit(name: str, graph: str, key: str, triples: set, context: Context) -> tuple:
+    """Compute a unit from its rdflib triples; return (Unit, trig block, inferred block)."""
+    t = tools()
+    quads, strings = sorted_quads(triples, ox.NamedNode(graph))
+    _, block = serialized(quads, ox.RdfFormat.TRIG)
+    article = None if graph == REGISTRY else name
+    unit = Unit(name=name, graph=graph, key=key, quads=len(quads))
+    if article is None:  # the registry: everything in it is shared
+        unit.shared = frozenset(strings)
+        return unit, block, b""
+    local = Locality(article)
+    shared = frozenset(x for x in strings if not local[x[0]])
+    unit.shared = shared
+    unit.local_triples = len(strings) - len(shared)
+    unit.refs = references(strings, article, local)
+    by_subject: dict[str, list] = {}
+    for x in strings:
+        by_subject.setdefault(x[0], []).append(x)
+    nested = context.nested_predicates
+    values = set()
+    for _, _, o in shared:
+        if local[o]:
+            values.update(x for x in by_subject.get(o, ()) if x[1] == NT_TYPE or x[1] in nested)
+    unit.shared_values = frozenset(values)
+    # the checks across graphs may ask which registry resources an article refers to, not how
+    # (crossarticle.boundary_store): the digest takes those IRIs, not the triples that refer
+    # to them, and, to be safe, every IRI outside Parley's namespace (Wikidata, schema.org…);
+    # Parley's own vocabulary (classes, statement kinds) is left out, so that editing a kind
+    # reuses it
+    registry_subjects = context.registry_subjects
+    referred = frozenset(
+        (o,) for _, _, o in unit.refs if o in registry_subjects or not o.startswith(PARLEY_IRI)
+    )
+    unit.boundary_digest = sets_digest(name, shared, unit.shared_values, referred)
+    unit.violations = tuple(validate_unit(article, graph, triples, quads, context))
+    inferred = b""
+    if t.rules is not None:
+        try:
+            inferred = reason_unit(unit, article, strings, context, local)
+        except NeedsFullReasoning:
+            unit.full_reasoning = True
+    else:
+        unit.full_reasoning = True
+    return unit, block, inferred
+
+
+def references(
+    strings: list[tuple[str, str, str]], article: str, local: Locality | None = None
+) -> frozenset:
+    """For each IRI outside the article that one of its own nodes refers to, the first such
+    triple (N-Triples order) whose subject is not that IRI: what checks across graphs need to
+    know that (not how often) the article refers to a shared resource."""
+    local = local if local is not None else Locality(article)
+    first: dict[str, tuple[str, str, str]] = {}
+    for x in strings:  # sorted: the first triple per object wins
+        s, _, o = x
+        if o.startswith("<") and o != s and local[s] and not local[o]:
+            first.setdefault(o, x)
+    return frozenset(first.values())

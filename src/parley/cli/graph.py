@@ -20,14 +20,22 @@ from parley.validate.report import REPORT_FORMATS, render_validation
     is_flag=True,
     help="Write nothing; exit 1 when kg/ differs from what the seeds produce.",
 )
+@click.option(
+    "--skip-unready",
+    is_flag=True,
+    help="Leave out (and list) articles without an annotation file and draft annotation "
+    "files, instead of failing; the default is strict.",
+)
 @handle_errors
-def build_command(seeds: Path, kg: Path, check: bool) -> None:
+def build_command(seeds: Path, kg: Path, check: bool, skip_unready: bool) -> None:
     """Build kg/ from the seeds.
 
     Writes kg/parley.trig (one named graph per article plus the registry graph) and
     kg/inferred.ttl (what OWL RL reasoning adds), canonically and atomically.
     """
-    result = api.build(seeds, kg, check=check, progress=progress_bars())
+    result = api.build(seeds, kg, check=check, progress=progress_bars(), skip_unready=skip_unready)
+    for problem in result.skipped:
+        click.echo(f"skipped: {problem}", err=True)
     quads = result.quads
     if check:
         if result.stale:

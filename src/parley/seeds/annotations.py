@@ -33,6 +33,16 @@ TOP_KEYS = (
 )
 
 
+NO_ANNOTATION = "article has no annotation file"
+DRAFT = "this annotation file is a draft written by `parley draft`"
+
+
+def is_unready(problem: Problem) -> bool:
+    """Whether `problem` says an article is not ready to build: it has no annotation file,
+    or its annotation file is a draft (`parley build --skip-unready` skips those)."""
+    return problem.message in (NO_ANNOTATION, DRAFT)
+
+
 def load_annotations(
     path: Path, articles_dir: Path, registry: Registry, allow_draft: bool = False
 ) -> AnnotatedArticle:
@@ -64,7 +74,7 @@ def load_annotations(
     elif draft and not allow_draft:
         check.add(
             root.line_of("draft"),
-            "this annotation file is a draft written by `parley draft`",
+            DRAFT,
             "check every entry against the article, then delete the `draft: true` line",
         )
     article = _article(ctx, root, path, articles_dir)
@@ -213,7 +223,7 @@ def seeds_problems(seeds: Path) -> list[Problem]:
         Problem(
             str(seeds / "articles" / f"{stem}.txt"),
             None,
-            "article has no annotation file",
+            NO_ANNOTATION,
             f"write {seeds / 'annotations' / (stem + '.yaml')}",
         )
         for stem in listed["articles"]
