@@ -169,3 +169,23 @@ def test_unknown_query_is_a_usage_error(kg):
     result = CliRunner().invoke(main, ["query", "who-met-whom-x", "--kg", str(kg)])
     assert result.exit_code == 2
     assert "who-met-whom" in result.stderr and "Traceback" not in result.output
+
+
+def test_a_path_that_cannot_be_written_is_one_line_exit_2(tmp_path):
+    """Bug (issue 18): an OSError the library does not report itself (here `--out` under a
+    regular file) ended in a traceback; the CLI turns any such error into one line."""
+    kg = tmp_path / "kg"
+    assert (
+        CliRunner().invoke(main, ["build", "--seeds", str(SEEDS), "--kg", str(kg)]).exit_code == 0
+    )
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder\n", "utf-8")
+    out = blocker / "export.jsonl"
+    result = CliRunner().invoke(
+        main, ["export", "--format", "plover", "--kg", str(kg), "--out", str(out)]
+    )
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output and result.exception.__class__ is SystemExit
+    (line,) = result.output.splitlines()
+    assert line.startswith(f"error: {blocker}") and "check the path" in line
+    assert blocker.read_text("utf-8") == "not a folder\n"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from parley.model.errors import ParleyError
+from parley.model.errors import ParleyError, one_line
 from parley.model.kgio import write_atomic
 from parley.model.progress import bars
 from parley.query.results import WRITERS
@@ -28,6 +28,14 @@ def handle_errors(func):
         except ParleyError as exc:
             for line in str(exc).splitlines():
                 click.echo(f"error: {line}", err=True)
+            sys.exit(EXIT_USAGE)
+        except BrokenPipeError:
+            raise
+        except OSError as exc:  # a path or disk the library did not report itself
+            where = f"{exc.filename}: " if exc.filename else ""
+            reason = exc.strerror or str(exc)
+            fix = "check the path, its permissions and the free space on its disk"
+            click.echo(one_line(f"error: {where}{reason} — {fix}"), err=True)
             sys.exit(EXIT_USAGE)
 
     return wrapper
