@@ -121,3 +121,26 @@ def test_cli(docs, seeds):
         main, ["import-brat", str(docs), "--mapping", str(DATA / "docs" / "005-brat-sample.txt")]
     )
     assert bad.exit_code == 2 and "error:" in bad.output and "Traceback" not in bad.output
+
+
+@pytest.mark.parametrize("kind", [".txt", ".ann"])
+def test_a_named_pipe_in_the_brat_folder_is_refused_not_read(docs, seeds, kind):
+    """Bug (issue 18, left over): import-brat read the user's brat folder with plain reads, so
+    a FIFO named like a document hung it. It reads them as seed files now: one line, exit 2.
+    Run in a child process with a timeout, so that a regression fails instead of hanging."""
+    import os
+    import subprocess
+    import sys
+
+    stem = sorted(docs.glob("*.ann"))[0].stem
+    target = docs / f"{stem}{kind}"
+    target.unlink()
+    os.mkfifo(target)
+    command = [sys.executable, "-c", "from parley.cli.main import main; main()", "import-brat"]
+    command += [str(docs), "--mapping", str(MAPPING), "--seeds", str(seeds)]
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120, env=env)
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr
+    assert str(target) in done.stderr and "not a regular file" in done.stderr
+    assert not (seeds / "annotations" / f"{stem}.yaml").exists()

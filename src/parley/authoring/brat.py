@@ -3,7 +3,6 @@ annotation format, driven by a mapping file (see docs/brat.md)."""
 
 from __future__ import annotations
 
-import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +18,7 @@ from parley.model.records import Registry
 from parley.seeds.annotations import load_annotations
 from parley.seeds.checks import SLUG
 from parley.seeds.registry import load_registry
-from parley.seeds.seedfile import try_read_seed
+from parley.seeds.seedfile import read_seed, try_read_seed
 
 
 @dataclass(frozen=True)
@@ -63,10 +62,11 @@ def import_folder(
 
 def _convert_folder(
     folder: Path, mapping: Mapping, registry: Registry
-) -> tuple[dict[str, tuple[str, Path]], list[Problem]]:
-    """(article id -> (annotation YAML, its .txt), problems) for the `*.ann` files."""
+) -> tuple[dict[str, tuple[str, bytes]], list[Problem]]:
+    """(article id -> (annotation YAML, its .txt's bytes), problems) for the `*.ann` files;
+    the files are read as seed files are (regular files only, size-capped, never blocking)."""
     problems: list[Problem] = []
-    outputs: dict[str, tuple[str, Path]] = {}
+    outputs: dict[str, tuple[str, bytes]] = {}
     for ann_path in sorted(folder.glob("*.ann")):
         ident = ann_path.stem
         txt = ann_path.with_suffix(".txt")
@@ -86,8 +86,8 @@ def _convert_folder(
             )
             continue
         try:
-            text = txt.read_bytes().decode("utf-8")
-            ann = parse_ann(ann_path, text)
+            data = read_seed(txt)
+            ann = parse_ann(ann_path, data.decode("utf-8"))
         except InputError as exc:
             problems.extend(exc.problems)
             continue
@@ -97,7 +97,7 @@ def _convert_folder(
         doc, found = convert_document(ann, mapping, registry, ident)
         problems.extend(found)
         body = yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=100)
-        outputs[ident] = (f"# imported from brat: {ann_path.name}\n" + body, txt)
+        outputs[ident] = (f"# imported from brat: {ann_path.name}\n" + body, data)
     return outputs, problems
 
 
@@ -107,8 +107,8 @@ def _check_with_loader(outputs, registry) -> list[Problem]:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         (root / "articles").mkdir()
-        for ident, (body, txt) in outputs.items():
-            shutil.copyfile(txt, root / "articles" / f"{ident}.txt")
+        for ident, (body, text) in outputs.items():
+            (root / "articles" / f"{ident}.txt").write_bytes(text)
             path = root / f"{ident}.yaml"
             path.write_text(body, encoding="utf-8")
             try:
@@ -119,13 +119,13 @@ def _check_with_loader(outputs, registry) -> list[Problem]:
     return problems
 
 
-def _write(outputs: dict[str, tuple[str, Path]], seeds: Path) -> list[Path]:
+def _write(outputs: dict[str, tuple[str, bytes]], seeds: Path) -> list[Path]:
     """Write each annotation file, and its article text unless the same text is there."""
     written: list[Path] = []
-    for ident, (body, txt) in outputs.items():
+    for ident, (body, text) in outputs.items():
         article = seeds / "articles" / f"{ident}.txt"
-        if try_read_seed(article, seeds) != txt.read_bytes():  # None: none there, or refused
-            write_atomic(article, txt.read_bytes())
+        if try_read_seed(article, seeds) != text:  # None: none there, or refused
+            write_atomic(article, text)
             written.append(article)
         target = seeds / "annotations" / f"{ident}.yaml"
         write_atomic(target, body.encode("utf-8"))

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from parley.model.errors import InputError, Problem
+from parley.seeds.seedfile import read_seed
 
 
 @dataclass
@@ -26,7 +27,7 @@ def parse_ann(path: Path, text: str) -> Ann:
     ann = Ann(path=path, text=text)
     problems = []
     shown = str(path)
-    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for lineno, line in enumerate(read_seed(path).decode("utf-8").splitlines(), start=1):
         if not line.strip() or line.startswith("#"):
             continue
         try:
