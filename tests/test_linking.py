@@ -28,6 +28,7 @@ from parley.cli.main import main
 from parley.link.scoring import normal
 from parley.model.errors import UsageError
 from parley.model.iris import PARLEY, PG, PID, PROV, REGISTRY_GRAPH, WD
+from parley.model.kgcommit import kg_lock
 from parley.query.catalogue import catalogue, queries_root
 from parley.seeds.registry import load_registry
 
@@ -338,6 +339,13 @@ def test_enrich_writes_a_separate_graph_with_provenance(seeds):
     (kg / "wikidata.trig").unlink()
     run("enrich", "--seeds", seeds, "--kg", kg, "--api", api_url, "--cache", cache, "--offline")
     assert (kg / "wikidata.trig").read_bytes() == first
+    # not while a build holds kg/'s lock (issue 18: enrich wrote without it): one line, exit 2
+    (kg / "wikidata.trig").unlink()
+    with kg_lock(kg):
+        args = ("enrich", "--seeds", seeds, "--kg", kg, "--api", api_url, "--cache", cache)
+        out = run(*args, "--offline", code=2).output
+    assert "Traceback" not in out and len(out.strip().splitlines()) == 1
+    assert not (kg / "wikidata.trig").exists()
 
 
 def test_enrich_needs_a_linked_entity(seeds, tmp_path):

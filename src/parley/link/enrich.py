@@ -19,6 +19,7 @@ from parley.link.wdjson import Item
 from parley.link.wikidata import DEFAULT_API, Client, WikidataError
 from parley.model.errors import UsageError
 from parley.model.iris import PID, PROV, SCHEMA, WD
+from parley.model.kgcommit import kg_lock
 from parley.model.kgio import CANONICAL_PREFIXES, canonical_quads, new_dataset, write_atomic
 from parley.model.layout import WIKIDATA_GRAPH, WIKIDATA_NAME
 from parley.model.terms import partial_date
@@ -96,7 +97,8 @@ def enrich(
         _labels(graph, item, languages)
         _provenance(graph, item)
     path = kg / WIKIDATA_NAME
-    write_atomic(path, _trig(ds))
+    with kg_lock(kg, (WIKIDATA_NAME,)):  # not while a build writes kg/
+        write_atomic(path, _trig(ds))
     return EnrichResult(
         path=path,
         items=tuple(described),
