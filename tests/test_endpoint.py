@@ -392,3 +392,57 @@ def test_large_query_with_credentials_on_an_open_sparql_endpoint(loaded_virtuoso
     padding = "# " + "x" * 20_000 + "\n"
     _, rows = loaded_virtuoso.endpoint().select(padding + "SELECT (1 AS ?one) WHERE { }")
     assert rows[0]["one"]["value"] == "1"
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [{"type": "triple", "value": "x"}, "not a term", {"type": "literal", "value": ["a"]}],
+    ids=["unknown-type", "not-an-object", "value-not-text"],
+)
+def test_a_result_term_parley_cannot_read_is_one_line(tmp_path, cell):
+    """Bug (issue 18, left over): a hostile endpoint's result term of an unknown type (or not
+    a JSON object) ended in a ValueError/AttributeError traceback."""
+    import http.server
+    import json
+    import threading
+    import urllib.parse
+
+    graph = {"type": "uri", "value": "https://w3id.org/parley/graph/registry"}
+    answers = {  # the graph listing, then the ASK about the default graph, then the query
+        "DISTINCT ?g": {"head": {"vars": ["g"]}, "results": {"bindings": [{"g": graph}]}},
+        "ASK": {"head": {}, "boolean": False},
+        "": {"head": {"vars": ["s"]}, "results": {"bindings": [{"s": cell}]}},
+    }
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            form = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()
+            query = urllib.parse.parse_qs(form)["query"][0]
+            doc = next(answer for key, answer in answers.items() if key in query)
+            body = json.dumps(doc).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/sparql-results+json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/sparql"
+        query = tmp_path / "q.rq"
+        query.write_text("SELECT ?s WHERE { ?s ?p ?o }", "utf-8")
+        result = CliRunner().invoke(
+            main, ["sparql", str(query), "--endpoint", url, "--kg", str(tmp_path / "kg")]
+        )
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert result.exit_code == 2, result.output
+    assert isinstance(result.exception, SystemExit)
+    (line,) = result.output.strip().splitlines()
+    assert line.startswith(f"error: {url}: the answer holds a result term")

@@ -132,6 +132,8 @@ def from_json(cell: dict | None) -> object:
     if cell is None:
         return None
     kind, value = cell.get("type"), cell.get("value", "")
+    if not isinstance(value, str):
+        raise ValueError(f"a {kind!r} term whose value is not text in SPARQL results")
     if kind == "uri":
         return URIRef(value)
     if kind == "bnode":

@@ -362,5 +362,11 @@ class EndpointStore(SparqlLookups):
         else:
             default, named = (self.graphs, self.graphs) if union else self.dataset
         columns, bindings = self.endpoint.select(text, default, named)
-        rows = [[normalise(from_json(b.get(name))) for name in columns] for b in bindings]
+        try:
+            rows = [[normalise(from_json(b.get(name))) for name in columns] for b in bindings]
+        except (ValueError, TypeError, AttributeError):  # a hostile or broken endpoint
+            raise UsageError(
+                f"{self.endpoint.query_url}: the answer holds a result term that is not a SPARQL "
+                "1.1 JSON term (uri, bnode or literal) — check that the URL is a SPARQL endpoint"
+            ) from None
         return Table(columns=columns, rows=rows)
