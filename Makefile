@@ -21,11 +21,11 @@ run: $(STAMP)
 	$(BIN)/parley reason
 	$(BIN)/parley query who-met-whom
 
-## Debian packages the tests run against: Java (HermiT), Chromium (report), Virtuoso 7, strace.
+## Debian packages the tests run against: Java (HermiT), Chromium (report, serve UI), Virtuoso 7, strace.
 ## A failed install is reported, and the tests that need the package say they were skipped.
 system-deps:
 	scripts/ensure-java.sh || echo "warning: could not install Java: the HermiT test will be skipped"
-	scripts/ensure-chromium.sh || echo "warning: could not install Chromium: the report rendering test will be skipped"
+	scripts/ensure-chromium.sh || echo "warning: could not install Chromium: the report and serve UI browser tests will be skipped"
 	scripts/ensure-virtuoso.sh || echo "warning: could not install Virtuoso: its conformance tests will be skipped"
 	scripts/ensure-strace.sh || echo "warning: could not install strace: the kill-at-every-write-boundary test will be skipped"
 
