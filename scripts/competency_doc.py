@@ -181,7 +181,7 @@ QUESTIONS: list[tuple[str, str, str]] = [
         "27 years” (004), “in almost three decades” (003); level: “ambassadorial level” (000), "
         "“high-level” (002), “formal” (003), “official meeting” (004); Mottaki: “Iraq‘s foreign "
         "minister” (002) against “Iranian Foreign Minister Manouchehr Mottaki” (003) and the "
-        "registry (FACTS.md: Foreign Minister of Iran).",
+        "registry (seeds/sources/facts.yaml#mottaki-foreign-minister: Foreign Minister of Iran).",
     ),
     (
         "How many years had passed since the previous talks, according to each source?",
@@ -198,7 +198,8 @@ QUESTIONS: list[tuple[str, str, str]] = [
         "Which office does each source give Manouchehr Mottaki?",
         "query offices -p person=manouchehr-mottaki",
         "“Manouchehr Mottaki, Iraq‘s foreign minister” (002) — wrong; “Iranian Foreign Minister "
-        "Manouchehr Mottaki” (003); registry: Foreign Minister of Iran 2005–2010 (FACTS.md).",
+        "Manouchehr Mottaki” (003); registry: Foreign Minister of Iran 2005–2010 "
+        "(seeds/sources/facts.yaml#mottaki-foreign-minister).",
     ),
     (
         "Which offices has Hassan Kazemi Qomi held, per source?",
@@ -232,8 +233,9 @@ QUESTIONS: list[tuple[str, str, str]] = [
     (
         "Which entities are linked to Wikidata, and how was each link verified?",
         "query wikidata-links",
-        "The eight identifiers of FACTS.md that the registry uses: Iran, Iraq, United States, "
-        "Lebanon, Baghdad, Tehran, London, Prime Minister of Iraq.",
+        "The eight verified identifiers of seeds/sources/facts.yaml, each cited by its registry "
+        "entity: Iran, Iraq, United States, Lebanon, Baghdad, Tehran, London, Prime Minister of "
+        "Iraq.",
     ),
     (
         "Which passages support what the articles say about round 2?",

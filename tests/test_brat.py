@@ -27,6 +27,7 @@ MAPPING = DATA / "mapping.yaml"
 def seeds(tmp_path) -> Path:
     root = tmp_path / "seeds"
     shutil.copytree(CORPUS / "registry", root / "registry")
+    shutil.copytree(CORPUS / "sources", root / "sources")  # the registry cites its entries
     (root / "annotations").mkdir()
     (root / "articles").mkdir()
     return root

@@ -1,7 +1,8 @@
 """Competency questions: each saved query answers a reader's question on the seed articles.
 
 Expected answers are derived from the article texts in seeds/articles (the sentence is quoted in
-a comment beside each expectation), from FACTS.md for the registry, never copied from output.
+a comment beside each expectation), from seeds/sources/facts.yaml for the registry, never copied
+from output.
 Article ids: 000 Fars, 001 blog, 002 Al Jazeera, 003 DPA, 004 Iran Focus.
 """
 
@@ -84,7 +85,7 @@ def test_q1_who_met_whom(store, kg):
     # Round 1 is reported with both envoys by 000, 002, 003 and 004; round 2 by 000 and 001.
     assert qomi_crocker[R1]["joint_sources"] == "4"
     assert qomi_crocker[R2]["joint_sources"] == "2"
-    assert {r["date"] for r in rows} == {"2007-05-28", "2007-07-24"}  # FACTS.md
+    assert {r["date"] for r in rows} == {"2007-05-28", "2007-07-24"}  # sources: round-1, round-2
     assert {r["place"] for r in rows} == {"baghdad"}
     for r in rows:  # STR(person_a) < STR(person_b): each pair once
         assert r["person_a"] < r["person_b"]
@@ -389,7 +390,7 @@ def test_q24_conflicts(store, kg):
         (R1, "level"),
         ("manouchehr-mottaki", "foreign-minister"),
     }
-    # Dates agree: 000 "on May 28", 004 "on Monday", 003 "met in Iraq Monday" = 28 May (FACTS).
+    # Dates agree: 000 "on May 28", 004 "on Monday", 003 "met in Iraq Monday" = 28 May (round-1).
     assert not any(r["property"] == "date" for r in rows)
     # Two posts of the same state are no conflict: 004 "a veteran officer of the Islamic
     # Revolutionary Guards Corps" and 003 "reportedly a Quds Force officer".
@@ -423,12 +424,14 @@ def test_q27_mottaki_offices(store, kg):
     rows = ask(store, kg, "offices", person="manouchehr-mottaki")
     got = [(r["post"], r["state"], r["source"], r["evidence"]) for r in rows]
     assert got == [
-        # FACTS.md: "Manouchehr Mottaki: Foreign Minister of **Iran**, 24 August 2005 – …"
+        # seeds/sources/facts.yaml#mottaki-foreign-minister: Foreign Minister of Iran (not of
+        # Iraq), 24 August 2005 – 13 December 2010 (Al Jazeera, 13 December 2010; Wikipedia)
         (
             "iran-foreign-minister",
             IRAN,
             "registry",
-            "FACTS.md: Foreign Minister of Iran, 24 August 2005 – 13 December 2010",
+            "seeds/sources/facts.yaml#mottaki-foreign-minister: Foreign Minister of Iran, "
+            "24 August 2005 – 13 December 2010",
         ),
         ("iran-foreign-minister", IRAN, "003-dpa", "Iranian Foreign Minister Manouchehr Mottaki"),
         (
@@ -523,7 +526,7 @@ def test_q32_who_is_qumi(store, kg):
 
 def test_q33_wikidata_links(store, kg):
     rows = ask(store, kg, "wikidata-links")
-    # FACTS.md, "Wikidata identifiers verified in published data", as the registry uses them
+    # seeds/sources/facts.yaml, `wikidata:` (verified in published data), as the registry uses them
     assert {(r["entity"], r["wikidata"]) for r in rows} == {
         (IRAN, "Q794"),
         (IRAQ, "Q796"),

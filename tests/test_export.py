@@ -48,7 +48,7 @@ def article_text(article_id: str) -> str:
 def test_meetings_are_consult_records_with_linked_parties(plover):
     consult = {r["id"]: r for r in plover if r["event_type"] == "CONSULT"}
     round1 = consult[PID + "meeting/round-1"]
-    # FACTS.md: round 1 on Monday 28 May 2007 in Baghdad; Iran Q794, United States Q30
+    # seeds/sources/facts.yaml: round 1 on Monday 28 May 2007 in Baghdad; Iran Q794, US Q30
     assert round1["date"] == "2007-05-28"
     assert round1["location"]["wikidata"] == "Q1530"
     assert round1["location"]["country"] == "Iraq"

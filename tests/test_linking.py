@@ -2,10 +2,10 @@
 
 The test registry (tests/data/wikidata/registry) copies entries of seeds/registry: Ryan Crocker
 (US citizen, US Ambassador to Iraq from 29 March 2007), Hassan Kazemi Qomi (Iranian, Iran's
-Ambassador to Iraq 2006–2010), Erbil (a city in Iraq) and Lebanon (a state), with the facts from
-FACTS.md. The stand-in's search ranks a namesake first for each of them (a racehorse, a footballer
-from elsewhere, a town in another country, a town); the right candidate is the one whose type and
-context agree with the registry. Fixture QIDs Q9000xxxx are invented.
+Ambassador to Iraq 2006–2010), Erbil (a city in Iraq) and Lebanon (a state), with the facts of
+seeds/sources/facts.yaml. The stand-in's search ranks a namesake first for each of them (a
+racehorse, a footballer from elsewhere, a town in another country, a town); the right candidate is
+the one whose type and context agree with the registry. Fixture QIDs Q9000xxxx are invented.
 """
 
 from __future__ import annotations
@@ -31,9 +31,9 @@ from parley.model.iris import PARLEY, PG, PID, PROV, REGISTRY_GRAPH, WD
 from parley.model.kgcommit import kg_lock
 from parley.query.catalogue import catalogue, queries_root
 from parley.seeds.registry import load_registry
+from parley.seeds.sources import citations
 
 ROOT = Path(__file__).resolve().parents[1]
-FACTS = ROOT.parent / "shared" / "FACTS.md"
 WIKIDATA_GRAPH = PG["wikidata"]
 PQ = "http://www.wikidata.org/prop/qualifier/"
 
@@ -85,7 +85,7 @@ def build(seeds: Path) -> Dataset:
 
 
 RIGHT = [
-    # entity, right QID, why (from the registry / FACTS.md)
+    # entity, right QID, why (from the registry / seeds/sources/facts.yaml)
     ("ryan-crocker", "Q90000001", "a human, US citizen, held the US ambassador post"),
     ("hassan-kazemi-qomi", "Q90000004", "Iranian citizen, held Iran's ambassador post"),
     (
@@ -378,34 +378,39 @@ def test_online_query_is_refused_without_online(tmp_path):
     assert "online-only" in out and "--online" in out
 
 
-def facts_qids() -> dict[str, str]:
-    """QID -> entity name from the table of verified Wikidata identifiers in FACTS.md."""
-    if not FACTS.exists():
-        pytest.skip(f"{FACTS} not found: cannot check seed links against it")
-    text = FACTS.read_text(encoding="utf-8")
-    section = text.split("## Wikidata identifiers", 1)
-    if len(section) < 2:
-        pytest.skip("FACTS.md has no 'Wikidata identifiers' section")
-    rows = re.findall(r"^\|\s*([^|]+?)\s*\|\s*(Q[1-9][0-9]*)\s*\|", section[1], re.MULTILINE)
-    return {qid: name for name, qid in rows}
-
-
-def test_seed_registry_links_only_ids_listed_in_facts():
-    allowed = facts_qids()
-    assert len(allowed) >= 10  # the table was read
+def test_seed_registry_links_only_ids_listed_in_sources():
+    """Each Wikidata ID in seeds/registry cites its entry in seeds/sources/ (the ID's public URL
+    and how it was verified), and the entry names that entity; each entry is used. (Replaces
+    the check against a fact sheet outside the repository, which a clone skipped.)"""
     registry = load_registry(ROOT / "seeds" / "registry")  # with seeds/links/decisions.yaml
+    entries = {s.qid: s for s in registry.sources.values() if s.qid}
+    assert len(entries) >= 8  # the sources were read
+    used = set()
     for e in registry.entities.values():
         if e.wikidata is None:
             continue
-        assert e.wikidata.qid in allowed, (
-            f"seeds/registry: '{e.id}' is linked to {e.wikidata.qid}, which FACTS.md does not "
-            "list — remove the link (or have the ID verified and added to FACTS.md)"
+        qid, verified = e.wikidata.qid, e.wikidata.verified
+        assert qid in entries, (
+            f"seeds/registry: '{e.id}' is linked to {qid}, which seeds/sources/ does not list — "
+            "remove the link, or have the ID verified and add it to seeds/sources/facts.yaml "
+            "(`wikidata:` with its URL and how it was verified)"
         )
-        name = normal(allowed[e.wikidata.qid])
+        used.add(qid)
+        if not verified.startswith("accepted by "):  # a link decision says its own evidence
+            assert entries[qid].citation in citations(verified), (
+                f"seeds/registry: '{e.id}'.wikidata.verified ({verified!r}) does not cite "
+                f'{entries[qid].citation} — write verified: "{entries[qid].citation} (…)"'
+            )
+        name = normal(entries[qid].statement)
         assert normal(e.label) in name or name.split()[0] in normal(e.label), (
-            f"seeds/registry: '{e.id}' ({e.label}) carries {e.wikidata.qid}, which FACTS.md "
-            f"gives to '{allowed[e.wikidata.qid]}' — check the entity"
+            f"seeds/registry: '{e.id}' ({e.label}) carries {qid}, which seeds/sources/ "
+            f"gives to '{entries[qid].statement}' — check the entity"
         )
+    unused = sorted(set(entries) - used)
+    assert not unused, (
+        f"seeds/sources/: {', '.join(unused)} used by no registry entity — remove the entry, or "
+        "link the entity it names"
+    )
 
 
 def test_names_compare_without_case_accents_or_hyphens():

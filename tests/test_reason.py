@@ -105,7 +105,7 @@ def test_output_loads_into_oxigraph_and_is_deterministic(base):
 def test_seeds_inferences(seeds_kg):
     """From the article texts: Crocker and Kazemi-Qomi met at round 1 ("Kazemi-Qomi sat directly
     opposite Crocker in the meeting", 002; "Qomi met US envoy to Baghdad Ryan Crocker", 000), so
-    the US and Iran met; both held ambassadorial posts (registry, from FACTS.md)."""
+    the US and Iran met; both held ambassadorial posts (registry, from seeds/sources/facts.yaml)."""
     store = ox.Store()
     store.load(path=str(seeds_kg / INFERRED_NAME), format=ox.RdfFormat.TURTLE)
     crocker = ox.NamedNode(str(PID["person/ryan-crocker"]))

@@ -86,7 +86,7 @@ CASES = [
         "bad-wikidata-id",
         "states.yaml",
         "    spellings: [Freedonia]",
-        '    spellings: [Freedonia]\n    wikidata: {id: "794", verified: "FACTS.md"}',
+        '    spellings: [Freedonia]\n    wikidata: {id: "794", verified: "checked"}',
         ["'794' is not a Wikidata item id"],
         ["Q794"],
     ),

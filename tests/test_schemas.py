@@ -126,7 +126,7 @@ def test_annotation_schema_rejects(change, where):
         ("people", {"id": "x"}),
         ("people", {"id": "X Y", "label": "X"}),
         ("people", {"id": "x", "label": "X", "office": "ambassador"}),
-        ("states", {"id": "x", "label": "X", "wikidata": {"id": "794", "verified": "FACTS.md"}}),
+        ("states", {"id": "x", "label": "X", "wikidata": {"id": "794", "verified": "checked"}}),
         ("places", {"id": "x", "label": "X", "kind": "town"}),
         ("posts", {"id": "x", "label": "X"}),
         ("posts", {"id": "x", "label": "X", "office": "king"}),

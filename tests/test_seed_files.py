@@ -476,7 +476,8 @@ def test_import_brat_blocked_on_a_named_pipe_article(tmp_path):
     a FIFO there blocked it; it is now replaced, like any other file that differs."""
     root = Path(__file__).parent / "data" / "brat"
     seeds = tmp_path / "seeds"
-    shutil.copytree(Path(__file__).parent.parent / "seeds" / "registry", seeds / "registry")
+    for folder in ("registry", "sources"):  # the registry cites entries of sources/
+        shutil.copytree(Path(__file__).parent.parent / "seeds" / folder, seeds / folder)
     (seeds / "annotations").mkdir()
     (seeds / "articles").mkdir()
     os.mkfifo(seeds / "articles" / "005-brat-sample.txt")

@@ -163,15 +163,17 @@ class Plan:
 
 
 def registry_digest(seeds: Path) -> str:
-    """What the registry is read from; a folder or file that cannot be read counts as
-    `\0refused` (the registry loader reports it)."""
+    """What the registry is read from (with the sources its citations name); a folder or
+    file that cannot be read counts as `\0refused` (the registry loader reports it)."""
     digest = hashlib.sha256()
-    names = try_seed_names(seeds / "registry", ".yaml", seeds)
-    if names is None:
-        digest.update(b"\0refused")
-    for name in names or ():
-        data = try_read_seed(seeds / "registry" / name, seeds)
-        digest.update(os.fsencode(name) + b"\0" + (b"\0refused" if data is None else data))
+    for folder in ("registry", "sources"):
+        names = try_seed_names(seeds / folder, ".yaml", seeds)
+        if names is None:
+            digest.update(folder.encode() + b"\0refused")
+        for name in names or ():
+            data = try_read_seed(seeds / folder / name, seeds)
+            entry = os.fsencode(f"{folder}/{name}")
+            digest.update(entry + b"\0" + (b"\0refused" if data is None else data))
     links = seeds / "links" / "decisions.yaml"
     if not absent(links):
         data = try_read_seed(links, seeds)

@@ -110,6 +110,16 @@ class Wikidata:
 
 
 @dataclass(frozen=True)
+class Source:
+    """An outside fact the seeds rely on, or a verified Wikidata ID: one entry of
+    `seeds/sources/*.yaml`, cited in the data as `seeds/sources/FILE.yaml#ID`."""
+
+    citation: str  # e.g. "seeds/sources/facts.yaml#round-2"
+    statement: str  # the fact; for a Wikidata entry, the entity the ID stands for
+    qid: str | None = None  # a Wikidata entry: the item it verifies
+
+
+@dataclass(frozen=True)
 class Holding:
     """A post held, per the registry, with dates as ISO strings (date, year-month or year)."""
 
@@ -139,6 +149,7 @@ class Entity:
 class Registry:
     entities: dict[str, Entity]
     holdings: tuple[Holding, ...]
+    sources: dict[str, Source] = field(default_factory=dict)  # by citation
 
     def get(self, ident: str) -> Entity | None:
         return self.entities.get(ident)

@@ -18,6 +18,7 @@ from parley.seeds.annotation_entries import (
 )
 from parley.seeds.checks import Checker, closest
 from parley.seeds.seedfile import absent, read_seed, seed_names, try_seed_names
+from parley.seeds.sources import check_citations
 from parley.seeds.yamlfile import Node, read_yaml
 
 FORMAT = "parley-annotations/1"
@@ -145,11 +146,15 @@ def _article(ctx: AnnotationContext, root: Node, path: Path, articles_dir: Path)
     date = check.date(node, "date", what) if node.get("date") is not None else None
     basis = check.choice(node, "date_basis", what, DATE_BASES)
     note = check.string(node, "date_note", what, required=False)
+    if note:
+        where = node.line_of("date_note")
+        check_citations(check, where, note, f"{what}.date_note", ctx.registry.sources)
     if basis in ("inferred", "dateline") and date is not None and not note:
         check.add(
             node.line_of("date_basis"),
             f"date_basis {basis} needs a date_note",
-            "say how the date is known, e.g. 'FACTS.md: same-day report of round 1'",
+            "say how the date is known, e.g. 'same-day report of round 1 "
+            "(seeds/sources/facts.yaml#round-1)'",
         )
     return Article(
         id=ident,

@@ -17,6 +17,7 @@ from parley.model.records import (
 from parley.seeds.checks import QID, Checker, closest
 from parley.seeds.decisions import apply_decisions, decisions_path
 from parley.seeds.seedfile import seed_names
+from parley.seeds.sources import check_citations, load_sources
 from parley.seeds.yamlfile import Items, Node, read_yaml
 
 # top-level key -> (entity kind, {field: spec}); spec is "text", "int", "date", a tuple of allowed
@@ -59,10 +60,13 @@ REQUIRED = {"post": ("office",)}
 def load_registry(folder: Path) -> Registry:
     """Read every `*.yaml` file of the registry folder; raise `InputError` listing all problems.
 
-    Its parent is the seeds folder, which no link may lead out of (`seedfile.read_seed`)."""
+    Its parent is the seeds folder, which no link may lead out of (`seedfile.read_seed`).
+    Citations of outside facts (`seeds/sources/FILE.yaml#ID` in `source:` and in `wikidata:
+    {verified: …}`) must name an entry of the seeds folder's sources/ (`seeds.sources`)."""
     names = seed_names(folder, ".yaml", folder.parent)
     if not names and not folder.is_dir():
         raise _missing(folder)
+    sources, source_problems = load_sources(folder.parent / "sources", folder.parent)
     entities: dict[str, Entity] = {}
     where: dict[str, str] = {}
     holdings: list[Holding] = []
@@ -89,7 +93,7 @@ def load_registry(folder: Path) -> Registry:
                 node = check.mapping(entry, line, f"{section} entry")
                 if node is None:
                     continue
-                entity = _entity(check, node, kind, fields, pending_refs, holdings)
+                entity = _entity(check, node, kind, fields, pending_refs, holdings, sources)
                 if entity is None:
                     continue
                 if entity.id in entities:
@@ -110,10 +114,12 @@ def load_registry(folder: Path) -> Registry:
             )
     # accepted Wikidata links from seeds/links/decisions.yaml (absent: nothing changes)
     entities, link_problems = apply_decisions(entities, decisions_path(folder.parent))
-    problems = [p for c in checkers for p in c.problems] + link_problems
+    problems = source_problems + [p for c in checkers for p in c.problems] + link_problems
     if problems:
         raise InputError(problems)
-    return Registry(entities=dict(sorted(entities.items())), holdings=tuple(holdings))
+    return Registry(
+        entities=dict(sorted(entities.items())), holdings=tuple(holdings), sources=sources
+    )
 
 
 def _unknown_section(check: Checker, root: Node, section: str) -> None:
@@ -137,7 +143,7 @@ def _missing(folder: Path) -> InputError:
     )
 
 
-def _entity(check, node: Node, kind, fields, pending_refs, holdings) -> Entity | None:
+def _entity(check, node: Node, kind, fields, pending_refs, holdings, sources) -> Entity | None:
     what = f"{kind} '{node.get('id', '?')}'"
     required = REQUIRED.get(kind, ())
     check.keys(node, what, ("id", "label", *required), (*COMMON[2:], *fields))
@@ -146,7 +152,7 @@ def _entity(check, node: Node, kind, fields, pending_refs, holdings) -> Entity |
     if ident is None or label is None:
         return None
     spellings = _spellings(check, node, what)
-    wikidata = _wikidata(check, node, what)
+    wikidata = _wikidata(check, node, what, sources)
     attrs: dict[str, object] = {}
     for name, spec in fields.items():
         line = node.line_of(name)
@@ -156,6 +162,8 @@ def _entity(check, node: Node, kind, fields, pending_refs, holdings) -> Entity |
             continue
         if spec == "text":
             attrs[name] = check.string(node, name, what)
+            if attrs[name]:
+                check_citations(check, line, attrs[name], f"{what}.{name}", sources)
         elif spec == "int":
             value = node[name]
             if isinstance(value, int) and not isinstance(value, bool) and value > 0:
@@ -165,7 +173,7 @@ def _entity(check, node: Node, kind, fields, pending_refs, holdings) -> Entity |
         elif spec == "date":
             attrs[name] = check.date(node, name, what)
         elif spec == "holders":
-            _holders(check, node[name], line, ident, pending_refs, holdings)
+            _holders(check, node[name], line, ident, pending_refs, holdings, sources)
         elif isinstance(spec, tuple):
             attrs[name] = check.choice(node, name, what, spec)
         else:
@@ -199,7 +207,7 @@ def _spellings(check: Checker, node: Node, what: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(v.strip() for v in value))
 
 
-def _wikidata(check: Checker, node: Node, what: str) -> Wikidata | None:
+def _wikidata(check: Checker, node: Node, what: str, sources) -> Wikidata | None:
     value = node.get("wikidata")
     if value is None:
         return None
@@ -215,10 +223,12 @@ def _wikidata(check: Checker, node: Node, what: str) -> Wikidata | None:
         return None
     if qid is None or verified is None:
         return None
+    where = sub.line_of("verified")
+    check_citations(check, where, verified, f"{what}.wikidata.verified", sources, qid)
     return Wikidata(qid=qid, verified=verified)
 
 
-def _holders(check, value, line, post, pending_refs, holdings) -> None:
+def _holders(check, value, line, post, pending_refs, holdings, sources) -> None:
     if not isinstance(value, Items):
         check.add(line, f"post '{post}'.holders must be a list", "use `- person: …`")
         return
@@ -230,6 +240,8 @@ def _holders(check, value, line, post, pending_refs, holdings) -> None:
         check.keys(node, what, ("person", "source"), ("start", "end"))
         person = check.slug(node, "person", what)
         source = check.string(node, "source", what)
+        if source:
+            check_citations(check, node.line_of("source"), source, f"{what}.source", sources)
         start = check.partial_date(node, "start", what)
         end = check.partial_date(node, "end", what)
         if start and end and start > end:
