@@ -42,6 +42,7 @@ class Draft:
     variants: dict[str, str] = field(default_factory=dict)  # spelling found -> registry form
     meetings: list[dict] = field(default_factory=list)
     statements: list[dict] = field(default_factory=list)
+    unresolved: list[dict] = field(default_factory=list)
 
 
 def draft_article(
@@ -75,7 +76,7 @@ def draft_of(reading: Reading, article_id: str, sha256: str) -> Draft:
             spellings.append(f.spelling)
     draft.title = _title(reading)
     draft.outlet = _outlet(reading)
-    draft.statements = draft_statements(reading)
+    draft.statements, draft.unresolved = draft_statements(reading)
     draft.meetings = draft_meetings(reading)
     return draft
 
