@@ -10,13 +10,14 @@ import re
 
 from parley.authoring.dates import date_in
 from parley.authoring.reading import Reading
+from parley.authoring.reported import reported_in
 from parley.authoring.spans import evidence, sentence_at, sentences
 from parley.authoring.speakers import (
     SPEECH,
     Who,
+    agent,
     antecedent,
     quote_speaker,
-    speaker_before,
     tied_people,
     window,
 )
@@ -25,11 +26,6 @@ from parley.seeds.quotes import in_any
 OPEN_QUOTES = '“"'
 CLOSE_OF = {"“": "”", '"': '"'}
 MIN_QUOTE_WORDS = 5
-FRAGMENT_WORDS = 8  # a quotation this short inside reported speech is part of it
-# verbs that report speech only when a clause follows ("countered that …", not "countered X")
-THAT_VERBS = re.compile(
-    r"(?:countered|argued|urged|maintained|confirmed|denied|predicted|complained|suggested)$"
-)
 KIND_CUES = (
     ("accuse", re.compile(r"\baccus\w*|\bblam\w*")),
     ("deny", re.compile(r"\bden(?:y|ied|ies)\b|\bcountered\b")),
@@ -104,9 +100,7 @@ def draft_statements(reading: Reading) -> tuple[list[dict], list[dict]]:
         done.append(_statement(reading, who, qs, qe, False, attribution, sent))
     for s, t in sents:
         if not in_any(s, t, reading.excluded):
-            found = _reported(reading, s, t, find_quotes(reading))
-            if found:
-                done.append(found)
+            done.extend(_reported(reading, s, t, find_quotes(reading)))
     done.sort(key=lambda st: st["_start"])
     return [d for d in done if "why" not in d], [d for d in done if "why" in d]
 
@@ -138,60 +132,37 @@ def _is_person(reading: Reading, ident: str) -> bool:
     return entity is not None and entity.kind == "person"
 
 
-def _reported(reading: Reading, s: int, t: int, quotes) -> dict | None:
-    """Reported speech: AGENT [apposition] said (that) CLAUSE."""
-    full = reading.text
-    for verb in SPEECH.finditer(full, s, t):
-        after = full[verb.end() : t]
-        if THAT_VERBS.search(verb.group()) and not re.match(r"\s+that\b", after):
-            continue
-        if any(qs <= verb.start() < qe for qs, qe in quotes):
-            continue  # a speech verb inside a quotation
-        m = re.match(r",?\s*(?:(?:[\w’'-]+\s+){0,3}?that\s+)?", after)
-        clause_start = verb.end() + (m.end() if m else 0)
-        if clause_start >= t or full[clause_start] == ":":
-            continue
-        clause_end = _clause_end(full, clause_start, t, quotes)
-        if clause_end is None:
-            continue
-        who = speaker_before(reading, s, verb.start())
+def _reported(reading: Reading, s: int, t: int, quotes) -> list[dict]:
+    """The reported speech of the sentence [s, t) (`reported.reported_in`), and the short
+    quoted fragments inside it as direct quotations of the same speaker."""
+    out = []
+    text = reading.text
+    for found in reported_in(text, s, t, quotes):
+        who = agent(reading, found.who_start, found.who_end)
         if who is None:
             continue
-        attribution = (who.start if who.start is not None else s, verb.end())
-        if len(full[clause_start:clause_end].split()) < MIN_QUOTE_WORDS:
-            continue
-        return _statement(reading, who, clause_start, clause_end, True, attribution, (s, t))
-    return None
-
-
-def _clause_end(full: str, start: int, t: int, quotes) -> int | None:
-    """Where reported speech starting at `start` ends (None: it is a direct quotation). A
-    short quoted fragment is part of it; a longer quotation ends it."""
-    end = t
-    for qs, qe in quotes:
-        if not start <= qs <= t:
-            continue
-        before = len(full[start : qs - 1].split())
-        words = len(full[qs:qe].split())
-        if words < FRAGMENT_WORDS or (0 < before < 6):
-            continue
-        if before == 0:
-            return None
-        end = min(end, qs - 1)
-        break
-    if end < t and full[start:end].rstrip().endswith(":"):
-        return None  # it introduces a direct quotation
-    while end > start and full[end - 1] in ' .,:;“"':
-        end -= 1
-    return end
+        attribution = (min(found.a_start, who.start or found.a_start), found.a_end)
+        entry = _statement(reading, who, found.start, found.end, True, attribution, (s, t))
+        out.append(entry)
+        for m in re.finditer(r"[“\"]([^”\"\n]+)[”\"]", text[found.start : found.end]):
+            if 3 <= len(m.group(1).split()) < MIN_QUOTE_WORDS:
+                qs = found.start + m.start(1)
+                qe = qs + len(m.group(1))
+                out.append(_statement(reading, who, qs, qe, False, attribution, (s, t)))
+    return out
 
 
 def _statement(reading: Reading, who: Who, qs, qe, paraphrase, attribution, sent) -> dict:
     text = reading.text
     entry: dict = {"_start": qs}
     span_end = max(qe, attribution[1]) if attribution else qe
-    if who.speaker and _is_person(reading, who.speaker) and who.speaker not in tied_people(
-        reading, *window(reading, min(qs, attribution[0] if attribution else qs), span_end)
+    if (
+        who.speaker
+        and _is_person(reading, who.speaker)
+        and who.speaker
+        not in tied_people(
+            reading, *window(reading, min(qs, attribution[0] if attribution else qs), span_end)
+        )
     ):
         who = Who(
             None,

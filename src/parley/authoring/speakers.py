@@ -13,16 +13,10 @@ import re
 from dataclasses import dataclass
 
 from parley.authoring.reading import Reading
+from parley.authoring.reported import SPEECH, SPEECH_VERBS
 from parley.authoring.roles import roles_in, titled_people
 from parley.authoring.spans import body_sentences, sentence_at
 
-SPEECH_VERBS = (
-    r"said|says|told(?: (?:reporters|journalists|state television|[A-Z][\w-]+(?: [A-Z][\w-]+)*))?"
-    r"|added|stressed|reiterated|insisted|announced|declared|noted|warned|claimed|saying"
-    r"|explained|asserted|acknowledged|countered|argued|urged|emphasi[sz]ed|maintained"
-    r"|confirmed|denied|predicted|complained|suggested|insisting|adding|telling"
-)
-SPEECH = re.compile(rf"\b(?:{SPEECH_VERBS})\b")
 _POSS = ("'s", "’s")
 PRONOUN = re.compile(r"\s*(?:[A-Z][a-z]+,?\s+)?(?:He|She|he|she)\b")
 
@@ -191,9 +185,3 @@ def quote_speaker(reading: Reading, qs: int, qe: int, sent) -> tuple[Who | None,
         if who is not None and who.speaker is not None:
             return who, None
     return None, None
-
-
-def speaker_before(reading: Reading, s: int, verb: int) -> Who | None:
-    """The speaker of a speech verb at `verb` in the sentence starting at `s`: the subject of
-    the sentence (the first person, role, pronoun, organisation or state before the verb)."""
-    return agent(reading, s, verb)
