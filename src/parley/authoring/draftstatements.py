@@ -55,8 +55,8 @@ def find_quotes(reading: Reading) -> list[tuple[int, int]]:
         ch = text[i]
         if ch in OPEN_QUOTES and (ch != '"' or i == 0 or not text[i - 1].isalnum()):
             s, t, end = i + 1, *_quote_end(text, i)
-            while end == t and ch == "“":  # open at the end of the paragraph: runs on?
-                nxt = re.compile(r"\s*“").match(text, end)
+            while end == t:  # open at the end of the paragraph: runs on?
+                nxt = re.compile(r"\s*[“\"]").match(text, end)
                 if nxt is None or "\n" not in nxt.group():
                     break
                 t, end = _quote_end(text, nxt.end() - 1)

@@ -51,15 +51,41 @@ class Found:
 
 
 def reported_in(text: str, s: int, t: int, quotes) -> list[Found]:
-    """The reported speech of the sentence [s, t), at most one per shape, in text order."""
-    out = []
-    for finder in (_inverted, _said, _accused, _stance):
+    """The reported speech of the sentence [s, t), at most one per shape, in text order; a
+    clause that holds another shape's attribution ends before it ("…, which it has
+    accused of …")."""
+    out: list[Found] = []
+    for finder in (_inverted, _accused, _stance, _said):
         found = finder(text, s, t, quotes)
-        if found and not any(
+        if found is None:
+            continue
+        for i, other in enumerate(out):
+            if found.start < other.a_start < found.end:
+                found = _cut(text, found, other.a_start)
+            elif other.start < found.a_start < other.end:
+                out[i] = _cut(text, other, found.a_start)
+        if found.end - found.start > 0 and not any(
             (f.start < found.end and found.start < f.end) or f.a_end == found.a_end for f in out
         ):
             out.append(found)
     return sorted(out, key=lambda f: f.start)
+
+
+def _cut(text: str, found: Found, at: int) -> Found:
+    end = at
+    m = re.search(
+        r"(?:,\s*(?:which|who|while|but|and)?\s*|\s+(?:and|but)\s*)$", text[found.start : end]
+    )
+    if m:
+        end = found.start + m.start()
+    return Found(
+        found.start,
+        max(found.start, end),
+        found.a_start,
+        found.a_end,
+        found.who_start,
+        found.who_end,
+    )
 
 
 def _in_quote(pos: int, quotes) -> bool:
@@ -67,8 +93,15 @@ def _in_quote(pos: int, quotes) -> bool:
 
 
 def _attributes_quote(text: str, s: int, verb: int, quotes) -> bool:
-    """Whether the verb at `verb` attributes a direct quotation that ends just before it."""
-    return any(s <= qe <= verb and verb - qe <= 60 and "“" not in text[qe:verb] for _, qe in quotes)
+    """Whether the verb at `verb` attributes a direct quotation that ends just before it (it
+    is the first speech verb after the quotation)."""
+    return any(
+        s <= qe <= verb
+        and verb - qe <= 60
+        and "“" not in text[qe:verb]
+        and not SPEECH.search(text, qe, verb)
+        for _, qe in quotes
+    )
 
 
 def _said(text: str, s: int, t: int, quotes) -> Found | None:
@@ -116,6 +149,7 @@ def _lead(subject: str) -> int:
 
 def _accused(text: str, s: int, t: int, quotes) -> Found | None:
     """AGENT (has) accused X of CLAUSE / X (has been) accused by AGENT of CLAUSE."""
+    # (the attribution of the active shape starts at its subject; see `_subject_start`)
     for verb in ACCUSE.finditer(text, s, t):
         if _in_quote(verb.start(), quotes):
             continue
@@ -153,7 +187,7 @@ def _stance(text: str, s: int, t: int, quotes) -> Found | None:
 def _subject_start(text: str, s: int, verb: int) -> int:
     """The start of the clause holding the verb: after the last ", while|but|and" or ";"."""
     cut = s
-    for m in re.finditer(r"(?:,\s*(?:while|but|and|whereas)\s+|;\s*)", text[s:verb]):
+    for m in re.finditer(r"(?:,\s*(?:while|but|and|whereas|which|who)\s+|;\s*)", text[s:verb]):
         cut = s + m.end()
     return cut
 

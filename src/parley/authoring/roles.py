@@ -161,7 +161,7 @@ def _qualifiers(reading: Reading, adjectives, lo: int, ns: int, ne: int, hi: int
         elif f.kind == "organisation" and entity.attr("kind") != "news-outlet":
             orgs.append(f.entity)
         elif f.kind == "place" and text[f.end : f.end + 2] in ("'s", "’s"):
-            state = _state_of_place(reading, f.entity)
+            state = state_of_place(reading, f.entity)
             if state:
                 states.append(state)
         else:
@@ -176,7 +176,7 @@ def _qualifiers(reading: Reading, adjectives, lo: int, ns: int, ne: int, hi: int
     return list(dict.fromkeys(states)), list(dict.fromkeys(orgs)), first
 
 
-def _state_of_place(reading: Reading, place: str) -> str | None:
+def state_of_place(reading: Reading, place: str) -> str | None:
     seen = set()
     while place and place not in seen:
         seen.add(place)

@@ -43,19 +43,6 @@ def _trim(body: str, s: int, t: int) -> tuple[int, int]:
     return s, t
 
 
-@functools.lru_cache(maxsize=64)
-def body_sentences(text: str) -> tuple[tuple[int, int], ...]:
-    """The sentences without headings: a whole line of at most eight words that does not end
-    like a sentence ("‘Positive’ steps", "Talks hailed") is a heading, not a sentence."""
-    out = []
-    for s, t in sentences(text):
-        whole_line = (s == 0 or text[s - 1] == "\n") and (t == len(text) or text[t] == "\n")
-        if whole_line and len(text[s:t].split()) <= 8 and text[t - 1] not in '.?!”"’:)':
-            continue
-        out.append((s, t))
-    return tuple(out)
-
-
 def sentence_at(sents, pos: int) -> int:
     """The index of the sentence of `sents` (sorted spans) that holds `pos`, or the one
     before it when `pos` falls between sentences (-1: before the first)."""

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from parley.authoring.reading import Reading
 from parley.authoring.reported import SPEECH, SPEECH_VERBS
-from parley.authoring.roles import roles_in, titled_people
-from parley.authoring.spans import body_sentences, sentence_at
+from parley.authoring.roles import roles_in, state_of_place, titled_people
+from parley.authoring.spans import sentence_at, sentences
 
 _POSS = ("'s", "’s")
 PRONOUN = re.compile(r"\s*(?:[A-Z][a-z]+,?\s+)?(?:He|She|he|she)\b")
@@ -32,9 +32,9 @@ class Who:
 
 
 def _around(reading: Reading, pos: int) -> tuple[int, tuple[int, int] | None]:
-    """(start of the sentence holding `pos`, the sentence before it): body sentences only,
-    so a heading between them does not count; `pos` outside any sentence starts its own."""
-    sents = body_sentences(reading.text)
+    """(start of the sentence holding `pos`, the sentence before it); `pos` outside any
+    sentence starts its own."""
+    sents = sentences(reading.text)
     i = sentence_at(sents, pos)
     if i < 0:
         return pos, None
@@ -47,7 +47,7 @@ def window(reading: Reading, start: int, end: int) -> tuple[int, int]:
     """From the start of the sentence before the one holding `start` to the end of the
     sentence holding `end`: where a person speaking at [start, end) must be named."""
     here, before = _around(reading, start)
-    sents = body_sentences(reading.text)
+    sents = sentences(reading.text)
     j = sentence_at(sents, max(start, end - 1))
     hi = sents[j][1] if j >= 0 else end
     return (before[0] if before else here), max(hi, end)
@@ -86,21 +86,37 @@ def agent(reading: Reading, lo: int, hi: int, anchor: int | None = None) -> Who 
     people = [f for f in reading.agents_in(lo, hi, ("person",)) if not _possessive(reading, f.end)]
     if people:
         return Who(people[0].entity, people[0].start)
-    roles = [r for r in roles_in(reading, lo, hi) if r.office or r.party]
-    if roles:
-        return _by_role(reading, roles[0])
     pronoun = PRONOUN.match(reading.text, lo)
     if pronoun and pronoun.end() <= hi:
         pos = pronoun.end() - len(pronoun.group().split()[-1])
         return antecedent(reading, pos if anchor is None else anchor)
-    others = [
-        f
-        for f in reading.agents_in(lo, hi, ("organisation", "state"))
-        if f.kind == "organisation" or not _possessive(reading, f.end)
+    found: list[tuple[int, int, object]] = [
+        (r.start, 0, r) for r in roles_in(reading, lo, hi) if r.office or r.party
     ]
-    orgs = [f for f in others if f.kind == "organisation" and not _outlet(reading, f.entity)]
-    pick = (orgs or [f for f in others if f.kind == "state"] or [None])[0]
-    return Who(pick.entity, pick.start) if pick else None
+    for f in reading.agents_in(lo, hi, ("organisation", "state", "place")):
+        if f.kind != "organisation" and _possessive(reading, f.end):
+            continue
+        if f.kind == "organisation" and _outlet(reading, f.entity):
+            continue
+        ident = f.entity if f.kind != "place" else state_of_place(reading, f.entity)
+        if ident:
+            found.append((f.start, 1 if f.kind != "place" else 2, Who(ident, f.start)))
+    if not found and re.match(r"\s*(?:it|they|It|They)\b", reading.text[lo:hi]):
+        return _group_before(reading, lo)
+    if not found:
+        return None
+    pick = min(found, key=lambda x: (x[0], x[1]))[2]
+    return pick if isinstance(pick, Who) else _by_role(reading, pick)
+
+
+def _group_before(reading: Reading, pos: int) -> Who | None:
+    """What "it" or "they" stands for as a speaker: the first state or organisation named
+    earlier in the sentence."""
+    here, _ = _around(reading, pos)
+    for f in reading.agents_in(here, pos, ("state", "organisation")):
+        if not _possessive(reading, f.end) and not _outlet(reading, f.entity):
+            return Who(f.entity, f.start)
+    return None
 
 
 def _outlet(reading: Reading, entity: str) -> bool:
