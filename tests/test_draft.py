@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
-import shutil
 import datetime as dt
+import shutil
 from pathlib import Path
 
 import pytest
