@@ -18,7 +18,7 @@ NOT_HEADLINE = re.compile(
 # (pattern, group holding the outlet's name): the article's own source
 OUTLET_LINES = (
     re.compile(r"^\s*By\s+(?P<name>[A-Z][^\n,]{1,60}?)\s*$", re.M),
-    re.compile(r"^[A-Z][A-Z .,/'-]{1,40}\((?P<name>[A-Z][^)\n]{1,50})\)\s*[-–—:]", re.M),
+    re.compile(r"(?<![A-Z])[A-Z]{3,}[A-Z ,/'-]{0,30}\((?P<name>[A-Z][^)\n]{1,50})\)\s*[-–—:]"),
     re.compile(r"^\s*Source\s*:\s*(?P<name>[A-Z][^\n,]{1,60})", re.M),
     re.compile(r"Copyright\s*(?:\(c\)|©)?\s*\d{4}\.?\s*(?P<name>[A-Z][^\n,.]{1,60})", re.I),
     re.compile(r"^(?P<name>[A-Z][\w ]{1,40}?)\s*:\s*[A-Z][a-z]+,\s*[A-Z][a-z]+ \d{1,2}", re.M),

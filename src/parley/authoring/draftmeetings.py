@@ -14,15 +14,17 @@ import datetime as dt
 import re
 
 from parley.authoring.dates import dates_in
+from parley.authoring.draftstatements import find_quotes
 from parley.authoring.reading import Reading
 from parley.authoring.spans import evidence, sentences
-from parley.model.records import Entity
+from parley.model.records import MONTHS, Entity
 from parley.seeds.quotes import in_any
 
 MEETING_TRIGGER = re.compile(r"\b(?:talks|meeting|meetings|met|meet|meets|round|session)\b")
 ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5}
 ORDINAL = re.compile(r"\b(?:first|second|third|fourth|fifth)\b", re.I)
 FUTURE = re.compile(r"\b(?:will|would|to meet|next|plans?|expected|scheduled)\b")
+MONTH_ONLY = re.compile(rf"\b(?:in|and|since|of|,)\s+({'|'.join(MONTHS)})\b(?!\s+\d)")
 
 
 def draft_meetings(reading: Reading) -> tuple[list[dict], list[dict]]:
@@ -35,9 +37,12 @@ def draft_meetings(reading: Reading) -> tuple[list[dict], list[dict]]:
     for s, t in sentences(text):
         if in_any(s, t, reading.excluded):
             continue
+        quotes = [q for q in find_quotes(reading) if s <= q[1] and q[0] <= t]
         for trigger in MEETING_TRIGGER.finditer(text, s, t):
-            key, date = _which(reading, s, t, trigger, meetings, last)
-            if key is None:
+            if any(qs <= trigger.start() < qe for qs, qe in quotes):
+                continue  # "today's talks" in a quotation: the speaker's day, not the article's
+            key, date = _which(reading, (s, t), trigger, meetings, last, quotes)
+            if key is None or _future(reading, meetings.get(key)):
                 continue
             report = reports.get(key)
             if report is None:
@@ -46,6 +51,9 @@ def draft_meetings(reading: Reading) -> tuple[list[dict], list[dict]]:
             if date and "date" not in report and _date_fits(date, key, meetings):
                 report["date"] = {k: v for k, v in date.items() if not k.startswith("_")}
             _add_people(reading, report, s, t)
+        for key in _by_month(reading, s, t, meetings) if MEETING_TRIGGER.search(text, s, t) else ():
+            if key not in reports:
+                reports[key] = _new_report(reading, key, s, t, None, meetings)
     known = [reports[k] for k in sorted(reports) if k in meetings]
     proposed = [reports[k] for k in sorted(reports) if k not in meetings]
     return known, proposed
@@ -70,11 +78,15 @@ def _date_fits(date, key: str, meetings) -> bool:
     return key not in meetings or date["value"] == meetings[key].attr("date")
 
 
-def _which(reading: Reading, s: int, t: int, trigger, meetings: dict[str, Entity], last):
-    """(registry meeting id or proposed id, the date read with it) for one meeting word."""
+def _which(reading: Reading, sent, trigger, meetings: dict[str, Entity], last, quotes):
+    """(registry meeting id or proposed id, the date read with it) for one meeting word; a
+    date inside a quotation is the speaker's, not the article's, and is not read."""
     text = reading.text
+    s, t = sent
     near = _nearest(trigger.start(), [(m.start(), m) for m in ORDINAL.finditer(text, s, t)])
-    dates = dates_in(reading, s, t)
+    dates = [
+        d for d in dates_in(reading, s, t) if not any(a <= d["_span"][0] < b for a, b in quotes)
+    ]
     date = _nearest(trigger.start(), [(d["_span"][0], d) for d in dates])
     ordinal_first = near is not None and (
         date is None
@@ -96,6 +108,33 @@ def _which(reading: Reading, s: int, t: int, trigger, meetings: dict[str, Entity
     if last is not None:
         return last, None
     return _recent(reading, meetings), None
+
+
+def _future(reading: Reading, meeting: Entity | None) -> bool:
+    """Whether the registry dates the meeting after the article (then it is only a plan)."""
+    day = meeting.attr("date") if meeting is not None else None
+    return isinstance(day, dt.date) and reading.date is not None and day > reading.date
+
+
+def _by_month(reading: Reading, s: int, t: int, meetings: dict[str, Entity]) -> list[str]:
+    """The registry meetings of the months a sentence names alone ("two rounds of talks in May
+    and July"): one meeting in that month (of the article's year, or the year before when the
+    month lies after the article's) each."""
+    if reading.date is None:
+        return []
+    out = []
+    for m in MONTH_ONLY.finditer(reading.text, s, t):
+        month = MONTHS.index(m.group(1)) + 1
+        year = reading.date.year - (month > reading.date.month)
+        same = [
+            e.id
+            for e in meetings.values()
+            if isinstance(e.attr("date"), dt.date)
+            and (e.attr("date").year, e.attr("date").month) == (year, month)
+        ]
+        if len(same) == 1 and not _future(reading, meetings[same[0]]):
+            out.append(same[0])
+    return out
 
 
 def _nearest(pos: int, items):
