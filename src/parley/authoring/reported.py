@@ -127,7 +127,8 @@ def _inverted(text: str, s: int, t: int, quotes) -> Found | None:
     for verb in SPEECH.finditer(text, s, t):
         comma = text.rfind(",", s, verb.start())
         subject = text[comma + 1 : verb.start()] if comma > s else ""
-        if not subject.strip() or len(subject.split()) > 6 or re.search(r"[“”\"]", subject):
+        words = len(re.sub(r"\b(?:was|were)\s+quoted\s+as\b", "", subject).split())
+        if not subject.strip() or words > 6 or re.search(r"[“”\"]", subject):
             continue
         if re.search(r"\b(?:that|which|who|and|but)\b", subject) or _in_quote(comma, quotes):
             continue
@@ -208,6 +209,8 @@ def clause_end(text: str, start: int, t: int, quotes, fragment_words: int = 8) -
         if not start <= qs <= t:
             continue
         before = len(text[start : qs - 1].split())
+        if before == 0 and (qe >= t - 2 or text[qe - 1] in ".?!"):
+            return None  # the clause is the quotation (to its full stop)
         if len(text[qs:qe].split()) < fragment_words or 0 < before < 6:
             continue
         if before == 0:

@@ -51,6 +51,13 @@ NEWS_WORDS = re.compile(
     r"\b(?:News|Agency|Times|Post|Press|Television|TV|Radio|Journal|Herald|Tribune"
     r"|Telegraph|Daily|Broadcasting)\b"
 )
+# capitals that news text uses for their governments ("Washington says"): places, not people
+CAPITALS = {
+    "Washington", "London", "Paris", "Moscow", "Beijing", "Tehran", "Baghdad", "Damascus",
+    "Riyadh", "Ankara", "Cairo", "Jerusalem", "Brussels", "Berlin", "Tokyo", "Kabul",
+    "Islamabad", "Pyongyang", "Seoul", "Kiev", "Kyiv", "Rome", "Madrid", "Amman", "Beirut",
+    "Doha", "Ottawa", "Canberra", "New Delhi", "Tel Aviv", "Kuwait City", "Abu Dhabi",
+}  # fmt: skip
 PLACE_CUE = re.compile(r"(?:\b(?:in|at|near|from|city of|town of|province of|outside)\s+)$")
 OUTLET_CUE = re.compile(r"(?:\b(?:news agency|told|quoted by|according to)\s+(?:the\s+)?)$")
 
@@ -147,6 +154,8 @@ def _kind(reading: Reading, s: int, e: int, state, titled) -> Name | None:
     before = text[max(0, s - 30) : s]
     after = text[e : e + 40]
     role = _title_of(reading, s, e)
+    if name in CAPITALS:
+        return Name("place", name, s, e)
     if ORG_WORDS.search(name) or (name.isupper() and 2 <= len(name) <= 6):
         outlet = NEWS_WORDS.search(name) or OUTLET_CUE.search(before) or _source_line(text, s, e)
         return Name("outlet" if outlet else "organisation", name, s, e)
