@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint install system-deps docs bench bench-quick clean-venv
+.PHONY: run test lint install system-deps docs bench bench-quick draft-eval clean-venv
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -51,6 +51,11 @@ bench-quick: $(STAMP)
 ## Regenerate generated docs (competency questions with their answers on the seeds).
 docs: $(STAMP)
 	$(BIN)/python scripts/competency_doc.py
+
+## Score `parley draft` on tests/data/corpus, eval/dev and eval/heldout (those that exist)
+## and rewrite the figures in docs/drafting.md.
+draft-eval: $(STAMP)
+	$(BIN)/python bench/draft_eval.py
 
 clean-venv:
 	rm -rf $(VENV)

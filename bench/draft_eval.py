@@ -1,8 +1,11 @@
-"""Measure `parley draft` against the hand annotations of a corpus (by default the fixture copy
-of the five seed articles, tests/data/corpus, so that articles added to seeds/ do not change
-the recorded figures) and record them in docs/drafting.md (between the `results` markers).
+"""Score `parley draft` on the corpus folders that exist (the fixture copy of the five seed
+articles, tests/data/corpus; the development set eval/dev; the held-out set eval/heldout) with
+`parley draft-eval` (the same `parley.api.draft_eval`), and write each folder's figures into
+its block of docs/drafting.md (between `<!-- results:NAME:start -->` and `…:end -->`).
 
-Usage: .venv/bin/python bench/draft_eval.py [--seeds DIR] [--doc docs/drafting.md] [--check]
+Usage: .venv/bin/python bench/draft_eval.py [--doc docs/drafting.md] [--check [NAME …]]
+(`make draft-eval`). --check writes nothing and exits 1 when a block (of the named folders, by
+default every folder that exists) differs from what the drafter now scores.
 """
 
 from __future__ import annotations
@@ -11,32 +14,54 @@ import argparse
 import sys
 from pathlib import Path
 
-from parley.authoring.drafteval import evaluate, markdown_table
+from parley import api
 from parley.model.kgio import write_atomic
 
-START, END = "<!-- results:start -->", "<!-- results:end -->"
+ROOT = Path(__file__).resolve().parent.parent
+# block name -> (corpus folder, what it is)
+CORPORA = {
+    "fixture": ("tests/data/corpus", "the five seed articles the drafter was first written on"),
+    "dev": ("eval/dev", "the development set (eval/dev/SOURCES.md), used for tuning"),
+    "heldout": ("eval/heldout", "the held-out set, never used for tuning"),
+}
+
+
+def block(name: str) -> tuple[str, str]:
+    return f"<!-- results:{name}:start -->", f"<!-- results:{name}:end -->"
+
+
+def figures(name: str) -> str:
+    folder, what = CORPORA[name]
+    table = api.draft_eval(ROOT / folder, "markdown", per_article=True)
+    command = f"parley draft-eval {folder} --format markdown --per-article"
+    return f"`{folder}`: {what}. `{command}`:\n\n{table}"
+
+
+def rewrite(doc: str, names: list[str]) -> str:
+    for name in names:
+        start, end = block(name)
+        if start not in doc or end not in doc:
+            raise SystemExit(f"docs/drafting.md: no {start} … {end} block to fill")
+        body = figures(name)
+        doc = doc[: doc.index(start)] + f"{start}\n{body}{end}" + doc[doc.index(end) + len(end) :]
+    return doc
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=Path, default=Path("tests/data/corpus"))
-    parser.add_argument("--doc", type=Path, default=Path("docs/drafting.md"))
-    parser.add_argument("--check", action="store_true", help="exit 1 if the doc is out of date")
+    parser.add_argument("--doc", type=Path, default=ROOT / "docs" / "drafting.md")
+    parser.add_argument("--check", nargs="*", metavar="NAME", help="exit 1 if out of date")
     args = parser.parse_args()
-    results = evaluate(args.seeds)
-    table = markdown_table(results)
-    articles = ", ".join(r.article for r in results)
-    block = f"{START}\nMeasured on {len(results)} seed articles ({articles}).\n\n{table}{END}"
+    present = [n for n, (folder, _) in CORPORA.items() if (ROOT / folder / "annotations").is_dir()]
+    names = args.check if args.check else present
     doc = args.doc.read_text(encoding="utf-8")
-    if START not in doc or END not in doc:
-        print(f"{args.doc}: no {START} … {END} block to fill", file=sys.stderr)
-        return 2
-    new = doc[: doc.index(START)] + block + doc[doc.index(END) + len(END) :]
-    if args.check:
+    new = rewrite(doc, names)
+    if args.check is not None:
         return 0 if new == doc else 1
     if new != doc:
         write_atomic(args.doc, new.encode("utf-8"))
-    print(table, end="")
+    for name in names:
+        print(f"{name}: {CORPORA[name][0]}")
     return 0
 
 

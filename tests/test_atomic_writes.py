@@ -161,7 +161,7 @@ ALLOWED = {
     ("model/kgcommit.py", "writer_active"): "opens the lock file read-only to test the lock",
     ("builder/unitindex.py", "__init__"): "opens the last build's kg files read-only (O_RDONLY)",
     ("authoring/brat.py", "_check_with_loader"): "scratch copies in a TemporaryDirectory",
-    ("authoring/drafteval.py", "evaluate"): "scratch drafts in a TemporaryDirectory",
+    ("authoring/drafteval.py", "_one"): "scratch drafts in a TemporaryDirectory",
     ("stores/serve.py", "running"): "the server log in a temporary folder",
     ("seeds/seedfile.py", "read_seed"): "opens a seed file read-only (O_RDONLY|O_NONBLOCK)",
 }

@@ -2,7 +2,7 @@
 function opening what it needs and calling the libraries below. `parley` hands on `__all__`."""
 
 from parley.api.analyst import explain, export, report
-from parley.api.authoring import draft, import_brat
+from parley.api.authoring import draft, draft_eval, import_brat
 from parley.api.graph import BuildResult, ReasonResult, build, load_corpus, reason, stats, validate
 from parley.api.linking import decide, enrich, link, wikidata_client
 from parley.api.querying import (
@@ -30,6 +30,7 @@ __all__ = [
     "decide",
     "describe_query",
     "draft",
+    "draft_eval",
     "enrich",
     "explain",
     "export",

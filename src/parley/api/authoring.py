@@ -1,4 +1,5 @@
-"""The authoring commands of the API: draft an annotation file, import brat standoff."""
+"""The authoring commands of the API: draft an annotation file, measure the drafter against
+hand annotations, import brat standoff."""
 
 from __future__ import annotations
 
@@ -10,16 +11,29 @@ from parley.seeds.registry import load_registry
 
 if TYPE_CHECKING:
     from parley.authoring.brat import ImportResult
+    from parley.authoring.draft import Drafted
 
-__all__ = ["draft", "import_brat"]
+__all__ = ["draft", "draft_eval", "import_brat"]
 
 
-def draft(article: Path, seeds: Path, date: dt.date | None = None) -> str:
+def draft(article: Path, seeds: Path, date: dt.date | None = None) -> Drafted:
     """A draft annotation file (YAML, `draft: true`) for `article`, against the registry of
-    `seeds`; `date` is the article's publication date when the text does not say it."""
+    `seeds`, and the registry entries proposed for what it could not match; `date` is the
+    article's publication date when the text does not say it."""
     from parley.authoring.draft import draft_article  # lazy: start-up speed
 
     return draft_article(article, load_registry(seeds / "registry"), date, seeds)
+
+
+def draft_eval(gold: Path, fmt: str = "table", per_article: bool = False) -> str:
+    """Draft every hand-annotated article of the corpus folder `gold` (articles/,
+    annotations/, registry/) with its gold date and registry, load each draft with the real
+    loader, and score it against the hand annotation (`authoring.drafteval`): the scores as
+    a text table, Markdown or JSON (`authoring.drafttable.FORMATS`)."""
+    from parley.authoring.drafteval import evaluate  # lazy: start-up speed
+    from parley.authoring.drafttable import render
+
+    return render(evaluate(gold), fmt, per_article)
 
 
 def import_brat(

@@ -62,3 +62,20 @@ def date_in(reading: Reading, s: int, t: int) -> dict | None:
                 "_span": (m.start(), m.end()),
             }
     return None
+
+
+def dates_in(reading: Reading, s: int, t: int) -> list[dict]:
+    """Every date expression in [s, t) with a calendar date (as `date_in` gives them), in
+    text order; an expression inside a longer one ("Monday" in "on Monday") is left out."""
+    found: list[dict] = []
+    for basis, pattern in DATE_PATTERNS:
+        for m in pattern.finditer(reading.text, s, t):
+            if any(d["_span"][0] < m.end() and m.start() < d["_span"][1] for d in found):
+                continue
+            value = normalise_date(m.group(), basis, reading.date)
+            if value is not None:
+                text = evidence(reading.text, m.start(), m.end(), reading.excluded)
+                found.append(
+                    {"value": value, "text": text, "basis": basis, "_span": (m.start(), m.end())}
+                )
+    return sorted(found, key=lambda d: d["_span"])

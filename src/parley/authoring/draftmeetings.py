@@ -1,85 +1,174 @@
-"""Drafted meeting reports: sentences with a meeting word, matched to one registry meeting."""
+"""Drafted meeting reports: sentences with a meeting word, matched to a registry meeting, or
+proposed as a new meeting when their date matches none.
+
+Each meeting word is read with the date or ordinal nearest to it in its sentence ("the experts
+met on Monday, two weeks after the second round on July 24": Monday for "met", July 24 for
+"round"). A date that no registry meeting has is a new meeting (proposed, never filed under an
+old one); a sentence without date or ordinal continues the meeting last spoken of, or, before
+any, means the one registry meeting in the week before the article.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
 
-from parley.authoring.dates import date_in
+from parley.authoring.dates import dates_in
+from parley.authoring.draftstatements import find_quotes
 from parley.authoring.reading import Reading
 from parley.authoring.spans import evidence, sentences
-from parley.model.records import Entity
+from parley.model.records import MONTHS, Entity
 from parley.seeds.quotes import in_any
 
-MEETING_TRIGGER = re.compile(r"\b(?:talks|meeting|meetings|met|meet)\b")
+MEETING_TRIGGER = re.compile(r"\b(?:talks|meeting|meetings|met|meet|meets|round|session)\b")
 ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5}
+ORDINAL = re.compile(r"\b(?:first|second|third|fourth|fifth)\b", re.I)
+FUTURE = re.compile(r"\b(?:will|would|to meet|next|plans?|expected|scheduled)\b")
+MONTH_ONLY = re.compile(rf"\b(?:in|and|since|of|,)\s+({'|'.join(MONTHS)})\b(?!\s+\d)")
 
 
-def draft_meetings(reading: Reading) -> list[dict]:
-    """One meeting report per registry meeting the article's sentences speak of, with its
-    date and the people named in those sentences (who have a nationality) as attendees."""
+def draft_meetings(reading: Reading) -> tuple[list[dict], list[dict]]:
+    """(meeting reports for registry meetings, proposed new meetings): each with its
+    evidence, date and the people named in its sentences as attendees."""
     text = reading.text
     meetings = {e.id: e for e in reading.registry.of_kind("meeting")}
     reports: dict[str, dict] = {}
+    last: str | None = None
     for s, t in sentences(text):
         if in_any(s, t, reading.excluded):
             continue
-        sentence = text[s:t]
-        trigger = MEETING_TRIGGER.search(sentence)
-        if trigger is None:
-            continue
-        date = date_in(reading, s, t)
-        meeting = _which_meeting(reading, sentence, date, meetings)
-        if meeting is None:
-            continue
-        report = reports.get(meeting)
-        if report is None:
-            report = {"event": meeting, "evidence": evidence(text, s, t, reading.excluded)}
-            reports[meeting] = report
-        if date and "date" not in report and date["value"] == meetings[meeting].attr("date"):
-            report["date"] = {k: v for k, v in date.items() if not k.startswith("_")}
-        seen = {p.get("person") for p in report.setdefault("participants", [])}
-        for f in reading.agents_in(s, t, ("person",)):
-            if f.entity in seen:
+        quotes = [q for q in find_quotes(reading) if s <= q[1] and q[0] <= t]
+        for trigger in MEETING_TRIGGER.finditer(text, s, t):
+            if any(qs <= trigger.start() < qe for qs, qe in quotes):
+                continue  # "today's talks" in a quotation: the speaker's day, not the article's
+            key, date = _which(reading, (s, t), trigger, meetings, last, quotes)
+            if key is None or _future(reading, meetings.get(key)):
                 continue
-            seen.add(f.entity)
-            party = reading.registry.entities[f.entity].attr("nationality")
-            if not party:
-                continue
-            report["participants"].append(
-                {
-                    "person": f.entity,
-                    "for": party,
-                    "role": "attendee",
-                    "evidence": evidence(text, s, t, reading.excluded),
-                    "note": "drafted: named in a meeting sentence; check presence and role",
-                }
-            )
-    return [reports[k] for k in sorted(reports)]
+            report = reports.get(key)
+            if report is None:
+                report = reports[key] = _new_report(reading, key, s, t, date, meetings)
+            last = key
+            if date and "date" not in report and _date_fits(date, key, meetings):
+                report["date"] = {k: v for k, v in date.items() if not k.startswith("_")}
+            _add_people(reading, report, s, t)
+        for key in _by_month(reading, s, t, meetings) if MEETING_TRIGGER.search(text, s, t) else ():
+            if key not in reports:
+                reports[key] = _new_report(reading, key, s, t, None, meetings)
+    known = [reports[k] for k in sorted(reports) if k in meetings]
+    proposed = [reports[k] for k in sorted(reports) if k not in meetings]
+    return known, proposed
 
 
-def _which_meeting(
-    reading: Reading, sentence: str, date, meetings: dict[str, Entity]
-) -> str | None:
-    """The one meeting a sentence means: by ordinal ("second round"), by its date, or the
-    one meeting in the week before the article."""
-    words = re.findall(r"[a-z]+", sentence.lower())
-    for word, number in ORDINALS.items():
-        if word in words:
-            rounds = [m.id for m in meetings.values() if m.attr("round") == number]
-            if len(rounds) == 1:
-                return rounds[0]
+def _new_report(reading: Reading, key: str, s: int, t: int, date, meetings) -> dict:
+    report = {"event": key, "evidence": evidence(reading.text, s, t, reading.excluded)}
+    if key not in meetings:
+        report["_date"] = date["value"]
+        places = [f for f in reading.agents_in(s, t, ("place",))]
+        if places:
+            report["place"] = {
+                "ref": places[0].entity,
+                "evidence": evidence(
+                    reading.text, places[0].start, places[0].end, reading.excluded
+                ),
+            }
+    return report
+
+
+def _date_fits(date, key: str, meetings) -> bool:
+    return key not in meetings or date["value"] == meetings[key].attr("date")
+
+
+def _which(reading: Reading, sent, trigger, meetings: dict[str, Entity], last, quotes):
+    """(registry meeting id or proposed id, the date read with it) for one meeting word; a
+    date inside a quotation is the speaker's, not the article's, and is not read."""
+    text = reading.text
+    s, t = sent
+    near = _nearest(trigger.start(), [(m.start(), m) for m in ORDINAL.finditer(text, s, t)])
+    dates = [
+        d for d in dates_in(reading, s, t) if not any(a <= d["_span"][0] < b for a, b in quotes)
+    ]
+    date = _nearest(trigger.start(), [(d["_span"][0], d) for d in dates])
+    ordinal_first = near is not None and (
+        date is None
+        or abs(near.start() - trigger.start()) < abs(date["_span"][0] - trigger.start())
+    )
+    if ordinal_first:
+        rounds = [
+            m.id for m in meetings.values() if m.attr("round") == ORDINALS[near.group().lower()]
+        ]
+        if len(rounds) == 1:
+            return rounds[0], None
     if date is not None:
         same = [m.id for m in meetings.values() if m.attr("date") == date["value"]]
         if len(same) == 1:
-            return same[0]
-    if reading.date is not None:
-        recent = [
-            m
-            for m in meetings.values()
-            if isinstance(m.attr("date"), dt.date)
-            and dt.timedelta(0) <= reading.date - m.attr("date") <= dt.timedelta(days=7)
+            return same[0], date
+        if not same and not FUTURE.search(text, s, t):
+            return f"meeting-{date['value'].isoformat()}", date
+        return None, None
+    if last is not None:
+        return last, None
+    return _recent(reading, meetings), None
+
+
+def _future(reading: Reading, meeting: Entity | None) -> bool:
+    """Whether the registry dates the meeting after the article (then it is only a plan)."""
+    day = meeting.attr("date") if meeting is not None else None
+    return isinstance(day, dt.date) and reading.date is not None and day > reading.date
+
+
+def _by_month(reading: Reading, s: int, t: int, meetings: dict[str, Entity]) -> list[str]:
+    """The registry meetings of the months a sentence names alone ("two rounds of talks in May
+    and July"): one meeting in that month (of the article's year, or the year before when the
+    month lies after the article's) each."""
+    if reading.date is None:
+        return []
+    out = []
+    for m in MONTH_ONLY.finditer(reading.text, s, t):
+        month = MONTHS.index(m.group(1)) + 1
+        year = reading.date.year - (month > reading.date.month)
+        same = [
+            e.id
+            for e in meetings.values()
+            if isinstance(e.attr("date"), dt.date)
+            and (e.attr("date").year, e.attr("date").month) == (year, month)
         ]
-        if len(recent) == 1:
-            return recent[0].id
-    return None
+        if len(same) == 1 and not _future(reading, meetings[same[0]]):
+            out.append(same[0])
+    return out
+
+
+def _nearest(pos: int, items):
+    return min(items, key=lambda x: abs(x[0] - pos))[1] if items else None
+
+
+def _recent(reading: Reading, meetings: dict[str, Entity]) -> str | None:
+    if reading.date is None:
+        return None
+    recent = [
+        m
+        for m in meetings.values()
+        if isinstance(m.attr("date"), dt.date)
+        and dt.timedelta(0) <= reading.date - m.attr("date") <= dt.timedelta(days=7)
+    ]
+    return recent[0].id if len(recent) == 1 else None
+
+
+def _add_people(reading: Reading, report: dict, s: int, t: int) -> None:
+    """The people named in [s, t) who have a nationality, as attendees (to check)."""
+    seen = {p.get("person") for p in report.setdefault("participants", [])}
+    for f in reading.agents_in(s, t, ("person",)):
+        if f.entity in seen:
+            continue
+        seen.add(f.entity)
+        party = reading.registry.entities[f.entity].attr("nationality")
+        if not party:
+            continue
+        report["participants"].append(
+            {
+                "person": f.entity,
+                "for": party,
+                "role": "attendee",
+                "evidence": evidence(reading.text, s, t, reading.excluded),
+                "note": "drafted: named in a meeting sentence; check presence and role",
+            }
+        )

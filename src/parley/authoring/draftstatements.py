@@ -1,4 +1,8 @@
-"""Drafted statements: direct quotations and reported speech, their speakers and kinds."""
+"""Drafted statements: direct quotations and reported speech, their speakers and kinds.
+
+A statement whose speaker cannot be told from its own words (and the sentence before) is not
+guessed: it is drafted as unresolved, with the people it may be, for the reviewer to decide.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,17 @@ import re
 
 from parley.authoring.dates import date_in
 from parley.authoring.reading import Reading
-from parley.authoring.spans import evidence, sentences
-from parley.authoring.speakers import SPEECH, quote_speaker, speaker_before
+from parley.authoring.reported import reported_in
+from parley.authoring.spans import evidence, sentence_at, sentences
+from parley.authoring.speakers import (
+    SPEECH,
+    Who,
+    agent,
+    antecedent,
+    quote_speaker,
+    tied_people,
+    window,
+)
 from parley.seeds.quotes import in_any
 
 OPEN_QUOTES = '“"'
@@ -29,86 +42,136 @@ KIND_CUES = (
 
 
 def find_quotes(reading: Reading) -> list[tuple[int, int]]:
-    """Direct quotations: text between typographic or straight double quotes."""
+    """Direct quotations: text between typographic or straight double quotes. A quotation
+    left open at the end of its paragraph and opened again at the start of the next runs on
+    (the typographic convention for a quotation over several paragraphs): one span."""
+    cached = reading.cache.get("quotes")
+    if cached is not None:
+        return cached
     out = []
     i = 0
     text = reading.text
     while i < len(text):
         ch = text[i]
         if ch in OPEN_QUOTES and (ch != '"' or i == 0 or not text[i - 1].isalnum()):
-            close = text.find(CLOSE_OF[ch], i + 1)
-            newline = text.find("\n", i + 1)
-            newline = len(text) if newline == -1 else newline
-            end = close if close != -1 and close <= newline else newline
-            s, t = i + 1, end
-            while t > s and text[t - 1] in " ,\u00a0":
-                t -= 1
+            s, t, end = i + 1, *_quote_end(text, i)
+            while end == t:  # open at the end of the paragraph: runs on?
+                nxt = re.compile(r"\s*[“\"]").match(text, end)
+                if nxt is None or "\n" not in nxt.group():
+                    break
+                t, end = _quote_end(text, nxt.end() - 1)
             if len(text[s:t].split()) >= MIN_QUOTE_WORDS and not in_any(s, t, reading.excluded):
                 out.append((s, t))
             i = end + 1
         else:
             i += 1
+    reading.cache["quotes"] = out
     return out
 
 
-def draft_statements(reading: Reading) -> list[dict]:
-    """Statement entries for the quotations with a speaker and the reported speech, in text
-    order (each with its start under `_start`)."""
-    out = []
+def _quote_end(text: str, i: int) -> tuple[int, int]:
+    """(end of the quoted words, position of the closing mark or of the line's end) for the
+    quotation opened at `i`."""
+    close = text.find(CLOSE_OF[text[i]], i + 1)
+    newline = text.find("\n", i + 1)
+    newline = len(text) if newline == -1 else newline
+    end = close if close != -1 and close <= newline else newline
+    t = end
+    while t > i + 1 and text[t - 1] in " ,\u00a0":
+        t -= 1
+    return t, end
+
+
+def draft_statements(reading: Reading) -> tuple[list[dict], list[dict]]:
+    """(statements, unresolved): entries for the quotations and the reported speech, in text
+    order (each with its start under `_start`); unresolved ones carry `candidates` and `why`."""
+    done: list[dict] = []
     sents = sentences(reading.text)
-    quotes = find_quotes(reading)
-    last_speaker: tuple[str, int] | None = None  # (entity, paragraph end)
-    for qs, qe in quotes:
-        sent = next(((s, t) for s, t in sents if s <= qs < t), (qs, qe))
-        speaker, attribution = quote_speaker(reading, qs, qe, sent, last_speaker)
-        if speaker is None:
-            continue
-        line_start = reading.text.rfind("\n", 0, qs) + 1
-        last_speaker = (speaker, line_start)
-        out.append(_statement(reading, speaker, qs, qe, False, attribution, sent))
+    previous: tuple[str | None, int] | None = None  # speaker of the last quotation, its line
+    for qs, qe in find_quotes(reading):
+        i = sentence_at(sents, qs)
+        sent = sents[i] if i >= 0 and qs < sents[i][1] else (qs, qe)
+        who, attribution = quote_speaker(reading, qs, qe, sent)
+        line = reading.text.rfind("\n", 0, qs) + 1
+        if who is None:
+            runs_on = previous is not None and _runs_on(reading, previous[1], line, qs)
+            who = _unattributed(reading, previous[0] if runs_on else None, qs)
+        previous = (who.speaker or (who.candidates[:1] or (None,))[0], line)
+        done.append(_statement(reading, who, qs, qe, False, attribution, sent))
     for s, t in sents:
-        if in_any(s, t, reading.excluded):
+        if not in_any(s, t, reading.excluded):
+            done.extend(_reported(reading, s, t, find_quotes(reading)))
+    done.sort(key=lambda st: st["_start"])
+    return [d for d in done if "why" not in d], [d for d in done if "why" in d]
+
+
+def _runs_on(reading: Reading, last_line: int, line: int, qs: int) -> bool:
+    """Whether a quotation at `qs` without attribution continues the one on `last_line`."""
+    gap = reading.text[last_line:line]
+    return gap.count("\n") <= 6 and not SPEECH.search(reading.text[line:qs])
+
+
+def _unattributed(reading: Reading, runs_on: str | None, qs: int) -> Who:
+    """The speaker of a quotation with no attributing words: the speaker of the quotation
+    it runs on from, or the person named just before it (in its sentence or the one before),
+    when named there; else unresolved."""
+    named = tied_people(reading, *window(reading, qs - 1, qs))
+    if runs_on and (runs_on in named or not _is_person(reading, runs_on)):
+        return Who(runs_on, None)
+    who = antecedent(reading, qs - 1)
+    if who.speaker:
+        return who
+    candidates = (runs_on,) if runs_on else who.candidates
+    return Who(
+        None, None, candidates, "a quotation with no attribution and no person named just before"
+    )
+
+
+def _is_person(reading: Reading, ident: str) -> bool:
+    entity = reading.registry.entities.get(ident)
+    return entity is not None and entity.kind == "person"
+
+
+def _reported(reading: Reading, s: int, t: int, quotes) -> list[dict]:
+    """The reported speech of the sentence [s, t) (`reported.reported_in`), and the short
+    quoted fragments inside it as direct quotations of the same speaker."""
+    out = []
+    text = reading.text
+    for found in reported_in(text, s, t, quotes):
+        who = agent(reading, found.who_start, found.who_end)
+        if who is None:
             continue
-        found = _reported(reading, s, t, quotes)
-        if found:
-            out.append(found)
-    out.sort(key=lambda st: st["_start"])
+        attribution = (min(found.a_start, who.start or found.a_start), found.a_end)
+        entry = _statement(reading, who, found.start, found.end, True, attribution, (s, t))
+        out.append(entry)
+        for m in re.finditer(r"[“\"]([^”\"\n]+)[”\"]", text[found.start : found.end]):
+            if 3 <= len(m.group(1).split()) < MIN_QUOTE_WORDS:
+                qs = found.start + m.start(1)
+                qe = qs + len(m.group(1))
+                out.append(_statement(reading, who, qs, qe, False, attribution, (s, t)))
     return out
 
 
-def _reported(reading: Reading, s: int, t: int, quotes) -> dict | None:
-    """Reported speech: AGENT [apposition] said (that) CLAUSE."""
-    full = reading.text
-    text = full[s:t]
-    for verb in SPEECH.finditer(text):
-        after = text[verb.end() :]
-        m = re.match(r",?\s*(?:(?:[\w’'-]+\s+){0,3}?that\s+)?", after)
-        clause_start = s + verb.end() + (m.end() if m else 0)
-        if clause_start >= t or full[clause_start] in OPEN_QUOTES + ":":
-            continue
-        if any(qs - 1 <= clause_start <= qe for qs, qe in quotes):
-            continue
-        found = speaker_before(reading, s, s + verb.start(), nearest=False)
-        if found is None:
-            continue
-        speaker, attribution = found[0], (found[1], s + verb.end())
-        clause_end = t
-        for qs, _qe in quotes:
-            if clause_start < qs <= t:
-                clause_end = min(clause_end, qs - 1)
-        if clause_end < t and full[clause_start:clause_end].rstrip().endswith(":"):
-            continue  # it introduces a direct quotation
-        while clause_end > clause_start and full[clause_end - 1] in ' .,:;“"':
-            clause_end -= 1
-        if len(full[clause_start:clause_end].split()) < MIN_QUOTE_WORDS:
-            continue
-        return _statement(reading, speaker, clause_start, clause_end, True, attribution, (s, t))
-    return None
-
-
-def _statement(reading: Reading, speaker, qs, qe, paraphrase, attribution, sent) -> dict:
+def _statement(reading: Reading, who: Who, qs, qe, paraphrase, attribution, sent) -> dict:
     text = reading.text
-    entry: dict = {"_start": qs, "speaker": speaker}
+    entry: dict = {"_start": qs}
+    span_end = max(qe, attribution[1]) if attribution else qe
+    if (
+        who.speaker
+        and _is_person(reading, who.speaker)
+        and who.speaker
+        not in tied_people(
+            reading, *window(reading, min(qs, attribution[0] if attribution else qs), span_end)
+        )
+    ):
+        who = Who(
+            None,
+            who.start,
+            (who.speaker,),
+            "its speaker is not named in this sentence or the one before",
+        )
+    if who.speaker:
+        entry["speaker"] = who.speaker
     entry["quote"] = evidence(text, qs, qe, reading.excluded)
     entry["paraphrase"] = paraphrase
     if attribution and attribution[0] < attribution[1]:
@@ -117,7 +180,11 @@ def _statement(reading: Reading, speaker, qs, qe, paraphrase, attribution, sent)
     date = date_in(reading, *sent)
     if date:
         entry["date"] = date
-    entry["note"] = "drafted: check speaker, kind and quote boundaries"
+    if who.speaker:
+        entry["note"] = "drafted: check speaker, kind and quote boundaries"
+    else:
+        entry["candidates"] = [c for c in who.candidates if c]
+        entry["why"] = who.why
     return entry
 
 

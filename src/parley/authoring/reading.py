@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from parley.authoring.furniture import find_furniture
 from parley.authoring.mentions import Found, find_mentions
@@ -22,6 +22,7 @@ class Reading:
     found: list[Found]
     variants: dict[str, str]  # spelling found -> registry form
     demonyms: dict[str, str]  # "Iranian" -> state id
+    cache: dict = field(default_factory=dict)  # what drafting steps work out once
 
     @property
     def excluded(self) -> list[tuple[int, int]]:

@@ -2,28 +2,52 @@
 
 from __future__ import annotations
 
+import functools
+import itertools
 import re
+from bisect import bisect_right
 
 from parley.seeds.quotes import in_any
 
 
-def sentences(text: str) -> list[tuple[int, int]]:
-    """Sentence spans: split at line breaks and after . ? ! followed by a space and a capital
-    or an opening quote."""
-    out = []
+@functools.cache
+def _segmenter():
+    import pysbd  # lazy: only drafting needs it
+
+    return pysbd.Segmenter(language="en", clean=False, char_span=True)
+
+
+@functools.lru_cache(maxsize=64)
+def sentences(text: str) -> tuple[tuple[int, int], ...]:
+    """Sentence spans (without surrounding white space): each line split by pySBD, which
+    knows abbreviations ("U.S. Ambassador", "Mr. Crocker") and quotations; a line is never
+    joined to the next."""
+    out: list[tuple[int, int]] = []
     for line in re.finditer(r"[^\n]+", text):
-        start = line.start()
-        for m in re.finditer(r"(?<=[.?!])[”\"]?\s+(?=[“\"A-Z\[])", line.group()):
-            cut = line.start() + m.start()
-            # keep a closing quote with its sentence
-            while cut < line.end() and text[cut] in '”"':
-                cut += 1
-            if cut > start:
-                out.append((start, cut))
-            start = line.start() + m.end()
-        if start < line.end():
-            out.append((start, line.end()))
-    return out
+        body = line.group()
+        if not body.strip():
+            continue
+        cuts = sorted({span.start for span in _segmenter().segment(body)} | {0, len(body)})
+        for s, t in itertools.pairwise(cuts):
+            s, t = _trim(body, s, t)
+            if s < t:
+                out.append((line.start() + s, line.start() + t))
+    return tuple(out)
+
+
+def _trim(body: str, s: int, t: int) -> tuple[int, int]:
+    while s < t and body[s].isspace():
+        s += 1
+    while t > s and body[t - 1].isspace():
+        t -= 1
+    return s, t
+
+
+def sentence_at(sents, pos: int) -> int:
+    """The index of the sentence of `sents` (sorted spans) that holds `pos`, or the one
+    before it when `pos` falls between sentences (-1: before the first)."""
+    starts = [s for s, _ in sents]
+    return bisect_right(starts, pos) - 1
 
 
 def evidence(text: str, start: int, end: int, furniture) -> str | dict:

@@ -1,101 +1,203 @@
-"""Who said it: the speaker and attribution span of a direct quotation or a speech verb."""
+"""Who said it: the speaker and attribution span of a direct quotation or a speech verb.
+
+A person is only ever the speaker when the words that attribute the statement name them, by
+name or by a role noun that the registry's posts tie to them ("the American envoy"), or, for a
+pronoun ("he said"), when they are named in the same sentence or the one before. Otherwise the
+statement goes to the state or organisation that the words name ("Iranian officials", "an
+unnamed U.S. Embassy official"), or it is left unresolved with the people it may be.
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from parley.authoring.reading import Reading
+from parley.authoring.reported import SPEECH, SPEECH_VERBS
+from parley.authoring.roles import roles_in, state_of_place, titled_people
+from parley.authoring.spans import sentence_at, sentences
 
-SPEECH_VERBS = (
-    r"said|says|told(?: (?:reporters|journalists|state television|[A-Z][\w-]+(?: [A-Z][\w-]+)*))?"
-    r"|added|stressed|reiterated|insisted|announced|declared|noted|warned|claimed|saying"
-    r"|explained|asserted|acknowledged"
-)
-SPEECH = re.compile(rf"\b(?:{SPEECH_VERBS})\b")
 _POSS = ("'s", "’s")
-DEMONYM_GROUP = re.compile(
-    r"\b([A-Z][a-z]+) (?:government sources|government|officials|sources|diplomats|"
-    r"authorities|ministry|military)\b"
-)
+PRONOUN = re.compile(r"\s*(?:[A-Z][a-z]+,?\s+)?(?:He|She|he|she)\b")
 
 
-def speaker_before(reading: Reading, s: int, verb: int, nearest: bool) -> tuple[str, int] | None:
-    """(speaker, where the attribution starts) for a speech verb at `verb` in the sentence
-    starting at `s`: a named person, else a pronoun or role noun ("The president") that
-    starts the sentence (the last person named before), else an organisation or state,
-    else "Iranian officials" (the state of the demonym)."""
-    text = reading.text
-    # a possessive ("Crocker's remarks") is not the speaker
-    agents = [a for a in reading.agents_in(s, verb) if text[a.end : a.end + 2] not in _POSS]
-    people = [a for a in agents if a.kind == "person"]
+@dataclass(frozen=True)
+class Who:
+    """A speaker (registry id), or None with the people it may be and why it is unresolved."""
+
+    speaker: str | None
+    start: int | None = None  # where the attributing words start
+    candidates: tuple[str, ...] = ()
+    why: str = ""
+
+
+def _around(reading: Reading, pos: int) -> tuple[int, tuple[int, int] | None]:
+    """(start of the sentence holding `pos`, the sentence before it); `pos` outside any
+    sentence starts its own."""
+    sents = sentences(reading.text)
+    i = sentence_at(sents, pos)
+    if i < 0:
+        return pos, None
+    if pos >= sents[i][1]:
+        return pos, sents[i]
+    return sents[i][0], sents[i - 1] if i > 0 else None
+
+
+def window(reading: Reading, start: int, end: int) -> tuple[int, int]:
+    """From the start of the sentence before the one holding `start` to the end of the
+    sentence holding `end`: where a person speaking at [start, end) must be named."""
+    here, before = _around(reading, start)
+    sents = sentences(reading.text)
+    j = sentence_at(sents, max(start, end - 1))
+    hi = sents[j][1] if j >= 0 else end
+    return (before[0] if before else here), max(hi, end)
+
+
+def named_people(reading: Reading, lo: int, hi: int) -> list[str]:
+    """The people named in [lo, hi): by name, or by a role noun tied to one person only."""
+    found = [
+        (f.start, f.entity)
+        for f in reading.agents_in(lo, hi, ("person",))
+        if not _possessive(reading, f.end)
+    ]
+    found += [
+        (r.start, next(iter(r.people))) for r in roles_in(reading, lo, hi) if len(r.people) == 1
+    ]
+    return list(dict.fromkeys(p for _, p in sorted(found)))
+
+
+def tied_people(reading: Reading, lo: int, hi: int) -> set[str]:
+    """Everyone [lo, hi) names: by name, or by a role noun that the registry ties to them."""
+    people = {f.entity for f in reading.agents_in(lo, hi, ("person",))}
+    for r in roles_in(reading, lo, hi):
+        people |= r.people
+    return people
+
+
+def _possessive(reading: Reading, end: int) -> bool:
+    return reading.text[end : end + 2] in _POSS
+
+
+def agent(reading: Reading, lo: int, hi: int, anchor: int | None = None) -> Who | None:
+    """The speaker named by the words [lo, hi) that attribute a statement: the first person
+    by name, else role noun, pronoun, organisation or state (None: they name no one). A
+    pronoun stands for a person named before `anchor` (the quotation it attributes) or
+    before itself."""
+    people = [f for f in reading.agents_in(lo, hi, ("person",)) if not _possessive(reading, f.end)]
     if people:
-        pick = people[-1] if nearest else people[0]
-        return pick.entity, pick.start
-    head = text[s:verb]
-    subject = re.match(r"\s*(?:[A-Z][a-z]+ )?(?:He|She|he|she|The [a-z]+|the [a-z]+)\b", head)
-    if subject and not agents:
-        who = reading.person_before(s)
-        if who is not None:
-            return who.entity, s + subject.start() + len(head) - len(head.lstrip())
-    named = [a for a in agents if a.kind != "state"]
-    if subject and agents and not named and subject.end() <= agents[0].start - s:
-        who = reading.person_before(s)
-        if who is not None:
-            return who.entity, s + len(head) - len(head.lstrip())
-    orgs = [a for a in agents if a.kind == "organisation"] or agents
-    if orgs:
-        return orgs[0].entity, orgs[0].start
-    for m in DEMONYM_GROUP.finditer(head):
-        state = reading.demonyms.get(m.group(1))
-        if state:
-            return state, s + m.start()
+        return Who(people[0].entity, people[0].start)
+    pronoun = PRONOUN.match(reading.text, lo)
+    if pronoun and pronoun.end() <= hi:
+        pos = pronoun.end() - len(pronoun.group().split()[-1])
+        return antecedent(reading, pos if anchor is None else anchor)
+    found: list[tuple[int, int, object]] = [
+        (r.start, 0, r) for r in roles_in(reading, lo, hi) if r.office or r.party
+    ]
+    for f in reading.agents_in(lo, hi, ("organisation", "state", "place")):
+        if f.kind != "organisation" and _possessive(reading, f.end):
+            continue
+        if f.kind == "organisation" and _outlet(reading, f.entity):
+            continue
+        ident = f.entity if f.kind != "place" else state_of_place(reading, f.entity)
+        if ident:
+            found.append((f.start, 1 if f.kind != "place" else 2, Who(ident, f.start)))
+    if not found and re.match(r"\s*(?:it|they|It|They)\b", reading.text[lo:hi]):
+        return _group_before(reading, lo)
+    if not found:
+        return None
+    pick = min(found, key=lambda x: (x[0], x[1]))[2]
+    return pick if isinstance(pick, Who) else _by_role(reading, pick)
+
+
+def _group_before(reading: Reading, pos: int) -> Who | None:
+    """What "it" or "they" stands for as a speaker: the first state or organisation named
+    earlier in the sentence."""
+    here, _ = _around(reading, pos)
+    for f in reading.agents_in(here, pos, ("state", "organisation")):
+        if not _possessive(reading, f.end) and not _outlet(reading, f.entity):
+            return Who(f.entity, f.start)
     return None
 
 
-def quote_speaker(reading: Reading, qs: int, qe: int, sent, last_speaker):
-    """(speaker id, attribution span) of the quotation [qs, qe) in the sentence `sent`;
-    `last_speaker` is (entity, start of its paragraph) of the previous quotation."""
+def _outlet(reading: Reading, entity: str) -> bool:
+    return reading.registry.entities[entity].attr("kind") == "news-outlet"
+
+
+def _by_role(reading: Reading, role) -> Who:
+    """The speaker a role phrase names: its one registry holder; else the one holder, or the
+    one person the text titles so, named in the sentence or the one before."""
+    phrase = reading.text[role.start : role.end]
+    if role.office is None or role.plural:
+        if role.party:
+            return Who(role.party, role.start)
+        return Who(None, role.start, (), f"“{phrase}” names no registry state or organisation")
+    if len(role.people) == 1:
+        return Who(next(iter(role.people)), role.start)
+    near = named_people(reading, *window(reading, role.start, role.end))
+    if role.people:
+        near = [p for p in near if p in role.people]
+    else:
+        titles = titled_people(reading)
+        near = [p for p in near if any(_same_post(role, r) for r in titles.get(p, ()))]
+    if len(near) == 1:
+        return Who(near[0], role.start)
+    if role.people:
+        why = f"“{phrase}” may be any of the registry's holders of the post"
+        return Who(None, role.start, tuple(sorted(role.people)), why)
+    why = f"“{phrase}”: no registry person holds this post on the article's date"
+    return Who(None, role.start, (role.party,) if role.party else (), why)
+
+
+def _same_post(role, title) -> bool:
+    return title.office == role.office and (
+        role.party is None or title.party is None or title.party == role.party
+    )
+
+
+def antecedent(reading: Reading, pos: int) -> Who:
+    """The person a pronoun at `pos` stands for: the last one named before it in its own
+    sentence, else the first one named in the sentence before (its subject)."""
+    here, before = _around(reading, pos)
+    same = named_people(reading, here, pos)
+    if same:
+        return Who(same[-1], pos)
+    previous = named_people(reading, *before) if before else []
+    if previous:
+        return Who(previous[0], pos)
+    hint = reading.person_before(pos)
+    why = "a pronoun with no person named in its sentence or the one before"
+    return Who(None, pos, (hint.entity,) if hint else (), why)
+
+
+def quote_speaker(reading: Reading, qs: int, qe: int, sent) -> tuple[Who | None, tuple | None]:
+    """(who, attribution span) of the quotation [qs, qe) in the sentence `sent`."""
     text = reading.text
     s, t = sent
-    # after the quote: “…,” he said / “…”, said Crocker / “…,” Crocker said
-    after = text[qe : max(t, min(len(text), qe + 80))]
-    m = re.match(r"[”\",.\s]{0,4}(.{0,60}?)\b(" + SPEECH_VERBS + r")\b(.{0,40})", after)
+    # after the quote: “…,” he said / “…”, said Crocker / “…,” the Iraqi premier said
+    after = text[qe : max(t, min(len(text), qe + 90))]
+    m = re.match(r"[”\",.\s]{0,4}(.{0,60}?)\b(" + SPEECH_VERBS + r")\b(.{0,50})", after)
     if m and "“" not in m.group(0) and "\n" not in m.group(0):
-        window_start = qe + m.start(1)
-        window_end = qe + m.end(3)
-        agents = reading.agents_in(window_start, window_end)
-        people = [a for a in agents if a.kind == "person"]
-        a_start = qe + m.start(1) if m.group(1).strip() else qe + m.start(2)
-        a_end = qe + m.end(2)
-        if people:
-            who = people[0]
-            a_start, a_end = min(a_start, who.start), max(a_end, who.end)
-            return who.entity, (a_start, a_end)
-        if agents:
-            return agents[0].entity, (min(a_start, agents[0].start), max(a_end, agents[0].end))
-        who = reading.person_before(qs)
+        lo, verb, hi = qe + m.start(1), qe + m.start(2), qe + m.end(2)
+        tail = re.match(r"[^,.;“\"]*", m.group(3))
+        hi_phrase = qe + m.start(3) + (tail.end() if tail else 0)
+        before_verb = bool(m.group(1).strip())
+        who = agent(reading, lo, verb, anchor=qs - 1) if before_verb else None
+        if who is None:
+            who = agent(reading, hi, hi_phrase)
+            if who is not None:
+                return who, (verb, hi_phrase)
         if who is not None:
-            return who.entity, (a_start, a_end) if a_start >= s else None
+            return who, (lo, hi)
     # before the quote, same sentence: Crocker said that … “…” / Qomi said: “…”
-    before = text[s:qs]
-    verbs = list(SPEECH.finditer(before))
+    verbs = list(SPEECH.finditer(text, s, qs))
     if verbs:
         verb = verbs[-1]
-        found = speaker_before(reading, s, s + verb.start(), nearest=True)
-        if found is not None:
-            return found[0], (found[1], s + verb.end())
-    elif before.strip():
+        who = agent(reading, s, verb.start())
+        if who is not None:
+            return who, (who.start if who.start is not None else s, verb.end())
+    elif text[s:qs].strip():
         # "the NCRI gave the names of … who “…”": the subject of the sentence
-        agents = reading.agents_in(s, qs, ("person", "organisation"))
-        if agents:
-            return agents[0].entity, None
-    # a quote that runs on from the previous paragraph's speaker
-    if last_speaker is not None:
-        para_start = text.rfind("\n", 0, qs) + 1
-        gap = text[last_speaker[1] : para_start]
-        if gap.count("\n") <= 6 and not SPEECH.search(text[para_start:qs]):
-            return last_speaker[0], None
-    who = reading.person_before(qs)
-    if who is not None and qs - who.end < 400:
-        return who.entity, None
+        who = agent(reading, s, qs)
+        if who is not None and who.speaker is not None:
+            return who, None
     return None, None

@@ -1,4 +1,4 @@
-"""The authoring commands: draft, import-brat (docs/drafting.md, docs/brat.md)."""
+"""The authoring commands: draft, draft-eval, import-brat (docs/drafting.md, docs/brat.md)."""
 
 from __future__ import annotations
 
@@ -25,12 +25,43 @@ from parley.cli.common import emit, handle_errors, seeds_option
     default=None,
     help="Write the draft here (atomically) instead of stdout.",
 )
+@click.option(
+    "--propose-registry",
+    "proposals",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Also write registry entries for the names, outlets and meetings the draft could not "
+    "match (a registry YAML file to review, then save in seeds/registry/).",
+)
 @seeds_option
 @handle_errors
-def draft_command(article: Path, date, out: Path | None, seeds: Path) -> None:
+def draft_command(
+    article: Path, date, out: Path | None, proposals: Path | None, seeds: Path
+) -> None:
     """Draft an annotation file for ARTICLE.txt, marked `draft: true` for review."""
-    text = api.draft(article, seeds, date.date() if date else None)
-    emit(text.encode("utf-8"), out)
+    drafted = api.draft(article, seeds, date.date() if date else None)
+    emit(drafted.annotations.encode("utf-8"), out)
+    if proposals is not None:
+        emit(drafted.registry.encode("utf-8"), proposals)
+
+
+@click.command("draft-eval")
+@click.argument("gold", type=click.Path(path_type=Path, file_okay=False, readable=False))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "markdown", "json"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+@click.option("--per-article", is_flag=True, help="Add one row (or object) per article.")
+@handle_errors
+def draft_eval_command(gold: Path, fmt: str, per_article: bool) -> None:
+    """Score `parley draft` against the hand annotations of GOLD (a corpus folder like seeds/:
+    articles/, annotations/, registry/): precision and recall of mentions, quotations,
+    reported speech, their speakers, meetings and outlets; silent misattributions."""
+    click.echo(api.draft_eval(gold, fmt, per_article), nl=False)
 
 
 @click.command("import-brat")

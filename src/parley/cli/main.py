@@ -41,6 +41,7 @@ for command in (
     analyst.report_command,
     analyst.explain_command,
     authoring.draft_command,
+    authoring.draft_eval_command,
     authoring.import_brat_command,
 ):
     main.add_command(command)

@@ -26,6 +26,7 @@ TOP_KEYS = (
     "format",
     "article",
     "draft",
+    "unrecognised",
     "mentions",
     "meetings",
     "statements",
@@ -36,6 +37,9 @@ TOP_KEYS = (
 
 NO_ANNOTATION = "article has no annotation file"
 DRAFT = "this annotation file is a draft written by `parley draft`"
+UNRECOGNISED = (
+    "`unrecognised:` lists what `parley draft` could not match to the registry, for review"
+)
 
 
 def is_unready(problem: Problem) -> bool:
@@ -78,6 +82,7 @@ def load_annotations(
             DRAFT,
             "check every entry against the article, then delete the `draft: true` line",
         )
+    _unrecognised(check, root, draft is True)
     article = _article(ctx, root, path, articles_dir)
     if article is None:
         raise InputError(check.problems or [Problem(shown, 1, "no article", "add `article:`")])
@@ -92,6 +97,24 @@ def load_annotations(
     if check.problems:
         raise InputError(check.problems)
     return result
+
+
+def _unrecognised(check: Checker, root: Node, draft: bool) -> None:
+    """The drafter's `unrecognised:` section: allowed (unchecked, as a mapping) in a draft;
+    a reviewed file must not keep it."""
+    if "unrecognised" not in root:
+        return
+    line = root.line_of("unrecognised")
+    if not draft:
+        check.add(
+            line,
+            UNRECOGNISED,
+            "register what is right (`parley draft --propose-registry FILE` writes entries), "
+            "move resolved statements and meetings into their sections, then delete the "
+            "`unrecognised:` section",
+        )
+    elif root["unrecognised"] is not None:
+        check.mapping(root["unrecognised"], line, "unrecognised")
 
 
 def _article(ctx: AnnotationContext, root: Node, path: Path, articles_dir: Path) -> Article | None:

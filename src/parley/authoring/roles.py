@@ -1,0 +1,245 @@
+"""Role nouns in article text ("the American envoy", "Iran's ambassador", "the Iraqi president",
+"a spokesman for the Iranian Foreign Ministry") and the registry people their posts tie them to.
+
+A role phrase is an office noun (`OFFICE_NOUNS`) with the words that qualify it: a state
+(by name, demonym or a city's possessive: "Tehran's ambassador"), an organisation, and
+"of/to/for/in X" after it. The registry's posts with that office and qualifier, held on the
+article's date, give the people the phrase can mean. Group nouns ("officials", "an unnamed U.S.
+Embassy official") name no person: only the state or organisation they speak for.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from dataclasses import dataclass
+
+from parley.authoring.reading import Reading
+
+# office (records.OFFICES) -> the nouns that name it in English news text
+OFFICE_NOUNS = {
+    "ambassador": ("ambassador", "envoy", "ambassadors", "envoys"),
+    "charge-d-affaires": ("chargé d'affaires", "charge d'affaires", "chargé d’affaires"),
+    "prime-minister": ("prime minister", "premier"),
+    "president": ("president",),
+    "foreign-minister": (
+        "foreign minister",
+        "foreign affairs minister",
+        "minister of foreign affairs",
+        "top diplomat",
+    ),
+    "spokesperson": ("spokesman", "spokeswoman", "spokesperson"),
+    "director": ("director general", "director-general", "director"),
+    "correspondent": ("correspondent",),
+    "liaison-officer": ("liaison",),
+    "military-officer": ("commander",),
+}
+PLURAL = re.compile(r"(?:ambassadors|envoys)$")
+GROUP_NOUNS = (
+    r"officials?|sources?|diplomats?|authorities|government|ministry|military|delegations?"
+    r"|side|embassy|spokesmen|negotiators?|representatives?|leaders?|forces"
+)
+# adjectives that are not the state's name plus -ian/-i/-n
+IRREGULAR_DEMONYMS = {
+    "American": ("United States", "US", "U.S.", "America"),
+    "British": ("United Kingdom", "Britain", "UK"),
+    "French": ("France",),
+    "German": ("Germany",),
+    "Chinese": ("China",),
+    "Lebanese": ("Lebanon",),
+    "Turkish": ("Turkey",),
+    "Saudi": ("Saudi Arabia",),
+    "Afghan": ("Afghanistan",),
+    "Palestinian": ("Palestine",),
+    "Emirati": ("United Arab Emirates", "UAE"),
+    "Swiss": ("Switzerland",),
+}
+NOT_CURRENT = re.compile(r"\b(?:former|ex-|late|then|next|new|incoming|outgoing)\W*$", re.I)
+_WORDS_BEFORE = 40  # characters before a role noun read for its qualifiers
+_WORDS_AFTER = 40
+
+
+@dataclass(frozen=True)
+class Role:
+    """A role phrase: [start, end) covers its qualifiers and noun; `people` are the registry
+    holders its posts tie it to; `party` the state or organisation that qualifies it."""
+
+    start: int
+    end: int
+    office: str | None  # None: a group noun ("officials")
+    party: str | None
+    people: frozenset[str]
+    plural: bool
+
+
+@functools.cache
+def _office_pattern() -> re.Pattern:
+    nouns = sorted((n for ns in OFFICE_NOUNS.values() for n in ns), key=len, reverse=True)
+    alternatives = "|".join(re.escape(n).replace(r"\ ", r"[\s-]") for n in nouns)
+    return re.compile(rf"\b(?:{alternatives})\b|\b(?:{GROUP_NOUNS})\b", re.I)
+
+
+def _office_of(noun: str) -> str | None:
+    low = re.sub(r"[\s-]+", " ", noun.lower())
+    for office, nouns in OFFICE_NOUNS.items():
+        if low in (n.replace("-", " ") for n in nouns):
+            return office
+    return None
+
+
+def demonym_states(reading: Reading) -> dict[str, str]:
+    """Adjective -> state id: the reading's demonyms plus the irregular ones whose state the
+    registry holds."""
+    out = dict(reading.demonyms)
+    for state in reading.registry.of_kind("state"):
+        names = {state.label, *state.spellings}
+        for adjective, forms in IRREGULAR_DEMONYMS.items():
+            if names & set(forms):
+                out.setdefault(adjective, state.id)
+    return out
+
+
+def roles_in(reading: Reading, start: int, end: int) -> list[Role]:
+    """The role phrases whose noun ends in (start, end], in text order."""
+    return [r for r in all_roles(reading) if start < r.end <= end]
+
+
+def all_roles(reading: Reading) -> tuple[Role, ...]:
+    cached = reading.cache.get("roles")
+    if cached is None:
+        cached = tuple(_find_roles(reading))
+        reading.cache["roles"] = cached
+    return cached
+
+
+def _find_roles(reading: Reading):
+    text = reading.text
+    adjectives = demonym_states(reading)
+    for m in _office_pattern().finditer(text):
+        if any(a <= m.start() < b for a, b in reading.excluded):
+            continue
+        noun = m.group()
+        office = _office_of(noun)
+        before = _clause_before(text, m.start())
+        if NOT_CURRENT.search(text[before : m.start()]):
+            continue
+        after = _clause_after(text, m.end())
+        states, orgs, first = _qualifiers(reading, adjectives, before, m.start(), m.end(), after)
+        start = min(first, m.start())
+        plural = bool(PLURAL.search(noun.lower())) or (office is None and noun.endswith("s"))
+        party = orgs[0] if orgs else (states[0] if states else None)
+        people = _holders(reading, office, states, orgs) if office else frozenset()
+        yield Role(start, m.end(), office, party, people, plural)
+
+
+def _clause_before(text: str, pos: int) -> int:
+    lo = max(0, pos - _WORDS_BEFORE)
+    cut = max(text.rfind(ch, lo, pos) for ch in ',;:.“”"\n(')
+    if cut >= 0 and text[cut] == "." and cut > 0 and text[cut - 1].isupper():
+        cut = max(text.rfind(ch, lo, cut) for ch in ',;:“”"\n(')  # "U.S." is no boundary
+    return cut + 1 if cut >= 0 else lo
+
+
+def _clause_after(text: str, pos: int) -> int:
+    m = re.match(r"\s+(?:of|to|for|in|at)\s+(?:the\s+)?[^,;:.“”\"\n]{1,40}", text[pos:])
+    return pos + m.end() if m else pos
+
+
+def _qualifiers(reading: Reading, adjectives, lo: int, ns: int, ne: int, hi: int):
+    """(states, organisations, where the qualifiers start) around the noun at [ns, ne)."""
+    text = reading.text
+    states: list[str] = []
+    orgs: list[str] = []
+    first = ns
+    for f in reading.found:
+        if not (lo <= f.start and f.end <= hi) or ns <= f.start < ne:
+            continue
+        entity = reading.registry.entities[f.entity]
+        if f.kind == "state":
+            states.append(f.entity)
+        elif f.kind == "organisation" and entity.attr("kind") != "news-outlet":
+            orgs.append(f.entity)
+        elif f.kind == "place" and text[f.end : f.end + 2] in ("'s", "’s"):
+            state = state_of_place(reading, f.entity)
+            if state:
+                states.append(state)
+        else:
+            continue
+        if f.start < ns:
+            first = min(first, f.start)
+    for m in re.finditer(r"[A-Z][a-z]+", text[lo:ns]):
+        state = adjectives.get(m.group())
+        if state:
+            states.append(state)
+            first = min(first, lo + m.start())
+    return list(dict.fromkeys(states)), list(dict.fromkeys(orgs)), first
+
+
+def state_of_place(reading: Reading, place: str) -> str | None:
+    seen = set()
+    while place and place not in seen:
+        seen.add(place)
+        entity = reading.registry.entities.get(place)
+        if entity is None:
+            return None
+        if entity.kind == "state":
+            return entity.id
+        place = entity.attr("in")
+    return None
+
+
+def _holders(reading: Reading, office: str, states, orgs) -> frozenset[str]:
+    registry = reading.registry
+    people = set()
+    for post in registry.of_kind("post"):
+        if post.attr("office") != office:
+            continue
+        of, to = post.attr("of"), post.attr("to")
+        owner = registry.entities.get(of) if of else None
+        of_state = of if owner is None or owner.kind == "state" else owner.attr("part_of")
+        if orgs and of not in orgs:
+            continue
+        if not orgs and states and of_state not in states and of not in states:
+            continue
+        others = [s for s in states if s not in (of, of_state)]
+        if others and to and to not in others:
+            continue
+        people |= {h.person for h in registry.holdings if h.post == post.id and _held(h, reading)}
+    return frozenset(people)
+
+
+def _held(holding, reading: Reading) -> bool:
+    """Whether the holding covers the article's date (unknown dates cover everything)."""
+    day = reading.date
+    if day is None:
+        return True
+    iso = day.isoformat() if isinstance(day, dt.date) else str(day)
+    if holding.start and iso[: len(holding.start)] < holding.start:
+        return False
+    return not (holding.end and iso[: len(holding.end)] > holding.end)
+
+
+def titled_people(reading: Reading) -> dict[str, tuple[Role, ...]]:
+    """person -> the role phrases the text gives them as a title ("Iraqi President Jalal
+    Talabani", "U.S. Ambassador Ryan Crocker") or an apposition ("Ryan Crocker, the US envoy
+    in Iraq"): what the article itself says they are."""
+    cached = reading.cache.get("titles")
+    if cached is not None:
+        return cached
+    text = reading.text
+    out: dict[str, list[Role]] = {}
+    people = [f for f in reading.found if f.kind == "person"]
+    for role in all_roles(reading):
+        if role.office is None or role.plural:
+            continue
+        for f in people:
+            before = f.start >= role.end and not text[role.end : f.start].strip(" ")
+            after = f.end <= role.start and re.fullmatch(
+                r",\s*(?:the\s+|an?\s+)?", text[f.end : role.start]
+            )
+            if before or after:
+                out.setdefault(f.entity, []).append(role)
+    result = {k: tuple(v) for k, v in out.items()}
+    reading.cache["titles"] = result
+    return result

@@ -1,0 +1,95 @@
+"""`parley draft-eval`: the drafter scored against hand annotations of a corpus folder."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from seedsets import CORPUS
+
+from parley.cli.main import main
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _json(folder: Path, *extra: str) -> dict:
+    result = CliRunner().invoke(
+        main, ["draft-eval", str(folder), "--format", "json", *extra], catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+@pytest.fixture(scope="module")
+def fixture_scores() -> dict:
+    return _json(CORPUS, "--per-article")
+
+
+def test_scores_on_the_fixture_corpus(fixture_scores):
+    total = fixture_scores["total"]
+    assert fixture_scores["articles"] == 5 and len(fixture_scores["per_article"]) == 5
+    assert total["mentions"]["gold"] == 289  # every hand-annotated mention, counted
+    for name, score in total.items():
+        assert 0 <= score["found"] <= score["gold"], name
+        assert 0 <= score["correct"] <= score["drafted"], name
+    assert total["quotation_speakers"]["recall"] >= 0.8
+    assert total["meetings"]["recall"] == 1.0
+    assert fixture_scores["counts"]["misattributions"] == 0
+    assert fixture_scores["counts"]["unloadable"] == 0
+    per = {a["article"]: a for a in fixture_scores["per_article"]}
+    summed = sum(a["scores"]["reported"]["gold"] for a in per.values())
+    assert summed == total["reported"]["gold"]
+
+
+def test_a_broken_gold_file_changes_the_figures(fixture_scores, tmp_path):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    gold = corpus / "annotations" / "004-iranfocus.yaml"
+    text = gold.read_text(encoding="utf-8")
+    # every statement Crocker made in 004 handed to Kazemi Qomi in the gold file
+    gold.write_text(
+        text.replace("speaker: ryan-crocker", "speaker: hassan-kazemi-qomi"), encoding="utf-8"
+    )
+    broken = _json(corpus)["total"]
+    before = fixture_scores["total"]
+    assert broken["quotation_speakers"]["found"] < before["quotation_speakers"]["found"]
+    assert broken["quotations"] == before["quotations"]  # the spans are still right
+
+
+def test_table_and_per_article_rows(tmp_path):
+    result = CliRunner().invoke(main, ["draft-eval", str(CORPUS), "--per-article"])
+    assert result.exit_code == 0, result.output
+    assert "silent misattributions" in result.output
+    assert "004-iranfocus" in result.output
+    plain = CliRunner().invoke(main, ["draft-eval", str(CORPUS)])
+    assert "004-iranfocus" not in plain.output
+
+
+@pytest.mark.parametrize("layout", ["missing", "no-annotations", "empty-annotations"])
+def test_gold_dir_without_annotations_is_one_line(tmp_path, layout):
+    folder = tmp_path / "gold"
+    if layout != "missing":
+        folder.mkdir()
+        (folder / "articles").mkdir()
+        shutil.copytree(CORPUS / "registry", folder / "registry")
+    if layout == "empty-annotations":
+        (folder / "annotations").mkdir()
+    result = CliRunner().invoke(main, ["draft-eval", str(folder)])
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and "no hand annotations" in lines[0], result.output
+    assert "Traceback" not in result.output
+
+
+def test_docs_figures_are_up_to_date():
+    """docs/drafting.md holds what `make draft-eval` computes on the fixture and dev sets."""
+    script = ROOT / "bench" / "draft_eval.py"
+    done = subprocess.run(
+        [sys.executable, str(script), "--check", "fixture", "dev"], capture_output=True, text=True
+    )
+    assert done.returncode == 0, "docs/drafting.md is out of date: run `make draft-eval`"
