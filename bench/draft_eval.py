@@ -1,5 +1,5 @@
 """Score `parley draft` on the corpus folders that exist (the fixture copy of the five seed
-articles, tests/data/corpus; the development set eval/dev; the held-out set eval/heldout) with
+articles, tests/data/corpus; the development sets eval/dev and eval/dev2; the held-out set eval/heldout) with
 `parley draft-eval` (the same `parley.api.draft_eval`), and write each folder's figures into
 its block of docs/drafting.md (between `<!-- results:NAME:start -->` and `…:end -->`).
 
@@ -22,6 +22,11 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPORA = {
     "fixture": ("tests/data/corpus", "the five seed articles the drafter was first written on"),
     "dev": ("eval/dev", "the development set (eval/dev/SOURCES.md), used for tuning"),
+    "dev2": (
+        "eval/dev2",
+        "the second development set (eval/dev2/SOURCES.md): eight articles about other meetings, "
+        "held out and measured once (figures below), then used for tuning",
+    ),
     "heldout": ("eval/heldout", "the held-out set, never used for tuning"),
 }
 
