@@ -227,6 +227,7 @@ def test_unrecognised_names_are_listed_and_their_proposals_resolve_a_redraft(reg
     # by name and by role noun ("the Iraqi president": the proposed post's holder)
     seeds = tmp_path / "seeds"
     shutil.copytree(SEEDS / "registry", seeds / "registry")
+    shutil.copytree(SEEDS / "sources", seeds / "sources")
     (seeds / "registry" / "proposed.yaml").write_text(drafted.registry, encoding="utf-8")
     bigger = load_registry(seeds / "registry")
     again = tmp_path / "again"
