@@ -244,3 +244,19 @@ def test_unrecognised_names_are_listed_and_their_proposals_resolve_a_redraft(reg
     assert loaded.article.outlet == "example-news"
     assert "people" not in doc.get("unrecognised", {})
     assert [m.event for m in loaded.meetings] == ["meeting-2007-08-06", "round-2"]
+
+
+# --- rules added for articles about other meetings (eval/dev2); each on a short snippet
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        "BAGHDAD, Iraq, May 28 (DPA) -- The envoys of Iran and the United States met.\n",
+        "May 28, 2007|By DPA.\n\nThe envoys of Iran and the United States met.\n",
+        "The envoys of Iran and the United States met in Baghdad.\n\n— DPA\n",
+    ],
+)
+def test_outlet_from_dateline_with_date_pipe_byline_and_sign_off(registry, tmp_path, head):
+    _, loaded, _ = _draft(tmp_path, registry, "Envoys meet in Baghdad\n\n" + head, "902-outlet")
+    assert loaded.article.outlet == "dpa"

@@ -17,9 +17,17 @@ NOT_HEADLINE = re.compile(
 )
 # (pattern, group holding the outlet's name): the article's own source
 OUTLET_LINES = (
-    re.compile(r"^\s*By\s+(?P<name>[A-Z][^\n,]{1,60}?)\s*$", re.M),
-    re.compile(r"(?<![A-Z])[A-Z]{3,}[A-Z ,/'-]{0,30}\((?P<name>[A-Z][^)\n]{1,50})\)\s*[-–—:]"),
+    # "By DPA"; "December 27, 2007|By Example News Service."
+    re.compile(r"(?:^|\|)[ \t]*By\s+(?P<name>[A-Z][^\n,|]{1,60}?)\.?[ \t]*$", re.M),
+    # "TEHRAN (Fars News Agency)-", "CITY, Country, Feb. 6 (UPI) --"
+    re.compile(
+        r"(?<![A-Z])[A-Z]{3,}[A-Z ,/'-]{0,30}(?:,\s*[A-Z][a-z]+(?: [A-Z][a-z]+)*)?"
+        r"(?:,\s*[A-Z][a-z]{2,8}\.? \d{1,2}(?:, \d{4})?)?\s*"
+        r"\((?P<name>[A-Z][^)\n]{1,50})\)\s*[-–—:]"
+    ),
     re.compile(r"^\s*Source\s*:\s*(?P<name>[A-Z][^\n,]{1,60})", re.M),
+    # a sign-off: "— AFP" on a line of its own, or ending the last paragraph
+    re.compile(r"(?:^|[.!?”\"]\s+)[-–—]{1,2}[ \t]*(?P<name>[A-Z][\w&'. -]{1,40}?)\s*\Z", re.M),
     re.compile(r"Copyright\s*(?:\(c\)|©)?\s*\d{4}\.?\s*(?P<name>[A-Z][^\n,.]{1,60})", re.I),
     re.compile(r"^(?P<name>[A-Z][\w ]{1,40}?)\s*:\s*[A-Z][a-z]+,\s*[A-Z][a-z]+ \d{1,2}", re.M),
 )
