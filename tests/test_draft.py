@@ -18,7 +18,7 @@ from parley.authoring.drafteval import evaluate, total
 from parley.authoring.spellings import transliteration_variants
 from parley.cli.main import main
 from parley.model.errors import InputError
-from parley.model.records import Registry
+from parley.model.records import Entity, Registry
 from parley.seeds.annotations import load_annotations
 from parley.seeds.registry import load_registry
 
@@ -260,3 +260,31 @@ def test_unrecognised_names_are_listed_and_their_proposals_resolve_a_redraft(reg
 def test_outlet_from_dateline_with_date_pipe_byline_and_sign_off(registry, tmp_path, head):
     _, loaded, _ = _draft(tmp_path, registry, "Envoys meet in Baghdad\n\n" + head, "902-outlet")
     assert loaded.article.outlet == "dpa"
+
+
+def test_dateline_date_and_planned_meeting_are_no_meeting_dates(registry, tmp_path):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "BAGHDAD, August 7 (DPA) -- The envoys of Iran and the United States met in Baghdad.\n\n"
+        "The visit comes ahead of a September 3 meeting to be held in Baghdad.\n"
+    )
+    _, loaded, doc = _draft(tmp_path, registry, text, "903-dateline")
+    assert "meetings" not in doc.get("unrecognised", {})  # neither August 7 nor September 3
+    assert loaded.meetings == ()
+
+
+def test_meetings_on_one_date_told_apart_by_the_people_their_labels_name(registry, tmp_path):
+    day = (("date", dt.date(2007, 8, 6)), ("place", "baghdad"))
+    extra = {
+        "crocker-qomi": Entity("meeting", "crocker-qomi", "Crocker–Kazemi Qomi talks", attrs=day),
+        "crocker-zebari": Entity("meeting", "crocker-zebari", "Crocker–Zebari talks", attrs=day),
+    }
+    reg = Registry(entities={**registry.entities, **extra}, holdings=registry.holdings)
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "Ryan Crocker met Hassan Kazemi Qomi on Monday in Baghdad.\n\n"
+        "Iraq's foreign minister was not there.\n\n"
+        "Crocker later held talks with Hoshyar Zebari.\n"
+    )
+    _, loaded, _ = _draft(tmp_path, reg, text, "904-same-day")
+    assert [m.event for m in loaded.meetings] == ["crocker-qomi", "crocker-zebari"]

@@ -17,6 +17,20 @@ DATE_PATTERNS = (
     ("relative", re.compile(r"\b(?:[Ee]arlier |[Ll]ater )?today\b|\byesterday\b")),
 )
 
+# a dateline: "ADDIS ABABA, Ethiopia, July 15 (UPI) --"; its date is the article's, not an event's
+DATELINE = re.compile(
+    rf"^[ \t]*[A-Z]{{3,}}[A-Z ,/'-]*?(?:,\s*[A-Z][a-z]+(?: [A-Z][a-z]+)*)?,\s*"
+    rf"(?:{MONTH_RE}|[A-Z][a-z]{{2}}\.)[^\n]{{0,20}}?(?:\([^)\n]*\))?\s*(?:--|[-–—])",
+    re.M,
+)
+
+
+def in_dateline(text: str, pos: int) -> bool:
+    """Whether `pos` lies in the dateline of its line."""
+    line = text.rfind("\n", 0, pos) + 1
+    m = DATELINE.match(text, line)
+    return m is not None and pos < m.end()
+
 
 def normalise_date(expr: str, basis: str, article_date: dt.date | None) -> dt.date | None:
     """A date expression ("on Tuesday", "May 28", "earlier today") as a calendar date."""
@@ -53,7 +67,7 @@ def date_in(reading: Reading, s: int, t: int) -> dict | None:
     for basis, pattern in DATE_PATTERNS:
         for m in pattern.finditer(reading.text, s, t):
             value = normalise_date(m.group(), basis, reading.date)
-            if value is None:
+            if value is None or in_dateline(reading.text, m.start()):
                 continue
             return {
                 "value": value,
@@ -73,7 +87,7 @@ def dates_in(reading: Reading, s: int, t: int) -> list[dict]:
             if any(d["_span"][0] < m.end() and m.start() < d["_span"][1] for d in found):
                 continue
             value = normalise_date(m.group(), basis, reading.date)
-            if value is not None:
+            if value is not None and not in_dateline(reading.text, m.start()):
                 text = evidence(reading.text, m.start(), m.end(), reading.excluded)
                 found.append(
                     {"value": value, "text": text, "basis": basis, "_span": (m.start(), m.end())}

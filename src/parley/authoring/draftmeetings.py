@@ -18,12 +18,15 @@ from parley.authoring.draftstatements import find_quotes
 from parley.authoring.reading import Reading
 from parley.authoring.spans import evidence, sentences
 from parley.model.records import MONTHS, Entity
-from parley.seeds.quotes import in_any
+from parley.seeds.quotes import in_any, word_occurrences
 
 MEETING_TRIGGER = re.compile(r"\b(?:talks|meeting|meetings|met|meet|meets|round|session)\b")
 ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5}
 ORDINAL = re.compile(r"\b(?:first|second|third|fourth|fifth)\b", re.I)
-FUTURE = re.compile(r"\b(?:will|would|to meet|next|plans?|expected|scheduled)\b")
+FUTURE = re.compile(
+    r"\b(?:will|would|to meet|next|plans?|expected|scheduled|ahead of|upcoming|forthcoming"
+    r"|to be \w+ed)\b"
+)
 MONTH_ONLY = re.compile(rf"\b(?:in|and|since|of|,)\s+({'|'.join(MONTHS)})\b(?!\s+\d)")
 
 
@@ -100,14 +103,20 @@ def _which(reading: Reading, sent, trigger, meetings: dict[str, Entity], last, q
             return rounds[0], None
     if date is not None:
         same = [m.id for m in meetings.values() if m.attr("date") == date["value"]]
+        if len(same) > 1:
+            same = _by_people(reading, s, t, same, meetings, 1) or same
         if len(same) == 1:
             return same[0], date
         if not same and not FUTURE.search(text, s, t):
             return f"meeting-{date['value'].isoformat()}", date
         return None, None
+    recent = _recent(reading, meetings)
+    named = _by_people(reading, s, t, recent, meetings, 2)
+    if len(named) == 1:
+        return named[0], None
     if last is not None:
         return last, None
-    return _recent(reading, meetings), None
+    return (recent[0] if len(recent) == 1 else None), None
 
 
 def _future(reading: Reading, meeting: Entity | None) -> bool:
@@ -141,16 +150,37 @@ def _nearest(pos: int, items):
     return min(items, key=lambda x: abs(x[0] - pos))[1] if items else None
 
 
-def _recent(reading: Reading, meetings: dict[str, Entity]) -> str | None:
+def _recent(reading: Reading, meetings: dict[str, Entity]) -> list[str]:
+    """The registry meetings of the week before the article."""
     if reading.date is None:
-        return None
-    recent = [
-        m
+        return []
+    return [
+        m.id
         for m in meetings.values()
         if isinstance(m.attr("date"), dt.date)
         and dt.timedelta(0) <= reading.date - m.attr("date") <= dt.timedelta(days=7)
     ]
-    return recent[0].id if len(recent) == 1 else None
+
+
+def _by_people(reading: Reading, s: int, t: int, keys, meetings, least: int) -> list[str]:
+    """Among the registry meetings `keys`, the one whose label names most of the people the
+    sentence [s, t) names ("Maliki held talks with Larijani": the "Maliki–Larijani talks"),
+    when it names at least `least` of them and no other names as many; else none."""
+    people = {f.entity for f in reading.agents_in(s, t, ("person",))}
+    counts = {}
+    for key in keys:
+        label = meetings[key].label
+        counts[key] = sum(
+            any(
+                word_occurrences(label, name)
+                for name in (e.label, *e.spellings)
+                if len(name) >= 4
+            )
+            for e in (reading.registry.entities[p] for p in people)
+        )
+    best = max(counts.values(), default=0)
+    top = [k for k, n in counts.items() if n == best]
+    return top if best >= least and len(top) == 1 else []
 
 
 def _add_people(reading: Reading, report: dict, s: int, t: int) -> None:
