@@ -288,3 +288,132 @@ def test_meetings_on_one_date_told_apart_by_the_people_their_labels_name(registr
     )
     _, loaded, _ = _draft(tmp_path, reg, text, "904-same-day")
     assert [m.event for m in loaded.meetings] == ["crocker-qomi", "crocker-zebari"]
+
+
+SPEECH_FRAMES = [
+    # a sentence opening with a subordinate clause: the subject follows its comma
+    (
+        "While Iran claims the talks were useful for both sides, the United States accuses "
+        "Iran of arming militias in the south of Iraq.",
+        [
+            ("the talks were useful for both sides", "iran", True),
+            ("arming militias in the south of Iraq", "united-states", True),
+        ],
+    ),
+    (
+        "After meeting with Hassan Kazemi Qomi in Baghdad, Ryan Crocker said that the talks "
+        "had been long and useful.",
+        [("the talks had been long and useful", "ryan-crocker", True)],
+    ),
+    # ", after X accused": a clause of its own; a city stands for its state
+    (
+        "Iran recalled its envoy from Lebanon, after Baghdad accused Tehran of arming "
+        "militias in the south.",
+        [("arming militias in the south", "iraq", True)],
+    ),
+    # a second verb sharing the subject of the first, each with its clause
+    (
+        "The Foreign Ministry said the meeting was useful for both sides, and noted that the "
+        "next round would be held in Baghdad.",
+        [
+            ("the meeting was useful for both sides", "iran-foreign-ministry", True),
+            ("the next round would be held in Baghdad", "iran-foreign-ministry", True),
+        ],
+    ),
+    # urged NOUN PHRASE; "and X called on Y to …" starts a new subject
+    (
+        "Ryan Crocker urged dialogue rather than escalation in the south and Hassan Kazemi "
+        "Qomi called on the Americans to stop arming militias in Iraq.",
+        [
+            ("dialogue rather than escalation in the south", "ryan-crocker", True),
+            ("to stop arming militias in Iraq", "hassan-kazemi-qomi", True),
+        ],
+    ),
+    (
+        "Ryan Crocker called for greater cooperation in fighting terrorism.",
+        [("greater cooperation in fighting terrorism", "ryan-crocker", True)],
+    ),
+    (
+        "Ryan Crocker blamed Iran for arming the militias in the south.",
+        [("arming the militias in the south", "ryan-crocker", True)],
+    ),
+    (
+        "Hassan Kazemi Qomi described the meeting with Ryan Crocker as rather useful.",
+        [("the meeting with Ryan Crocker as rather useful", "hassan-kazemi-qomi", True)],
+    ),
+    # "told a press conference": what was told belongs to the verb
+    (
+        "The talks will continue after the summer break in Baghdad, Ryan Crocker told a press "
+        "conference on Friday.",
+        [("The talks will continue after the summer break in Baghdad", "ryan-crocker", True)],
+    ),
+    # CLAUSE, said AGENT
+    (
+        'Such talks would serve to "improve the security and stability of Iraq," said Ryan '
+        "Crocker.",
+        [
+            (
+                'Such talks would serve to "improve the security and stability of Iraq',
+                "ryan-crocker",
+                True,
+            ),
+            ("improve the security and stability of Iraq", "ryan-crocker", False),
+        ],
+    ),
+    (
+        "The atmosphere was cordial and business-like, according to a statement posted on the "
+        "website of MNF-I.",
+        [("The atmosphere was cordial and business-like", "mnf-i", True)],
+    ),
+    # a news outlet that is not the article's own speaks for itself
+    (
+        "The talks will resume in Baghdad after the summer, Al Jazeera said.",
+        [("The talks will resume in Baghdad after the summer", "al-jazeera", True)],
+    ),
+    # "the prime minister's office": the state, not the prime minister
+    (
+        "Ryan Crocker met Hassan Kazemi Qomi in Baghdad for four hours, a statement from the "
+        "Iraqi prime minister's office said.",
+        [("Ryan Crocker met Hassan Kazemi Qomi in Baghdad for four hours", "iraq", True)],
+    ),
+    # a denied claim, named as such; the demonym next to the noun qualifies it
+    (
+        "Ryan Crocker said Tehran was arming militias in Iraq - a claim the Iranian officials "
+        "have repeatedly denied.",
+        [
+            ("Tehran was arming militias in Iraq", "ryan-crocker", True),
+            ("a claim the Iranian officials have repeatedly denied", "iran", True),
+        ],
+    ),
+    # a quotation that is the object of the reported clause belongs to it
+    (
+        "The Foreign Ministry said the meeting was part of Iran’s “cooperation with all the "
+        "sides in the security talks.”",
+        [
+            (
+                "the meeting was part of Iran’s “cooperation with all the sides in the security "
+                "talks.”",
+                "iran-foreign-ministry",
+                True,
+            ),
+            (
+                "cooperation with all the sides in the security talks.",
+                "iran-foreign-ministry",
+                False,
+            ),
+        ],
+    ),
+    # "told reporters on Tuesday, “…”": a quotation, not reported speech
+    (
+        "Ryan Crocker told reporters on Tuesday, “We all agreed that the talks were useful.”",
+        [("We all agreed that the talks were useful.", "ryan-crocker", False)],
+    ),
+]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), SPEECH_FRAMES)
+def test_speech_frames(registry, tmp_path, sentence, expected):
+    text = "Envoys meet in Baghdad\n\n" + sentence + "\n"
+    _, loaded, _ = _draft(tmp_path, registry, text, "905-frames")
+    drafted = {(s.quote.exact, s.speaker, s.paraphrase) for s in loaded.statements}
+    assert drafted == set(expected)

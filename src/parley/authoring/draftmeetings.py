@@ -171,11 +171,7 @@ def _by_people(reading: Reading, s: int, t: int, keys, meetings, least: int) -> 
     for key in keys:
         label = meetings[key].label
         counts[key] = sum(
-            any(
-                word_occurrences(label, name)
-                for name in (e.label, *e.spellings)
-                if len(name) >= 4
-            )
+            any(word_occurrences(label, name) for name in (e.label, *e.spellings) if len(name) >= 4)
             for e in (reading.registry.entities[p] for p in people)
         )
     best = max(counts.values(), default=0)

@@ -1,10 +1,15 @@
 """Reported speech in one sentence: where the reported words are, and the words that attribute
-them. Four shapes:
+them. The shapes:
 
-- `AGENT said (that) CLAUSE` (and told, added, warned, …; "countered" only before "that");
-- `CLAUSE, AGENT said …` (the verb after the clause it reports);
-- `AGENT (has) accused X of CLAUSE` and `X was accused by AGENT of CLAUSE`;
-- `AGENT (has) denounced|rejected|condemned|welcomed … NOUN PHRASE`.
+- `AGENT said (that) CLAUSE` (and told, added, warned, claims, …; "countered" only before
+  "that"), and each further verb of the sentence with its own clause (", and noted that …");
+- `CLAUSE, AGENT said …` and `CLAUSE, said AGENT` (the verb after the clause it reports);
+- `AGENT (has) accused|blamed X of|for CLAUSE` and `X was accused by AGENT of CLAUSE`;
+- `AGENT (has) denounced|rejected|called for|urged|blamed … NOUN PHRASE`, `AGENT described
+  X as Y`;
+- `AGENT called on|urged|asked X to CLAUSE`;
+- `According to AGENT, CLAUSE` and `CLAUSE, according to AGENT` (a clause with no speech
+  verb of its own).
 
 Each yields (clause start, clause end, attribution start, attribution end, agent span).
 """
@@ -14,22 +19,46 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from parley.authoring.subjects import subject_span
+
+# "told reporters", "told a press conference": who was told belongs to the verb
+TOLD = (
+    r"told(?: (?:reporters|journalists|state television|(?:a|an|the) (?:[\w-]+ ){0,2}"
+    r"(?:conference|briefing|gathering|rally|audience|session|meeting|interview)"
+    r"|[A-Z][\w-]+(?: [A-Z][\w-]+)*))?"
+)
 SPEECH_VERBS = (
-    r"said|says|told(?: (?:reporters|journalists|state television|[A-Z][\w-]+(?: [A-Z][\w-]+)*))?"
-    r"|added|stressed|reiterated|insisted|announced|declared|noted|warned|claimed|saying"
-    r"|explained|asserted|acknowledged|countered|argued|urged|emphasi[sz]ed|maintained"
-    r"|confirmed|denied|predicted|complained|suggested|suggesting|insisting|adding|warning"
-    r"|stressing|noting|claiming"
+    TOLD + r"|said|says|added|stressed|reiterated|insisted|announced|declared|noted|warned"
+    r"|claimed|claims|saying|explained|asserted|acknowledged|countered|argued|urged|urging"
+    r"|emphasi[sz]ed|maintained|confirmed|denied|predicted|complained|suggested|suggesting"
+    r"|insisting|adding|warning|stressing|noting|claiming|call(?:ed|s|ing) (?:on|for)"
 )
 SPEECH = re.compile(rf"\b(?:{SPEECH_VERBS})\b")
-# verbs that report speech only when a clause follows ("countered that …", not "countered X")
+# verbs that report speech only when a clause follows ("countered that …", not "countered X");
+# "called on X to …", "urged X to …" and "called for X" are read by `_appeal` and `_stance`
 THAT_VERBS = re.compile(
-    r"(?:countered|argued|urged|maintained|confirmed|denied|predicted|complained|suggested)$"
+    r"(?:countered|argued|urged|urging|maintained|confirmed|denied|predicted|complained"
+    r"|suggested|call(?:ed|s|ing) (?:on|for))$"
 )
-ACCUSE = re.compile(r"\b(?:accused|accuses|accusing|accuse)\b")
+ACCUSE = re.compile(r"\b(?:accused|accuses|accusing|accuse|blamed|blames|blaming)\b")
 STANCE = re.compile(
-    r"\b(?:has |have |had )?(?:denounced|condemned|rejected|welcomed|praised|critici[sz]ed)\b"
+    r"\b(?:has |have |had )?(?:denounced|condemned|rejected|welcomed|praised|critici[sz]ed"
+    r"|call(?:ed|s) for|urged|urges|demanded|demands|blamed|blames|press(?:ed|es|ing) for"
+    r"|(?P<as>described|assessed|characteri[sz]ed|heralded|hailed))\b"
 )
+APPEAL = re.compile(
+    r"\b(?:call(?:ed|s|ing) on|urged|urges|urging|asked|asks|appealed to|pressed|encouraged)"
+    r"\s+(?:[\w’'-]+\s+){1,5}?(?=to\s+[a-z])"
+)
+ACCORDING = re.compile(r"\b[Aa]ccording to\s+")
+# "an accusation denied by Tehran", "a claim the Russian officials have repeatedly denied"
+DENIAL = re.compile(
+    r"\b(?:an?|the) (?:claim|accusation|charge|allegation)s? (?:that )?"
+    r"(?:(?:denied|rejected|dismissed) by (?P<by>[^,.;:]{1,40})"
+    r"|(?P<who>[^,.;:]{1,40}?) (?:has |have |had )?(?:\w+ly )?(?:denied|rejected|dismissed))\b"
+)
+# every verb that attributes speech: the verbs a subject can be shared with
+ANY_VERB = re.compile(rf"{SPEECH.pattern}|{ACCUSE.pattern}|{STANCE.pattern}")
 ADVERBIAL = re.compile(
     r"(?:on|in|at|after|before|during|earlier|later|late|yesterday|today|tonight|this|last"
     r"|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
@@ -51,23 +80,22 @@ class Found:
 
 
 def reported_in(text: str, s: int, t: int, quotes) -> list[Found]:
-    """The reported speech of the sentence [s, t), at most one per shape, in text order; a
-    clause that holds another shape's attribution ends before it ("…, which it has
-    accused of …")."""
+    """The reported speech of the sentence [s, t), in text order; a clause that holds
+    another's attribution ends before it ("…, which it has accused of …")."""
     out: list[Found] = []
-    for finder in (_inverted, _accused, _stance, _said):
-        found = finder(text, s, t, quotes)
-        if found is None:
-            continue
-        for i, other in enumerate(out):
-            if found.start < other.a_start < found.end:
-                found = _cut(text, found, other.a_start)
-            elif other.start < found.a_start < other.end:
-                out[i] = _cut(text, other, found.a_start)
-        if found.end - found.start > 0 and not any(
-            (f.start < found.end and found.start < f.end) or f.a_end == found.a_end for f in out
-        ):
-            out.append(found)
+    for finder in (_inverted, _accused, _appeal, _stance, _said, _according, _denial):
+        for found in finder(text, s, t, quotes):
+            if any(f.a_end == found.a_end for f in out):
+                continue  # the same attribution, read by an earlier shape
+            for i, other in enumerate(out):
+                if found.start < other.a_start < found.end:
+                    found = _cut(text, found, other.a_start)
+                elif other.start < found.a_start < other.end:
+                    out[i] = _cut(text, other, found.a_start)
+            if found.end - found.start > 0 and not any(
+                (f.start < found.end and found.start < f.end) or f.a_end == found.a_end for f in out
+            ):
+                out.append(found)
     return sorted(out, key=lambda f: f.start)
 
 
@@ -104,13 +132,24 @@ def _attributes_quote(text: str, s: int, verb: int, quotes) -> bool:
     )
 
 
-def _said(text: str, s: int, t: int, quotes) -> Found | None:
+def _said(text: str, s: int, t: int, quotes) -> list[Found]:
+    """AGENT said (that) CLAUSE, for the first speech verb of the sentence and each later
+    one that starts a clause of its own (", and noted that …", "…; Y added that …")."""
+    out: list[Found] = []
     for verb in SPEECH.finditer(text, s, t):
         after = text[verb.end() : t]
         if THAT_VERBS.search(verb.group()) and not re.match(r"\s+that\b", after):
             continue
+        if verb.group() == "claims" and re.search(
+            r"\b(?:the|a|his|her|its|their|these|those|such|of|and|or|to|by)\s+$",
+            text[s : verb.start()],
+        ):
+            continue  # "the claims": a noun
         if _in_quote(verb.start(), quotes) or _attributes_quote(text, s, verb.start(), quotes):
             continue
+        a_start, who_lo, who_hi = subject_span(text, s, verb.start(), ANY_VERB)
+        if out and not out[-1].start < a_start:
+            continue  # inside the clause of the verb before, with no clause of its own
         m = re.match(r",?\s*(?:(?:[\w’'-]+\s+){0,3}?that\s+)?", after)
         start = verb.end() + (m.end() if m else 0)
         if start >= t or text[start] == ":":
@@ -118,17 +157,21 @@ def _said(text: str, s: int, t: int, quotes) -> Found | None:
         end = clause_end(text, start, t, quotes)
         if end is None or len(text[start:end].split()) < MIN_WORDS:
             continue
-        return Found(start, end, s, verb.end(), s, verb.start())
-    return None
+        out.append(Found(start, end, a_start, verb.end(), who_lo, who_hi))
+    return out
 
 
-def _inverted(text: str, s: int, t: int, quotes) -> Found | None:
-    """CLAUSE, AGENT said …: a speech verb after a comma and a short subject."""
+def _inverted(text: str, s: int, t: int, quotes) -> list[Found]:
+    """CLAUSE, AGENT said … (a speech verb after a comma and a short subject), and CLAUSE,
+    said AGENT (the closing mark of a quoted end of the clause may stand before the
+    comma's words)."""
     for verb in SPEECH.finditer(text, s, t):
+        if THAT_VERBS.search(verb.group()):
+            continue  # "…, an accusation denied by Tehran"
         comma = text.rfind(",", s, verb.start())
         subject = text[comma + 1 : verb.start()] if comma > s else ""
-        words = len(re.sub(r"\b(?:was|were)\s+quoted\s+as\b", "", subject).split())
-        if not subject.strip() or words > 6 or re.search(r"[“”\"]", subject):
+        words = len(re.sub(r"\b(?:was|were)\s+quoted\s+as\b|[”\"]", "", subject).split())
+        if comma <= s or words > 8 or re.search(r"[“\"”]", subject.strip().lstrip('”"')):
             continue
         if re.search(r"\b(?:that|which|who|and|but)\b", subject) or _in_quote(comma, quotes):
             continue
@@ -137,25 +180,34 @@ def _inverted(text: str, s: int, t: int, quotes) -> Found | None:
         if re.search(r"\b(?:said|says)\b", text[s:comma]):
             continue
         rest = text[verb.end() : t].strip(" ,.")
+        if not subject.strip(' ”"'):  # CLAUSE, said AGENT
+            who = re.match(r"\s*((?:the |an? )?[A-Z][^,.;:]{0,60}?)\s*(?:[,.;:]|$)", rest)
+            if who is None or words or not re.fullmatch(r"said|says|told|added", verb.group()):
+                continue
+            if len(who.group(1).split()) > 6 or re.search(r"\bthat\b", who.group(1)):
+                continue
+            lo = text.index(who.group(1), verb.end())
+            return [
+                Found(s, comma, verb.start(), lo + len(who.group(1)), lo, lo + len(who.group(1)))
+            ]
         if len(rest.split()) > 3 and (not ADVERBIAL.match(rest) or re.search(r"\bthat\b", rest)):
             continue
         a_end = verb.end()
-        return Found(s, comma, comma + 1 + _lead(subject), a_end, comma + 1, verb.start())
-    return None
+        return [Found(s, comma, comma + 1 + _lead(subject), a_end, comma + 1, verb.start())]
+    return []
 
 
 def _lead(subject: str) -> int:
-    return len(subject) - len(subject.lstrip())
+    return len(subject) - len(subject.lstrip(' ”"'))
 
 
-def _accused(text: str, s: int, t: int, quotes) -> Found | None:
-    """AGENT (has) accused X of CLAUSE / X (has been) accused by AGENT of CLAUSE."""
-    # (the attribution of the active shape starts at its subject; see `_subject_start`)
+def _accused(text: str, s: int, t: int, quotes) -> list[Found]:
+    """AGENT (has) accused|blamed X of|for CLAUSE / X (has been) accused by AGENT of CLAUSE."""
     for verb in ACCUSE.finditer(text, s, t):
         if _in_quote(verb.start(), quotes):
             continue
-        passive = re.match(r"\s+by\s+(.{1,40}?)\s+of\s+", text[verb.end() : t])
-        active = re.match(r"\s+(?:[\w’'-]+\s+){0,4}?of\s+", text[verb.end() : t])
+        passive = re.match(r"\s+by\s+(.{1,40}?)\s+(?:of|for)\s+", text[verb.end() : t])
+        active = re.match(r"\s+(?:[\w’'-]+\s+){0,4}?(?:of|for)\s+", text[verb.end() : t])
         m = passive or active
         if m is None:
             continue
@@ -165,37 +217,94 @@ def _accused(text: str, s: int, t: int, quotes) -> Found | None:
             continue
         if passive:
             who = (verb.end() + passive.start(1), verb.end() + passive.end(1))
-            return Found(start, end, verb.start(), start - 1, *who)
-        subject = _subject_start(text, s, verb.start())
-        return Found(start, end, subject, start - 1, subject, verb.start())
-    return None
+            return [Found(start, end, verb.start(), start - 1, *who)]
+        a_start, who_lo, who_hi = subject_span(text, s, verb.start(), ANY_VERB)
+        return [Found(start, end, a_start, start - 1, who_lo, who_hi)]
+    return []
 
 
-def _stance(text: str, s: int, t: int, quotes) -> Found | None:
-    """AGENT (has) denounced|rejected|… NOUN PHRASE."""
+def _stance(text: str, s: int, t: int, quotes) -> list[Found]:
+    """AGENT (has) denounced|rejected|called for|urged|… NOUN PHRASE; AGENT described X as Y."""
+    out = []
     for verb in STANCE.finditer(text, s, t):
         if _in_quote(verb.start(), quotes) or text[verb.end() : verb.end() + 3] == " by":
             continue
+        if APPEAL.match(text, verb.start() + len(verb.group()) - len(verb.group().lstrip())):
+            continue  # "urged X to …"
+        if ACCUSE.search(verb.group()) and re.match(
+            r"\s+(?:[\w’'-]+\s+){0,4}?for\b", text[verb.end() : t]
+        ):
+            continue  # "blamed X for …"
         start = verb.end() + 1
         end = _to_clause_end(text, start, t)
-        if len(text[start:end].split()) < 3:
+        if len(text[start:end].split()) < 3 or (verb.group("as") and " as " not in text[start:end]):
             continue
-        subject = _subject_start(text, s, verb.start())
-        return Found(start, end, subject, verb.end(), subject, verb.start())
-    return None
+        a_start, who_lo, who_hi = subject_span(text, s, verb.start(), ANY_VERB)
+        out.append(Found(start, end, a_start, verb.end(), who_lo, who_hi))
+    return out
 
 
-def _subject_start(text: str, s: int, verb: int) -> int:
-    """The start of the clause holding the verb: after the last ", while|but|and" or ";"."""
-    cut = s
-    for m in re.finditer(r"(?:,\s*(?:while|but|and|whereas|which|who)\s+|;\s*)", text[s:verb]):
-        cut = s + m.end()
-    return cut
+def _appeal(text: str, s: int, t: int, quotes) -> list[Found]:
+    """AGENT called on|urged|asked X to CLAUSE: the clause from "to"."""
+    out = []
+    for verb in APPEAL.finditer(text, s, t):
+        if _in_quote(verb.start(), quotes):
+            continue
+        start = verb.end()
+        end = clause_end(text, start, t, quotes)
+        if end is None or len(text[start:end].split()) < 3:
+            continue
+        a_start, who_lo, who_hi = subject_span(text, s, verb.start(), ANY_VERB)
+        out.append(Found(start, end, a_start, verb.end(), who_lo, who_hi))
+    return out
+
+
+def _according(text: str, s: int, t: int, quotes) -> list[Found]:
+    """According to AGENT, CLAUSE / CLAUSE, according to AGENT: when the clause has no
+    speech verb of its own (then it is that verb's speaker who speaks)."""
+    m = ACCORDING.search(text, s, t)
+    if m is None or _in_quote(m.start(), quotes):
+        return []
+    if m.start() == s:
+        comma = text.find(",", m.end(), t)
+        if comma == -1:
+            return []
+        start, end, who = comma + 1, _to_clause_end(text, comma + 1, t), (m.end(), comma)
+        while start < end and text[start].isspace():
+            start += 1
+    elif text[s : m.start()].rstrip().endswith(","):
+        start, end = s, text.rfind(",", s, m.start())
+        who = (m.end(), len(text[:t].rstrip(" .")))
+    else:
+        return []
+    if ANY_VERB.search(text, start, end) or len(text[start:end].split()) < MIN_WORDS:
+        return []
+    return [Found(start, end, m.start(), who[1], *who)]
+
+
+def _denial(text: str, s: int, t: int, quotes) -> list[Found]:
+    """A claim that someone denied or rejected, named as such: the phrase, by its agent."""
+    out = []
+    for m in DENIAL.finditer(text, s, t):
+        if _in_quote(m.start(), quotes):
+            continue
+        who = m.span("by") if m.group("by") else m.span("who")
+        out.append(Found(m.start(), m.end(), m.start(), m.end(), *who))
+    return out
+
+
+def _aside(text: str, start: int, end: int) -> int:
+    """`end`, or the start of an aside that closes the clause ("… to separatists - a claim
+    X denied"): a spaced dash with no second one after it."""
+    dashes = list(re.finditer(r"\s[-–—]{1,2}\s", text[start:end]))
+    return start + dashes[0].start() if len(dashes) == 1 else end
 
 
 def _to_clause_end(text: str, start: int, t: int) -> int:
-    m = re.search(r",\s*(?:while|but|whereas|which)\b|;", text[start:t])
-    end = start + m.start() if m else t
+    m = re.search(
+        r",\s*(?:while|but|whereas|which|(?!including|according)[a-z]+ing)\b|;", text[start:t]
+    )
+    end = _aside(text, start, start + m.start() if m else t)
     while end > start and text[end - 1] in " .,:;":
         end -= 1
     return end
@@ -211,6 +320,11 @@ def clause_end(text: str, start: int, t: int, quotes, fragment_words: int = 8) -
         before = len(text[start : qs - 1].split())
         if before == 0 and (qe >= t - 2 or text[qe - 1] in ".?!"):
             return None  # the clause is the quotation (to its full stop)
+        lead = text[start : qs - 1].rstrip()
+        if 0 < before < 6 and lead.endswith((",", ":")) and ADVERBIAL.match(lead):
+            return None  # "told reporters on Tuesday, “We all agreed …”": a quotation
+        if before and lead[-1:].isalpha() and (qe >= t - 2 or text[qe - 1] in ".?!,"):
+            return _trim(text, start, t)  # "was part of Jordan’s “cooperation …”": its object
         if len(text[qs:qe].split()) < fragment_words or 0 < before < 6:
             continue
         if before == 0:
@@ -219,6 +333,10 @@ def clause_end(text: str, start: int, t: int, quotes, fragment_words: int = 8) -
         break
     if end < t and text[start:end].rstrip().endswith(":"):
         return None  # it introduces a direct quotation
+    return _trim(text, start, _aside(text, start, end))
+
+
+def _trim(text: str, start: int, end: int) -> int:
     while end > start and text[end - 1] in ' .,:;“"':
         end -= 1
     return end

@@ -135,7 +135,7 @@ def _find_roles(reading: Reading):
 
 def _clause_before(text: str, pos: int) -> int:
     lo = max(0, pos - _WORDS_BEFORE)
-    cut = max(text.rfind(ch, lo, pos) for ch in ',;:.“”"\n(')
+    cut = max(text.rfind(ch, lo, pos) for ch in (*',;:.“”"\n(', " - ", " – ", " — "))
     if cut >= 0 and text[cut] == "." and cut > 0 and text[cut - 1].isupper():
         cut = max(text.rfind(ch, lo, cut) for ch in ',;:“”"\n(')  # "U.S." is no boundary
     return cut + 1 if cut >= 0 else lo
@@ -149,21 +149,22 @@ def _clause_after(text: str, pos: int) -> int:
 def _qualifiers(reading: Reading, adjectives, lo: int, ns: int, ne: int, hi: int):
     """(states, organisations, where the qualifiers start) around the noun at [ns, ne)."""
     text = reading.text
-    states: list[str] = []
-    orgs: list[str] = []
+    states: list[tuple[int, str]] = []  # (distance from the noun, id): the nearest first
+    orgs: list[tuple[int, str]] = []
     first = ns
     for f in reading.found:
         if not (lo <= f.start and f.end <= hi) or ns <= f.start < ne:
             continue
         entity = reading.registry.entities[f.entity]
+        near = ns - f.end if f.start < ns else hi + f.start - ne  # before the noun first
         if f.kind == "state":
-            states.append(f.entity)
+            states.append((near, f.entity))
         elif f.kind == "organisation" and entity.attr("kind") != "news-outlet":
-            orgs.append(f.entity)
+            orgs.append((near, f.entity))
         elif f.kind == "place" and text[f.end : f.end + 2] in ("'s", "’s"):
             state = state_of_place(reading, f.entity)
             if state:
-                states.append(state)
+                states.append((near, state))
         else:
             continue
         if f.start < ns:
@@ -171,9 +172,13 @@ def _qualifiers(reading: Reading, adjectives, lo: int, ns: int, ne: int, hi: int
     for m in re.finditer(r"[A-Z][a-z]+", text[lo:ns]):
         state = adjectives.get(m.group())
         if state:
-            states.append(state)
+            states.append((ns - lo - m.end(), state))
             first = min(first, lo + m.start())
-    return list(dict.fromkeys(states)), list(dict.fromkeys(orgs)), first
+    return _nearest(states), _nearest(orgs), first
+
+
+def _nearest(found: list[tuple[int, str]]) -> list[str]:
+    return list(dict.fromkeys(ident for _, ident in sorted(found)))
 
 
 def state_of_place(reading: Reading, place: str) -> str | None:

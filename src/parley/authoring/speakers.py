@@ -12,13 +12,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from parley.authoring.articlehead import find_outlet
 from parley.authoring.reading import Reading
-from parley.authoring.reported import SPEECH, SPEECH_VERBS
+from parley.authoring.reported import ANY_VERB, SPEECH, SPEECH_VERBS
 from parley.authoring.roles import roles_in, state_of_place, titled_people
 from parley.authoring.spans import sentence_at, sentences
+from parley.authoring.subjects import subject_span
 
 _POSS = ("'s", "’s")
 PRONOUN = re.compile(r"\s*(?:[A-Z][a-z]+,?\s+)?(?:He|She|he|she)\b")
+# "X quoted|reported Y as saying|urging": Y speaks
+QUOTED_AS = re.compile(
+    r"\b(?:quoted|quoting|cited|citing|reported|reporting)\s+(?:quoted\s+)?(.{1,60}?)\s+as\s*$"
+)
 
 
 @dataclass(frozen=True)
@@ -83,6 +89,9 @@ def agent(reading: Reading, lo: int, hi: int, anchor: int | None = None) -> Who 
     by name, else role noun, pronoun, organisation or state (None: they name no one). A
     pronoun stands for a person named before `anchor` (the quotation it attributes) or
     before itself."""
+    quoted = QUOTED_AS.search(reading.text, lo, hi)
+    if quoted:  # "the palace quoted the king as saying": the king
+        lo, hi = quoted.start(1), quoted.end(1)
     people = [f for f in reading.agents_in(lo, hi, ("person",)) if not _possessive(reading, f.end)]
     if people:
         return Who(people[0].entity, people[0].start)
@@ -90,8 +99,9 @@ def agent(reading: Reading, lo: int, hi: int, anchor: int | None = None) -> Who 
     if pronoun and pronoun.end() <= hi:
         pos = pronoun.end() - len(pronoun.group().split()[-1])
         return antecedent(reading, pos if anchor is None else anchor)
+    roles = [r for r in roles_in(reading, lo, hi) if r.office or r.party]
     found: list[tuple[int, int, object]] = [
-        (r.start, 0, r) for r in roles_in(reading, lo, hi) if r.office or r.party
+        (r.start, 0, r) for r in roles if not _possessive(reading, r.end)
     ]
     for f in reading.agents_in(lo, hi, ("organisation", "state", "place")):
         if f.kind != "organisation" and _possessive(reading, f.end):
@@ -104,9 +114,23 @@ def agent(reading: Reading, lo: int, hi: int, anchor: int | None = None) -> Who 
     if not found and re.match(r"\s*(?:it|they|It|They)\b", reading.text[lo:hi]):
         return _group_before(reading, lo)
     if not found:
-        return None
+        return _last_resort(reading, lo, hi, roles)
     pick = min(found, key=lambda x: (x[0], x[1]))[2]
     return pick if isinstance(pick, Who) else _by_role(reading, pick)
+
+
+def _last_resort(reading: Reading, lo: int, hi: int, roles) -> Who | None:
+    """The speaker of words that name only a role in the possessive ("a statement from the
+    Afghan president's office": the state) or a news outlet other than the article's own
+    ("…, the Sudan Tribune said")."""
+    for r in roles:
+        if r.party:
+            return Who(r.party, r.start)
+    own = find_outlet(reading)
+    for f in reading.agents_in(lo, hi, ("organisation",)):
+        if own is None or (own.entity != f.entity and not own.start <= f.start < own.end):
+            return Who(f.entity, f.start)
+    return None
 
 
 def _group_before(reading: Reading, pos: int) -> Who | None:
@@ -192,9 +216,11 @@ def quote_speaker(reading: Reading, qs: int, qe: int, sent) -> tuple[Who | None,
     verbs = list(SPEECH.finditer(text, s, qs))
     if verbs:
         verb = verbs[-1]
-        who = agent(reading, s, verb.start())
+        a_start, lo, hi = subject_span(text, s, verb.start(), ANY_VERB)
+        who = agent(reading, lo, hi)
         if who is not None:
-            return who, (who.start if who.start is not None else s, verb.end())
+            start = a_start if a_start > lo else (who.start if who.start is not None else s)
+            return who, (start, verb.end())
     elif text[s:qs].strip():
         # "the NCRI gave the names of … who “…”": the subject of the sentence
         who = agent(reading, s, qs)

@@ -1,0 +1,67 @@
+"""Where the subject of a verb lies in its sentence: the words a reader takes for who speaks.
+
+A sentence can open with an adverbial ("After meeting with X, Y said", "While X claims …,
+Y accuses"), join clauses ("…, after Bogota accused Caracas of", "X urged A and Y called on
+B") or share one subject between two verbs ("The palace said A, and noted that B"). The
+subject of a verb is read from the start of its own clause; a verb without a subject of its
+own shares the subject of the verb before it.
+"""
+
+from __future__ import annotations
+
+import re
+
+# a sentence opening with one of these words starts with an adverbial that ends at its comma
+LEAD = re.compile(
+    r"(?:While|Whereas|Although|Though|After|Before|When|As|Since|Because|If|Once|Unlike"
+    r"|Despite|According|Following|Prior|Ahead|In|On|At|During|Earlier|Later|Meanwhile"
+    r"|However|But|Also|Asked|Speaking|Addressing|Last|This|Yesterday|Today|Separately)\b"
+)
+# a clause boundary inside a sentence, before a new subject
+BOUNDARY = re.compile(
+    r"(?:,\s*(?:while|but|and|whereas|which|who|after|before|when|as|since|because|although"
+    r"|though|even as|until)\s+|;\s*|\b(?:which|whom)\s+(?=[A-Z]))"
+)
+# "… and Poroshenko called on": a new subject of up to four capitalised words (or a pronoun)
+NEW_SUBJECT = re.compile(
+    r"(?:(?:[A-Z][\w’'.-]*|he|she|they|it|we)\s+){1,4}(?:(?:has|have|had|also|then|later)\s+)*"
+)
+# what a subject is not: words that leave a verb without a subject of its own
+NOT_SUBJECT = re.compile(
+    r"(?:\s|\b(?:also|further|then|later|has|have|had|and|but|so|yet|repeatedly|again)\b)*"
+)
+
+
+def subject_start(text: str, s: int, verb: int) -> int:
+    """The start of the clause of the sentence starting at `s` that holds the verb at
+    `verb`: after an opening adverbial and after the last clause boundary before the verb."""
+    cut = s
+    if LEAD.match(text, s):
+        comma = text.find(",", s, verb)
+        if comma != -1:
+            cut = comma + 1
+    for m in BOUNDARY.finditer(text, cut, verb):
+        if re.match(r",\s*(?:which|who)\b", m.group()) and "," in text[m.end() : verb]:
+            continue  # "Qomi, who heads the delegation, said": an insertion in the subject
+        cut = m.end()
+    for m in list(re.finditer(r"\s(?:and|but)\s+", text[cut:verb])):
+        if NEW_SUBJECT.fullmatch(text, cut + m.end(), verb):
+            cut += m.end()
+            break
+    while cut < verb and text[cut].isspace():
+        cut += 1
+    return cut
+
+
+def subject_span(text: str, s: int, verb: int, verbs: re.Pattern) -> tuple[int, int, int]:
+    """(attribution start, subject start, subject end) of the verb at `verb`: its clause's
+    subject; for a verb with none ("…, and noted that"), the subject of the last verb
+    (`verbs`) before it, with the attribution starting at the verb."""
+    lo = subject_start(text, s, verb)
+    if NOT_SUBJECT.fullmatch(text, lo, verb) and lo > s:
+        previous = [m for m in verbs.finditer(text, s, lo) if m.end() <= lo]
+        if previous:
+            _, who_lo, who_hi = subject_span(text, s, previous[-1].start(), verbs)
+            return verb, who_lo, who_hi
+        return s, s, verb  # "X quoted Y, as saying": the whole sentence before the verb
+    return lo, lo, verb
