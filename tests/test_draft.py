@@ -403,6 +403,21 @@ SPEECH_FRAMES = [
             ),
         ],
     ),
+    # two people named together as the subject: a statement each
+    (
+        "Ryan Crocker and Ambassador Hassan Kazemi Qomi called for greater cooperation in "
+        "fighting terrorism.",
+        [
+            ("greater cooperation in fighting terrorism", "ryan-crocker", True),
+            ("greater cooperation in fighting terrorism", "hassan-kazemi-qomi", True),
+        ],
+    ),
+    # two single quotation marks standing for a double one
+    (
+        "Ryan Crocker called on Iran ‘’to seize the chance to achieve a lasting settlement in "
+        "Iraq.’’",
+        [("to seize the chance to achieve a lasting settlement in Iraq.", "ryan-crocker", False)],
+    ),
     # "told reporters on Tuesday, “…”": a quotation, not reported speech
     (
         "Ryan Crocker told reporters on Tuesday, “We all agreed that the talks were useful.”",
@@ -417,3 +432,31 @@ def test_speech_frames(registry, tmp_path, sentence, expected):
     _, loaded, _ = _draft(tmp_path, registry, text, "905-frames")
     drafted = {(s.quote.exact, s.speaker, s.paraphrase) for s in loaded.statements}
     assert drafted == set(expected)
+
+
+def test_king_and_mediator_name_people_only_through_the_texts_titles(registry, tmp_path):
+    king = Entity("person", "abdullah", "Abdullah", ("King Abdullah", "Abdullah"))
+    reg = Registry(entities={**registry.entities, "abdullah": king}, holdings=registry.holdings)
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "King Abdullah met Ryan Crocker in Baghdad.\n\n"
+        "The palace quoted the King as urging Crocker to “build on the opportunity made "
+        "available by the talks in Baghdad.”\n\n"
+        "The next round will be held in Baghdad in May, a Foreign Ministry mediator said.\n"
+    )
+    _, loaded, doc = _draft(tmp_path, reg, text, "906-king")
+    speakers = _speakers(loaded)
+    assert speakers["build on the opportunity made available by the talks in Baghdad."] == (
+        "abdullah"
+    )
+    # a mediator the registry cannot name: left for review, not given to the ministry
+    assert "The next round will be held in Baghdad in May" not in speakers
+    (unresolved,) = doc["unrecognised"]["statements"]
+    assert unresolved["candidates"] == ["iran-foreign-ministry"]
+
+
+def test_no_post_is_proposed_for_an_office_the_registry_cannot_hold(registry, tmp_path):
+    text = "Envoys meet in Baghdad\n\nIraqi King Faisal Ghazi said that the talks were useful.\n"
+    drafted, _, doc = _draft(tmp_path, registry, text, "907-king")
+    assert [p["name"] for p in doc["unrecognised"]["people"]] == ["Faisal Ghazi"]
+    assert "monarch" not in drafted.registry  # the registry's offices have no monarch

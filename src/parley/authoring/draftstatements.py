@@ -17,6 +17,7 @@ from parley.authoring.speakers import (
     Who,
     agent,
     antecedent,
+    partner,
     quote_speaker,
     tied_people,
     window,
@@ -25,6 +26,7 @@ from parley.seeds.quotes import in_any
 
 OPEN_QUOTES = '“"'
 CLOSE_OF = {"“": "”", '"': '"'}
+PAIRED_SINGLES = ("‘’", "‘‘", "’’", "''")  # two single marks standing for a double one
 MIN_QUOTE_WORDS = 5
 KIND_CUES = (
     ("accuse", re.compile(r"\baccus\w*|\bblam\w*")),
@@ -53,8 +55,9 @@ def find_quotes(reading: Reading) -> list[tuple[int, int]]:
     text = reading.text
     while i < len(text):
         ch = text[i]
-        if ch in OPEN_QUOTES and (ch != '"' or i == 0 or not text[i - 1].isalnum()):
-            s, t, end = i + 1, *_quote_end(text, i)
+        pair = text[i : i + 2] in PAIRED_SINGLES and (i == 0 or not text[i - 1].isalnum())
+        if pair or (ch in OPEN_QUOTES and (ch != '"' or i == 0 or not text[i - 1].isalnum())):
+            s, t, end = i + 1 + pair, *_quote_end(text, i, 1 + pair)
             while end == t:  # open at the end of the paragraph: runs on?
                 nxt = re.compile(r"\s*[“\"]").match(text, end)
                 if nxt is None or "\n" not in nxt.group():
@@ -69,15 +72,19 @@ def find_quotes(reading: Reading) -> list[tuple[int, int]]:
     return out
 
 
-def _quote_end(text: str, i: int) -> tuple[int, int]:
+def _quote_end(text: str, i: int, width: int = 1) -> tuple[int, int]:
     """(end of the quoted words, position of the closing mark or of the line's end) for the
-    quotation opened at `i`."""
-    close = text.find(CLOSE_OF[text[i]], i + 1)
-    newline = text.find("\n", i + 1)
+    quotation opened at `i` by a mark of `width` characters (2: two single marks, ‘’)."""
+    newline = text.find("\n", i + width)
     newline = len(text) if newline == -1 else newline
-    end = close if close != -1 and close <= newline else newline
+    if width == 2:
+        marks: tuple[str, ...] = (*PAIRED_SINGLES, "”")
+    else:
+        marks = (CLOSE_OF[text[i]], "’’") if text[i] == "“" else (CLOSE_OF[text[i]],)
+    closes = [c for c in (text.find(m, i + width, newline) for m in marks) if c != -1]
+    end = min(closes, default=newline)
     t = end
-    while t > i + 1 and text[t - 1] in " ,\u00a0":
+    while t > i + width and text[t - 1] in " ,\u00a0":
         t -= 1
     return t, end
 
@@ -142,8 +149,10 @@ def _reported(reading: Reading, s: int, t: int, quotes) -> list[dict]:
         if who is None:
             continue
         attribution = (min(found.a_start, who.start or found.a_start), found.a_end)
-        entry = _statement(reading, who, found.start, found.end, True, attribution, (s, t))
-        out.append(entry)
+        both = partner(reading, who, found.who_end)
+        for one in (who, Who(both, who.start)) if both else (who,):
+            entry = _statement(reading, one, found.start, found.end, True, attribution, (s, t))
+            out.append(entry)
         for m in re.finditer(r"[“\"]([^”\"\n]+)[”\"]", text[found.start : found.end]):
             if 3 <= len(m.group(1).split()) < MIN_QUOTE_WORDS:
                 qs = found.start + m.start(1)

@@ -10,7 +10,7 @@ import unicodedata
 
 from parley.authoring.reading import Reading
 from parley.authoring.unrecognised import Name
-from parley.model.records import Registry
+from parley.model.records import OFFICES, Registry
 
 ORG_KINDS = (
     ("ministry", re.compile(r"\bMinistry\b")),
@@ -126,7 +126,7 @@ def _post(reading: Reading, name: Name, person: str, article: str, out: dict, id
     if len(existing) == 1:
         out["_comments"].append(f"{existing[0].id}: add the holder {person} ({source})")
         return
-    if party is None:
+    if party is None or role.office not in OFFICES:
         return
     label = (
         f"{OFFICE_LABELS.get(role.office, role.office)} of {reading.registry.entities[party].label}"

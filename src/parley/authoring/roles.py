@@ -17,7 +17,8 @@ from dataclasses import dataclass
 
 from parley.authoring.reading import Reading
 
-# office (records.OFFICES) -> the nouns that name it in English news text
+# office (records.OFFICES, and two the registry has no posts for) -> the nouns that name it
+# in English news text
 OFFICE_NOUNS = {
     "ambassador": ("ambassador", "envoy", "ambassadors", "envoys"),
     "charge-d-affaires": ("chargé d'affaires", "charge d'affaires", "chargé d’affaires"),
@@ -34,6 +35,10 @@ OFFICE_NOUNS = {
     "correspondent": ("correspondent",),
     "liaison-officer": ("liaison",),
     "military-officer": ("commander",),
+    # offices the registry has no posts for: the noun names a person only through the
+    # text's own titles ("King Abdullah … the King"; "UN mediator Matthew Nimetz")
+    "monarch": ("king", "queen", "monarch", "emir"),
+    "mediator": ("mediator",),
 }
 PLURAL = re.compile(r"(?:ambassadors|envoys)$")
 GROUP_NOUNS = (
@@ -240,6 +245,7 @@ def titled_people(reading: Reading) -> dict[str, tuple[Role, ...]]:
             continue
         for f in people:
             before = f.start >= role.end and not text[role.end : f.start].strip(" ")
+            before = before or f.start <= role.start < role.end < f.end  # "King Abdullah"
             after = f.end <= role.start and re.fullmatch(
                 r",\s*(?:the\s+|an?\s+)?", text[f.end : role.start]
             )

@@ -100,8 +100,10 @@ def agent(reading: Reading, lo: int, hi: int, anchor: int | None = None) -> Who 
         pos = pronoun.end() - len(pronoun.group().split()[-1])
         return antecedent(reading, pos if anchor is None else anchor)
     roles = [r for r in roles_in(reading, lo, hi) if r.office or r.party]
-    found: list[tuple[int, int, object]] = [
-        (r.start, 0, r) for r in roles if not _possessive(reading, r.end)
+    # (start, rank, -end, what): the first named; of two role phrases starting together,
+    # the longer ("a Foreign Ministry mediator", not "Foreign Ministry")
+    found: list[tuple[int, int, int, object]] = [
+        (r.start, 0, -r.end, r) for r in roles if not _possessive(reading, r.end)
     ]
     for f in reading.agents_in(lo, hi, ("organisation", "state", "place")):
         if f.kind != "organisation" and _possessive(reading, f.end):
@@ -110,13 +112,27 @@ def agent(reading: Reading, lo: int, hi: int, anchor: int | None = None) -> Who 
             continue
         ident = f.entity if f.kind != "place" else state_of_place(reading, f.entity)
         if ident:
-            found.append((f.start, 1 if f.kind != "place" else 2, Who(ident, f.start)))
+            found.append((f.start, 1 if f.kind != "place" else 2, 0, Who(ident, f.start)))
     if not found and re.match(r"\s*(?:it|they|It|They)\b", reading.text[lo:hi]):
         return _group_before(reading, lo)
     if not found:
         return _last_resort(reading, lo, hi, roles)
-    pick = min(found, key=lambda x: (x[0], x[1]))[2]
+    pick = min(found, key=lambda x: x[:3])[3]
     return pick if isinstance(pick, Who) else _by_role(reading, pick)
+
+
+def partner(reading: Reading, who: Who, hi: int) -> str | None:
+    """The second of two people named together as the subject ("Afghan President Hamid
+    Karzai and President Pervez Musharraf of Pakistan called for …"), before `hi`."""
+    if who.speaker is None or who.start is None:
+        return None
+    people = reading.agents_in(who.start, hi, ("person",))
+    if len(people) < 2 or people[0].entity != who.speaker or people[1].entity == who.speaker:
+        return None
+    gap = reading.text[people[0].end : people[1].start]
+    if re.fullmatch(r"\s+and\s+(?:[A-Z][\w.’'-]*\s+){0,3}", gap):
+        return people[1].entity
+    return None
 
 
 def _last_resort(reading: Reading, lo: int, hi: int, roles) -> Who | None:

@@ -26,6 +26,8 @@ BOUNDARY = re.compile(
 NEW_SUBJECT = re.compile(
     r"(?:(?:[A-Z][\w’'.-]*|he|she|they|it|we)\s+){1,4}(?:(?:has|have|had|also|then|later)\s+)*"
 )
+# lower-case words that show a clause, not a name ("President X of Y", "Abdullah bin Z")
+LOWER = re.compile(r"\b(?!(?:of|the|for|in|and|de|al|bin|ibn|van|von|der)\b)[a-z][\w’'-]*")
 # what a subject is not: words that leave a verb without a subject of its own
 NOT_SUBJECT = re.compile(
     r"(?:\s|\b(?:also|further|then|later|has|have|had|and|but|so|yet|repeatedly|again)\b)*"
@@ -45,7 +47,8 @@ def subject_start(text: str, s: int, verb: int) -> int:
             continue  # "Qomi, who heads the delegation, said": an insertion in the subject
         cut = m.end()
     for m in list(re.finditer(r"\s(?:and|but)\s+", text[cut:verb])):
-        if NEW_SUBJECT.fullmatch(text, cut + m.end(), verb):
+        clause = len(LOWER.findall(text, cut, cut + m.start())) >= 2  # not "X and Y said"
+        if clause and NEW_SUBJECT.fullmatch(text, cut + m.end(), verb):
             cut += m.end()
             break
     while cut < verb and text[cut].isspace():
