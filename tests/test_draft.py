@@ -418,6 +418,42 @@ SPEECH_FRAMES = [
         "Iraq.’’",
         [("to seize the chance to achieve a lasting settlement in Iraq.", "ryan-crocker", False)],
     ),
+    # ", saying …": the participle shares the subject of the sentence
+    (
+        "Ryan Crocker chided his Iranian counterpart at the meeting, saying Iran had meddled "
+        "in Iraq for months.",
+        [("Iran had meddled in Iraq for months", "ryan-crocker", True)],
+    ),
+    (
+        "Hassan Kazemi Qomi expressed hope that the next round would bring progress on security.",
+        [
+            (
+                "hope that the next round would bring progress on security",
+                "hassan-kazemi-qomi",
+                True,
+            )
+        ],
+    ),
+    (
+        "Ryan Crocker pledged to support the security committee in Baghdad.",
+        [("to support the security committee in Baghdad", "ryan-crocker", True)],
+    ),
+    # a passive is no statement of its subject
+    ("Hassan Kazemi Qomi was denied entry to the Green Zone on Monday.", []),
+    # "said since May “…”": an adverbial before a long quotation; the quotation is the speech
+    (
+        "Ryan Crocker said since the last meeting in May “we have seen more attacks by "
+        "militias with Iranian support.”",
+        [
+            (
+                "we have seen more attacks by militias with Iranian support.",
+                "ryan-crocker",
+                False,
+            )
+        ],
+    ),
+    # "Ahmadinejad's spokesman": his own, not the registry's Foreign Ministry spokesman
+    ("Mahmoud Ahmadinejad's spokesman said that the talks in Baghdad had been useful.", []),
     # "told reporters on Tuesday, “…”": a quotation, not reported speech
     (
         "Ryan Crocker told reporters on Tuesday, “We all agreed that the talks were useful.”",

@@ -44,11 +44,13 @@ ACCUSE = re.compile(r"\b(?:accused|accuses|accusing|accuse|blamed|blames|blaming
 STANCE = re.compile(
     r"\b(?:has |have |had )?(?:denounced|condemned|rejected|welcomed|praised|critici[sz]ed"
     r"|call(?:ed|s) for|urged|urges|demanded|demands|blamed|blames|press(?:ed|es|ing) for"
-    r"|(?P<as>described|assessed|characteri[sz]ed|heralded|hailed))\b"
+    r"|dismissed|denied|hailed|heralded|expressed"
+    r"|(?P<as>described|assessed|characteri[sz]ed))\b"
 )
 APPEAL = re.compile(
     r"\b(?:call(?:ed|s|ing) on|urged|urges|urging|asked|asks|appealed to|pressed|encouraged)"
     r"\s+(?:[\w’'-]+\s+){1,5}?(?=to\s+[a-z])"
+    r"|\b(?:pledged|vowed|promised|threatened)\s+(?=to\s+[a-z])"
 )
 ACCORDING = re.compile(r"\b[Aa]ccording to\s+")
 # "an accusation denied by Tehran", "a claim the Russian officials have repeatedly denied"
@@ -60,10 +62,15 @@ DENIAL = re.compile(
 # every verb that attributes speech: the verbs a subject can be shared with
 ANY_VERB = re.compile(rf"{SPEECH.pattern}|{ACCUSE.pattern}|{STANCE.pattern}")
 ADVERBIAL = re.compile(
-    r"(?:on|in|at|after|before|during|earlier|later|late|yesterday|today|tonight|this|last"
+    r"(?:on|in|at|after|before|during|since|earlier|later|late|yesterday|today|tonight|this|last"
     r"|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
 )
 MIN_WORDS = 5
+# the words before a quotation that make it the object of the clause ("was to “end …”",
+# "part of Jordan’s “cooperation …”")
+OBJECT_OF = re.compile(
+    r"(?:\b(?:to|of|a|an|the|as|for|is|was|be|his|her|its|their|our)|['’]s)$", re.I
+)
 
 
 @dataclass(frozen=True)
@@ -229,6 +236,9 @@ def _stance(text: str, s: int, t: int, quotes) -> list[Found]:
     for verb in STANCE.finditer(text, s, t):
         if _in_quote(verb.start(), quotes) or text[verb.end() : verb.end() + 3] == " by":
             continue
+        passive = re.search(r"\b(?:was|were|been|be|being|is|are)\s+$", text[s : verb.start()])
+        if passive and verb.group().endswith("ed"):
+            continue  # "was denied entry": a passive
         if APPEAL.match(text, verb.start() + len(verb.group()) - len(verb.group().lstrip())):
             continue  # "urged X to …"
         if ACCUSE.search(verb.group()) and re.match(
@@ -321,9 +331,11 @@ def clause_end(text: str, start: int, t: int, quotes, fragment_words: int = 8) -
         if before == 0 and (qe >= t - 2 or text[qe - 1] in ".?!"):
             return None  # the clause is the quotation (to its full stop)
         lead = text[start : qs - 1].rstrip()
-        if 0 < before < 6 and lead.endswith((",", ":")) and ADVERBIAL.match(lead):
-            return None  # "told reporters on Tuesday, “We all agreed …”": a quotation
-        if before and lead[-1:].isalpha() and (qe >= t - 2 or text[qe - 1] in ".?!,"):
+        long = len(text[qs:qe].split()) >= fragment_words
+        if 0 < before <= 8 and ADVERBIAL.match(lead) and "that" not in lead.split():
+            if lead.endswith((",", ":")) or long:
+                return None  # "told reporters on Tuesday, “We all agreed …”": a quotation
+        if before and OBJECT_OF.search(lead) and (qe >= t - 2 or text[qe - 1] in ".?!,"):
             return _trim(text, start, t)  # "was part of Jordan’s “cooperation …”": its object
         if len(text[qs:qe].split()) < fragment_words or 0 < before < 6:
             continue

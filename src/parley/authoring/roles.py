@@ -135,7 +135,17 @@ def _find_roles(reading: Reading):
         plural = bool(PLURAL.search(noun.lower())) or (office is None and noun.endswith("s"))
         party = orgs[0] if orgs else (states[0] if states else None)
         people = _holders(reading, office, states, orgs) if office else frozenset()
+        if _someones(reading, before, m.start()):
+            people = frozenset()
         yield Role(start, m.end(), office, party, people, plural)
+
+
+def _someones(reading: Reading, lo: int, ns: int) -> bool:
+    """Whether a person's possessive qualifies the noun at `ns` ("Putin's spokesman")."""
+    return any(
+        f.kind == "person" and lo <= f.start and f.end < ns and reading.text[f.end] in "'’"
+        for f in reading.found
+    )
 
 
 def _clause_before(text: str, pos: int) -> int:
@@ -169,6 +179,10 @@ def _qualifiers(reading: Reading, adjectives, lo: int, ns: int, ne: int, hi: int
         elif f.kind == "place" and text[f.end : f.end + 2] in ("'s", "’s"):
             state = state_of_place(reading, f.entity)
             if state:
+                states.append((near, state))
+        elif f.kind == "person" and text[f.end : f.end + 2] in ("'s", "’s") and f.start < ns:
+            state = entity.attr("nationality")  # "Putin's spokesman": of Putin's state, and
+            if state:  # someone's own: no registry post names him (see `_find_roles`)
                 states.append((near, state))
         else:
             continue

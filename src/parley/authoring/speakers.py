@@ -171,7 +171,7 @@ def _by_role(reading: Reading, role) -> Who:
         if role.party:
             return Who(role.party, role.start)
         return Who(None, role.start, (), f"“{phrase}” names no registry state or organisation")
-    if len(role.people) == 1:
+    if len(role.people) == 1 and (role.party or _named_before(reading, role)):
         return Who(next(iter(role.people)), role.start)
     near = named_people(reading, *window(reading, role.start, role.end))
     if role.people:
@@ -186,6 +186,13 @@ def _by_role(reading: Reading, role) -> Who:
         return Who(None, role.start, tuple(sorted(role.people)), why)
     why = f"“{phrase}”: no registry person holds this post on the article's date"
     return Who(None, role.start, (role.party,) if role.party else (), why)
+
+
+def _named_before(reading: Reading, role) -> bool:
+    """Whether the one holder of an unqualified role ("the spokesman") is named by name
+    before it in the article: else the text may mean someone the registry does not hold."""
+    (person,) = role.people
+    return any(f.entity == person and f.end <= role.start for f in reading.found)
 
 
 def _same_post(role, title) -> bool:
