@@ -331,10 +331,9 @@ def clause_end(text: str, start: int, t: int, quotes, fragment_words: int = 8) -
         if before == 0 and (qe >= t - 2 or text[qe - 1] in ".?!"):
             return None  # the clause is the quotation (to its full stop)
         lead = text[start : qs - 1].rstrip()
-        long = len(text[qs:qe].split()) >= fragment_words
-        if 0 < before <= 8 and ADVERBIAL.match(lead) and "that" not in lead.split():
-            if lead.endswith((",", ":")) or long:
-                return None  # "told reporters on Tuesday, “We all agreed …”": a quotation
+        introduces = lead.endswith((",", ":")) or len(text[qs:qe].split()) >= fragment_words
+        if 0 < before <= 8 and ADVERBIAL.match(lead) and "that" not in lead.split() and introduces:
+            return None  # "told reporters on Tuesday, “We all agreed …”": a quotation
         if before and OBJECT_OF.search(lead) and (qe >= t - 2 or text[qe - 1] in ".?!,"):
             return _trim(text, start, t)  # "was part of Jordan’s “cooperation …”": its object
         if len(text[qs:qe].split()) < fragment_words or 0 < before < 6:
