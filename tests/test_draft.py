@@ -496,3 +496,23 @@ def test_no_post_is_proposed_for_an_office_the_registry_cannot_hold(registry, tm
     drafted, _, doc = _draft(tmp_path, registry, text, "907-king")
     assert [p["name"] for p in doc["unrecognised"]["people"]] == ["Faisal Ghazi"]
     assert "monarch" not in drafted.registry  # the registry's offices have no monarch
+
+
+def test_the_two_envoys_are_the_two_people_just_named(registry, tmp_path):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "Ryan Crocker met Hassan Kazemi Qomi in Baghdad on Monday. The two envoys said that the "
+        "meeting had been long and useful.\n\n"
+        "Iraq's security was the main subject. Lebanon was not discussed.\n\n"
+        "Both envoys said that the next round would be held in Baghdad.\n"
+    )
+    _, loaded, doc = _draft(tmp_path, registry, text, "908-pair")
+    said = [(s.quote.exact, s.speaker) for s in loaded.statements]
+    assert said == [
+        ("the meeting had been long and useful", "ryan-crocker"),
+        ("the meeting had been long and useful", "hassan-kazemi-qomi"),
+    ]
+    # named two sentences back: not guessed, but both proposed
+    (unresolved,) = doc["unrecognised"]["statements"]
+    assert unresolved["quote"] == "the next round would be held in Baghdad"
+    assert unresolved["candidates"] == ["ryan-crocker", "hassan-kazemi-qomi"]

@@ -21,6 +21,12 @@ from parley.authoring.subjects import subject_span
 
 _POSS = ("'s", "’s")
 PRONOUN = re.compile(r"\s*(?:[A-Z][a-z]+,?\s+)?(?:He|She|he|she)\b")
+# "the two leaders", "both presidents": two people speaking together
+PAIR = re.compile(
+    r"\s*(?:[Bb]oth(?: the)?|[Tt]he two)\s+(?:[a-z]+\s+)?(?:leaders|presidents|premiers"
+    r"|(?:prime |foreign )?ministers|officials|men|women|envoys|ambassadors|diplomats"
+    r"|secretaries|negotiators)\b"
+)
 # "X quoted|reported Y as saying|urging": Y speaks
 QUOTED_AS = re.compile(
     r"\b(?:quoted|quoting|cited|citing|reported|reporting)\s+(?:quoted\s+)?(.{1,60}?)\s+as\s*$"
@@ -35,6 +41,7 @@ class Who:
     start: int | None = None  # where the attributing words start
     candidates: tuple[str, ...] = ()
     why: str = ""
+    also: str | None = None  # the second of two people who speak together
 
 
 def _around(reading: Reading, pos: int) -> tuple[int, tuple[int, int] | None]:
@@ -95,6 +102,9 @@ def agent(reading: Reading, lo: int, hi: int, anchor: int | None = None) -> Who 
     people = [f for f in reading.agents_in(lo, hi, ("person",)) if not _possessive(reading, f.end)]
     if people:
         return Who(people[0].entity, people[0].start)
+    pair = PAIR.match(reading.text, lo)
+    if pair and pair.end() <= hi:
+        return _pair(reading, lo)
     pronoun = PRONOUN.match(reading.text, lo)
     if pronoun and pronoun.end() <= hi:
         pos = pronoun.end() - len(pronoun.group().split()[-1])
@@ -121,11 +131,23 @@ def agent(reading: Reading, lo: int, hi: int, anchor: int | None = None) -> Who 
     return pick if isinstance(pick, Who) else _by_role(reading, pick)
 
 
+def _pair(reading: Reading, lo: int) -> Who:
+    """ "The two leaders", "both presidents": the two people named before it in its sentence
+    or the one before; else unresolved, with the last two people named before it."""
+    near = named_people(reading, window(reading, lo, lo)[0], lo)
+    if len(near) == 2:
+        return Who(near[0], lo, also=near[1])
+    before = [f.entity for f in reading.found if f.kind == "person" and f.end <= lo]
+    last = tuple(dict.fromkeys(reversed(before)))[:2]
+    why = "two people spoke, not both named in this sentence or the one before"
+    return Who(None, lo, tuple(reversed(last)), why)
+
+
 def partner(reading: Reading, who: Who, hi: int) -> str | None:
     """The second of two people named together as the subject ("Afghan President Hamid
     Karzai and President Pervez Musharraf of Pakistan called for …"), before `hi`."""
-    if who.speaker is None or who.start is None:
-        return None
+    if who.also or who.speaker is None or who.start is None:
+        return who.also
     people = reading.agents_in(who.start, hi, ("person",))
     if len(people) < 2 or people[0].entity != who.speaker or people[1].entity == who.speaker:
         return None
