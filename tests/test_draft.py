@@ -516,3 +516,18 @@ def test_the_two_envoys_are_the_two_people_just_named(registry, tmp_path):
     (unresolved,) = doc["unrecognised"]["statements"]
     assert unresolved["quote"] == "the next round would be held in Baghdad"
     assert unresolved["candidates"] == ["ryan-crocker", "hassan-kazemi-qomi"]
+
+
+@pytest.mark.parametrize(
+    ("when", "day"),
+    [("last month", dt.date(2007, 7, 24)), ("over the weekend", dt.date(2007, 8, 5))],
+)
+def test_meetings_of_last_month_and_of_the_weekend(registry, tmp_path, when, day):
+    meeting = Entity("meeting", "weekend-talks", "Weekend talks", attrs=(("date", day),))
+    monday = Entity("meeting", "monday-talks", "Talks", attrs=(("date", dt.date(2007, 8, 6)),))
+    entities = {k: v for k, v in registry.entities.items() if k not in ("round-1", "round-2")}
+    entities |= {meeting.id: meeting, monday.id: monday}  # two in the week before the article
+    reg = Registry(entities=entities, holdings=registry.holdings)
+    text = f"Envoys in Baghdad\n\nIran and the United States held talks in Baghdad {when}.\n"
+    _, loaded, _ = _draft(tmp_path, reg, text, "909-when")  # dated Tuesday 7 August 2007
+    assert [m.event for m in loaded.meetings] == ["weekend-talks"]

@@ -27,7 +27,10 @@ FUTURE = re.compile(
     r"\b(?:will|would|to meet|next|plans?|expected|scheduled|ahead of|upcoming|forthcoming"
     r"|to be \w+ed)\b"
 )
-MONTH_ONLY = re.compile(rf"\b(?:in|and|since|of|,)\s+({'|'.join(MONTHS)})\b(?!\s+\d)")
+WEEKEND = re.compile(r"\b(?:this|last|over the|at the) weekend\b")
+MONTH_ONLY = re.compile(
+    rf"\b(?:in|and|since|of|,)\s+({'|'.join(MONTHS)})\b(?!\s+\d)|\blast month\b"
+)
 
 
 def draft_meetings(reading: Reading) -> tuple[list[dict], list[dict]]:
@@ -41,10 +44,12 @@ def draft_meetings(reading: Reading) -> tuple[list[dict], list[dict]]:
         if in_any(s, t, reading.excluded):
             continue
         quotes = [q for q in find_quotes(reading) if s <= q[1] and q[0] <= t]
+        months = _by_month(reading, s, t, meetings) if MEETING_TRIGGER.search(text, s, t) else []
         for trigger in MEETING_TRIGGER.finditer(text, s, t):
             if any(qs <= trigger.start() < qe for qs, qe in quotes):
                 continue  # "today's talks" in a quotation: the speaker's day, not the article's
-            key, date = _which(reading, (s, t), trigger, meetings, last, quotes)
+            fallback = months[0] if months else last  # "talks last month": that month's
+            key, date = _which(reading, (s, t), trigger, meetings, fallback, quotes)
             if key is None or _future(reading, meetings.get(key)):
                 continue
             report = reports.get(key)
@@ -54,7 +59,7 @@ def draft_meetings(reading: Reading) -> tuple[list[dict], list[dict]]:
             if date and "date" not in report and _date_fits(date, key, meetings):
                 report["date"] = {k: v for k, v in date.items() if not k.startswith("_")}
             _add_people(reading, report, s, t)
-        for key in _by_month(reading, s, t, meetings) if MEETING_TRIGGER.search(text, s, t) else ():
+        for key in months:
             if key not in reports:
                 reports[key] = _new_report(reading, key, s, t, None, meetings)
     known = [reports[k] for k in sorted(reports) if k in meetings]
@@ -110,6 +115,9 @@ def _which(reading: Reading, sent, trigger, meetings: dict[str, Entity], last, q
         if not same and not FUTURE.search(text, s, t):
             return f"meeting-{date['value'].isoformat()}", date
         return None, None
+    weekend = _weekend(reading, s, t, meetings)
+    if weekend:
+        return weekend, None
     recent = _recent(reading, meetings)
     named = _by_people(reading, s, t, recent, meetings, 2)
     if len(named) == 1:
@@ -127,14 +135,15 @@ def _future(reading: Reading, meeting: Entity | None) -> bool:
 
 def _by_month(reading: Reading, s: int, t: int, meetings: dict[str, Entity]) -> list[str]:
     """The registry meetings of the months a sentence names alone ("two rounds of talks in May
-    and July"): one meeting in that month (of the article's year, or the year before when the
-    month lies after the article's) each."""
+    and July", "last month"): one meeting in that month (of the article's year, or the year
+    before when the month lies after the article's) each."""
     if reading.date is None:
         return []
     out = []
+    day = reading.date
     for m in MONTH_ONLY.finditer(reading.text, s, t):
-        month = MONTHS.index(m.group(1)) + 1
-        year = reading.date.year - (month > reading.date.month)
+        month = MONTHS.index(m.group(1)) + 1 if m.group(1) else (day.month - 2) % 12 + 1
+        year = day.year - (month > day.month)
         same = [
             e.id
             for e in meetings.values()
@@ -148,6 +157,17 @@ def _by_month(reading: Reading, s: int, t: int, meetings: dict[str, Entity]) -> 
 
 def _nearest(pos: int, items):
     return min(items, key=lambda x: abs(x[0] - pos))[1] if items else None
+
+
+def _weekend(reading: Reading, s: int, t: int, meetings: dict[str, Entity]) -> str | None:
+    """ "This weekend", "over the weekend": the one registry meeting of the last Saturday or
+    Sunday (in the week up to the article's date)."""
+    if reading.date is None or not WEEKEND.search(reading.text, s, t):
+        return None
+    week = (reading.date - dt.timedelta(days=back) for back in range(7))
+    days = {day for day in week if day.weekday() >= 5}
+    same = [m.id for m in meetings.values() if m.attr("date") in days]
+    return same[0] if len(same) == 1 else None
 
 
 def _recent(reading: Reading, meetings: dict[str, Entity]) -> list[str]:
