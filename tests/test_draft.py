@@ -531,3 +531,40 @@ def test_meetings_of_last_month_and_of_the_weekend(registry, tmp_path, when, day
     text = f"Envoys in Baghdad\n\nIran and the United States held talks in Baghdad {when}.\n"
     _, loaded, _ = _draft(tmp_path, reg, text, "909-when")  # dated Tuesday 7 August 2007
     assert [m.event for m in loaded.meetings] == ["weekend-talks"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "proposed"),
+    [
+        # "met" is never a plan, whatever else the sentence plans
+        (
+            "Ryan Crocker met Hassan Kazemi Qomi on Monday and agreed to hold further talks "
+            "next week.",
+            [dt.date(2007, 8, 6)],
+        ),
+        # "who arrived on Sunday": the arrival's date, not the meeting's
+        (
+            "Hassan Kazemi Qomi, who arrived in Baghdad on Sunday, said the meeting had been "
+            "useful.",
+            [],
+        ),
+    ],
+)
+def test_which_date_a_meeting_word_takes(registry, tmp_path, sentence, proposed):
+    _, _, doc = _draft(tmp_path, registry, f"Envoys in Baghdad\n\n{sentence}\n", "910-date")
+    found = doc.get("unrecognised", {}).get("meetings", [])
+    assert [m["proposed_date"] for m in found] == proposed
+
+
+def test_deputy_is_another_office_and_demonyms_drop_a_final_e(registry, tmp_path):
+    ukraine = Entity("state", "ukraine", "Ukraine", ("Ukraine",))
+    reg = Registry(entities={**registry.entities, "ukraine": ukraine}, holdings=registry.holdings)
+    text = (
+        "Envoys in Baghdad\n\n"
+        "Iraqi Deputy Prime Minister Barham Salih said that the talks had been useful.\n\n"
+        "Ukrainian President Petro Poroshenko said that Ukraine supported the talks.\n"
+    )
+    _, loaded, doc = _draft(tmp_path, reg, text, "911-deputy")
+    assert "nouri-al-maliki" not in {s.speaker for s in loaded.statements}
+    people = {p["name"]: p.get("nationality") for p in doc["unrecognised"]["people"]}
+    assert people == {"Barham Salih": "iraq", "Petro Poroshenko": "ukraine"}

@@ -27,6 +27,8 @@ FUTURE = re.compile(
     r"\b(?:will|would|to meet|next|plans?|expected|scheduled|ahead of|upcoming|forthcoming"
     r"|to be \w+ed)\b"
 )
+# a relative clause set off by commas: "Poroshenko, who arrived on Monday, said …"
+INSERTION = re.compile(r",\s*(?:who|which)\b[^,;]*,")
 WEEKEND = re.compile(r"\b(?:this|last|over the|at the) weekend\b")
 MONTH_ONLY = re.compile(
     rf"\b(?:in|and|since|of|,)\s+({'|'.join(MONTHS)})\b(?!\s+\d)|\blast month\b"
@@ -92,8 +94,15 @@ def _which(reading: Reading, sent, trigger, meetings: dict[str, Entity], last, q
     text = reading.text
     s, t = sent
     near = _nearest(trigger.start(), [(m.start(), m) for m in ORDINAL.finditer(text, s, t)])
-    dates = [
-        d for d in dates_in(reading, s, t) if not any(a <= d["_span"][0] < b for a, b in quotes)
+    asides = [
+        (m.start(), m.end())
+        for m in INSERTION.finditer(text, s, t)
+        if not m.start() <= trigger.start() < m.end()
+    ]
+    dates = [  # not a speaker's date in a quotation, nor "who arrived on Monday"
+        d
+        for d in dates_in(reading, s, t)
+        if not any(a <= d["_span"][0] < b for a, b in (*quotes, *asides))
     ]
     date = _nearest(trigger.start(), [(d["_span"][0], d) for d in dates])
     ordinal_first = near is not None and (
@@ -112,7 +121,7 @@ def _which(reading: Reading, sent, trigger, meetings: dict[str, Entity], last, q
             same = _by_people(reading, s, t, same, meetings, 1) or same
         if len(same) == 1:
             return same[0], date
-        if not same and not FUTURE.search(text, s, t):
+        if not same and not _planned(text, s, t, trigger):
             return f"meeting-{date['value'].isoformat()}", date
         return None, None
     weekend = _weekend(reading, s, t, meetings)
@@ -125,6 +134,14 @@ def _which(reading: Reading, sent, trigger, meetings: dict[str, Entity], last, q
     if last is not None:
         return last, None
     return (recent[0] if len(recent) == 1 else None), None
+
+
+def _planned(text: str, s: int, t: int, trigger) -> bool:
+    """Whether the meeting word speaks of a plan ("to hold further talks next week", "ahead
+    of a May 23 meeting to be hosted"): a future cue in the words just around it; "met" never."""
+    if trigger.group() == "met":
+        return False
+    return bool(FUTURE.search(text, max(s, trigger.start() - 40), min(t, trigger.end() + 25)))
 
 
 def _future(reading: Reading, meeting: Entity | None) -> bool:

@@ -29,6 +29,7 @@ OFFICE_NOUNS = {
         "foreign affairs minister",
         "minister of foreign affairs",
         "top diplomat",
+        "secretary of state",
     ),
     "spokesperson": ("spokesman", "spokeswoman", "spokesperson"),
     "director": ("director general", "director-general", "director"),
@@ -39,6 +40,8 @@ OFFICE_NOUNS = {
     # text's own titles ("King Abdullah … the King"; "UN mediator Matthew Nimetz")
     "monarch": ("king", "queen", "monarch", "emir"),
     "mediator": ("mediator",),
+    "secretary-general": ("secretary general", "secretary-general"),
+    "foreign-secretary": ("foreign secretary",),  # a minister in one state, a diplomat in another
 }
 PLURAL = re.compile(r"(?:ambassadors|envoys)$")
 GROUP_NOUNS = (
@@ -59,8 +62,38 @@ IRREGULAR_DEMONYMS = {
     "Palestinian": ("Palestine",),
     "Emirati": ("United Arab Emirates", "UAE"),
     "Swiss": ("Switzerland",),
+    "Greek": ("Greece",),
+    "Dutch": ("Netherlands", "the Netherlands"),
+    "Spanish": ("Spain",),
+    "Portuguese": ("Portugal",),
+    "Polish": ("Poland",),
+    "Swedish": ("Sweden",),
+    "Danish": ("Denmark",),
+    "Norwegian": ("Norway",),
+    "Irish": ("Ireland",),
+    "Belgian": ("Belgium",),
+    "Czech": ("Czech Republic", "Czechia"),
+    "Cypriot": ("Cyprus",),
+    "Macedonian": ("North Macedonia", "Macedonia"),
+    "Kazakh": ("Kazakhstan",),
+    "Uzbek": ("Uzbekistan",),
+    "Tajik": ("Tajikistan",),
+    "Kyrgyz": ("Kyrgyzstan",),
+    "Turkmen": ("Turkmenistan",),
+    "Filipino": ("Philippines", "the Philippines"),
+    "Thai": ("Thailand",),
+    "Burmese": ("Myanmar", "Burma"),
+    "Congolese": ("Congo", "Democratic Republic of the Congo", "DR Congo"),
+    "Somali": ("Somalia",),
+    "Argentine": ("Argentina",),
+    "Peruvian": ("Peru",),
 }
-NOT_CURRENT = re.compile(r"\b(?:former|ex-|late|then|next|new|incoming|outgoing)\W*$", re.I)
+# words before an office noun that make it another office or another time ("Vice President",
+# "deputy foreign minister", "former ambassador")
+NOT_CURRENT = re.compile(
+    r"\b(?:former|ex-|late|then|next|new|incoming|outgoing|vice|deputy|assistant|under)\W*$",
+    re.I,
+)
 _WORDS_BEFORE = 40  # characters before a role noun read for its qualifiers
 _WORDS_AFTER = 40
 

@@ -67,6 +67,7 @@ def demonyms(registry: Registry) -> dict[str, str]:
     out = {}
     for state in registry.of_kind("state"):
         label = state.label
-        for form in (label + "ian", label + "i", label + "n", label[:-1] + "an"):
+        forms = (label + "ian", label + "i", label + "n", label[:-1] + "an", label[:-1] + "ian")
+        for form in (*forms, label + "ese", label[:-1] + "ese"):  # Ukrainian, Sudanese, Chinese
             out.setdefault(form, state.id)
     return out
