@@ -568,3 +568,36 @@ def test_deputy_is_another_office_and_demonyms_drop_a_final_e(registry, tmp_path
     assert "nouri-al-maliki" not in {s.speaker for s in loaded.statements}
     people = {p["name"]: p.get("nationality") for p in doc["unrecognised"]["people"]}
     assert people == {"Barham Salih": "iraq", "Petro Poroshenko": "ukraine"}
+
+
+def test_another_states_foreign_ministry_is_not_the_registered_one(registry, tmp_path):
+    # the registry's "Foreign Ministry" is Iran's, and its spokesman Mohammad Ali Hosseini
+    text = (
+        "Envoys in Baghdad\n\n"
+        "A spokesman for the Lebanese Foreign Ministry said the talks would continue in May.\n\n"
+        "Lebanon's foreign ministry said that no agreement had been signed in Baghdad.\n"
+    )
+    _, loaded, doc = _draft(tmp_path, registry, text, "912-ministry")
+    assert [(s.quote.exact, s.speaker) for s in loaded.statements] == [
+        ("no agreement had been signed in Baghdad", "lebanon")
+    ]
+    (unresolved,) = doc["unrecognised"]["statements"]
+    assert unresolved["candidates"] == ["lebanon"]
+    assert "iran-foreign-ministry" not in doc["mentions"]
+
+
+def test_head_writer_byline_quote_over_two_lines_and_told_the_agency(registry, tmp_path):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "By Jane Doe\n\n"
+        "Ryan Crocker told the state news agency that the talks had been long and useful.\n\n"
+        '"We have to trust each other,\n'
+        '"and we have to share much more than we do now," Crocker added.\n\n'
+        "Copyright 2007 DPA\n"
+    )
+    _, loaded, _ = _draft(tmp_path, registry, text, "913-byline")
+    assert loaded.article.outlet == "dpa"  # not the writer of the byline
+    said = {(s.quote.exact, s.speaker) for s in loaded.statements}
+    assert ("the talks had been long and useful", "ryan-crocker") in said
+    quote = '"We have to trust each other,\n"and we have to share much more than we do now'
+    assert (quote[1:], "ryan-crocker") in said

@@ -32,6 +32,12 @@ OUTLET_LINES = (
     re.compile(r"^(?P<name>[A-Z][\w ]{1,40}?)\s*:\s*[A-Z][a-z]+,\s*[A-Z][a-z]+ \d{1,2}", re.M),
 )
 
+# words that make a name a news outlet's
+NEWS_WORDS = re.compile(
+    r"\b(?:News|Agency|Times|Post|Press|Television|TV|Radio|Journal|Herald|Tribune"
+    r"|Telegraph|Daily|Broadcasting|Wire|Service)\b"
+)
+
 
 @dataclass(frozen=True)
 class Outlet:
@@ -89,6 +95,8 @@ def find_outlet(reading: Reading) -> Outlet | None:
                 f = registered[0]
                 return Outlet(f.entity, text[f.start : f.end], f.start, f.end)
             name = text[s:e].strip()
+            if pattern is OUTLET_LINES[0] and not (NEWS_WORDS.search(name) or name.isupper()):
+                continue  # "By Jane Doe": a writer's byline
             if name and len(name.split()) <= 6 and not re.search(r"\d", name):
                 return Outlet(None, name, s, s + len(name))
     for m in re.finditer(r"[^\n]+", text[: min(len(text), 600)]):

@@ -58,7 +58,7 @@ def find_quotes(reading: Reading) -> list[tuple[int, int]]:
         pair = text[i : i + 2] in PAIRED_SINGLES and (i == 0 or not text[i - 1].isalnum())
         if pair or (ch in OPEN_QUOTES and (ch != '"' or i == 0 or not text[i - 1].isalnum())):
             s, t, end = i + 1 + pair, *_quote_end(text, i, 1 + pair)
-            while end == t:  # open at the end of the paragraph: runs on?
+            while end == len(text) or text[end] == "\n":  # open at the line's end: runs on?
                 nxt = re.compile(r"\s*[“\"]").match(text, end)
                 if nxt is None or "\n" not in nxt.group():
                     break

@@ -23,8 +23,10 @@ from parley.authoring.subjects import subject_span
 
 # "told reporters", "told a press conference": who was told belongs to the verb
 TOLD = (
-    r"told(?: (?:reporters|journalists|state television|(?:a|an|the) (?:[\w-]+ ){0,2}"
-    r"(?:conference|briefing|gathering|rally|audience|session|meeting|interview)"
+    r"told(?: (?:reporters|journalists|lawmakers|parliament|state (?:television|media|radio)"
+    r"|(?:a|an|the) (?:[\w-]+ ){0,2}(?:conference|briefing|gathering|rally|audience|session"
+    r"|meeting|interview|agency|newspaper|daily|television|radio|channel|broadcaster|station"
+    r"|website|magazine|reporters|journalists|parliament|lawmakers|crowd)"
     r"|[A-Z][\w-]+(?: [A-Z][\w-]+)*))?"
 )
 SPEECH_VERBS = (
@@ -157,7 +159,7 @@ def _said(text: str, s: int, t: int, quotes) -> list[Found]:
         a_start, who_lo, who_hi = subject_span(text, s, verb.start(), ANY_VERB)
         if out and not out[-1].start < a_start:
             continue  # inside the clause of the verb before, with no clause of its own
-        m = re.match(r",?\s*(?:(?:[\w’'-]+\s+){0,3}?that\s+)?", after)
+        m = re.match(r",?\s*(?:(?:[\w’'-]+\s+){0,6}?that\s+)?", after)
         start = verb.end() + (m.end() if m else 0)
         if start >= t or text[start] == ":":
             continue

@@ -48,46 +48,6 @@ GROUP_NOUNS = (
     r"officials?|sources?|diplomats?|authorities|government|ministry|military|delegations?"
     r"|side|embassy|spokesmen|negotiators?|representatives?|leaders?|forces"
 )
-# adjectives that are not the state's name plus -ian/-i/-n
-IRREGULAR_DEMONYMS = {
-    "American": ("United States", "US", "U.S.", "America"),
-    "British": ("United Kingdom", "Britain", "UK"),
-    "French": ("France",),
-    "German": ("Germany",),
-    "Chinese": ("China",),
-    "Lebanese": ("Lebanon",),
-    "Turkish": ("Turkey",),
-    "Saudi": ("Saudi Arabia",),
-    "Afghan": ("Afghanistan",),
-    "Palestinian": ("Palestine",),
-    "Emirati": ("United Arab Emirates", "UAE"),
-    "Swiss": ("Switzerland",),
-    "Greek": ("Greece",),
-    "Dutch": ("Netherlands", "the Netherlands"),
-    "Spanish": ("Spain",),
-    "Portuguese": ("Portugal",),
-    "Polish": ("Poland",),
-    "Swedish": ("Sweden",),
-    "Danish": ("Denmark",),
-    "Norwegian": ("Norway",),
-    "Irish": ("Ireland",),
-    "Belgian": ("Belgium",),
-    "Czech": ("Czech Republic", "Czechia"),
-    "Cypriot": ("Cyprus",),
-    "Macedonian": ("North Macedonia", "Macedonia"),
-    "Kazakh": ("Kazakhstan",),
-    "Uzbek": ("Uzbekistan",),
-    "Tajik": ("Tajikistan",),
-    "Kyrgyz": ("Kyrgyzstan",),
-    "Turkmen": ("Turkmenistan",),
-    "Filipino": ("Philippines", "the Philippines"),
-    "Thai": ("Thailand",),
-    "Burmese": ("Myanmar", "Burma"),
-    "Congolese": ("Congo", "Democratic Republic of the Congo", "DR Congo"),
-    "Somali": ("Somalia",),
-    "Argentine": ("Argentina",),
-    "Peruvian": ("Peru",),
-}
 # words before an office noun that make it another office or another time ("Vice President",
 # "deputy foreign minister", "former ambassador")
 NOT_CURRENT = re.compile(
@@ -126,18 +86,6 @@ def _office_of(noun: str) -> str | None:
     return None
 
 
-def demonym_states(reading: Reading) -> dict[str, str]:
-    """Adjective -> state id: the reading's demonyms plus the irregular ones whose state the
-    registry holds."""
-    out = dict(reading.demonyms)
-    for state in reading.registry.of_kind("state"):
-        names = {state.label, *state.spellings}
-        for adjective, forms in IRREGULAR_DEMONYMS.items():
-            if names & set(forms):
-                out.setdefault(adjective, state.id)
-    return out
-
-
 def roles_in(reading: Reading, start: int, end: int) -> list[Role]:
     """The role phrases whose noun ends in (start, end], in text order."""
     return [r for r in all_roles(reading) if start < r.end <= end]
@@ -153,7 +101,7 @@ def all_roles(reading: Reading) -> tuple[Role, ...]:
 
 def _find_roles(reading: Reading):
     text = reading.text
-    adjectives = demonym_states(reading)
+    adjectives = reading.demonyms
     for m in _office_pattern().finditer(text):
         if any(a <= m.start() < b for a, b in reading.excluded):
             continue
@@ -226,6 +174,10 @@ def _qualifiers(reading: Reading, adjectives, lo: int, ns: int, ne: int, hi: int
         if state:
             states.append((ns - lo - m.end(), state))
             first = min(first, lo + m.start())
+    for m in re.finditer(r"[A-Z][a-z]+", text[ne:hi]):  # "a spokesman for the Pakistani …"
+        state = adjectives.get(m.group())
+        if state:
+            states.append((hi + m.start(), state))
     return _nearest(states), _nearest(orgs), first
 
 

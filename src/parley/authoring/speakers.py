@@ -67,14 +67,17 @@ def window(reading: Reading, start: int, end: int) -> tuple[int, int]:
 
 
 def named_people(reading: Reading, lo: int, hi: int) -> list[str]:
-    """The people named in [lo, hi): by name, or by a role noun tied to one person only."""
+    """The people named in [lo, hi): by name, or by a role noun tied to one person only
+    (qualified, or its holder named by name before it)."""
     found = [
         (f.start, f.entity)
         for f in reading.agents_in(lo, hi, ("person",))
         if not _possessive(reading, f.end)
     ]
     found += [
-        (r.start, next(iter(r.people))) for r in roles_in(reading, lo, hi) if len(r.people) == 1
+        (r.start, next(iter(r.people)))
+        for r in roles_in(reading, lo, hi)
+        if len(r.people) == 1 and (r.party or _named_before(reading, r))
     ]
     return list(dict.fromkeys(p for _, p in sorted(found)))
 

@@ -62,12 +62,60 @@ def _same_case(original: str, token: str) -> str:
     return token
 
 
+# adjectives that are not the state's name plus -ian/-i/-n
+IRREGULAR_DEMONYMS = {
+    "American": ("United States", "US", "U.S.", "America"),
+    "British": ("United Kingdom", "Britain", "UK"),
+    "French": ("France",),
+    "German": ("Germany",),
+    "Chinese": ("China",),
+    "Lebanese": ("Lebanon",),
+    "Turkish": ("Turkey",),
+    "Saudi": ("Saudi Arabia",),
+    "Afghan": ("Afghanistan",),
+    "Palestinian": ("Palestine",),
+    "Emirati": ("United Arab Emirates", "UAE"),
+    "Swiss": ("Switzerland",),
+    "Greek": ("Greece",),
+    "Dutch": ("Netherlands", "the Netherlands"),
+    "Spanish": ("Spain",),
+    "Portuguese": ("Portugal",),
+    "Polish": ("Poland",),
+    "Swedish": ("Sweden",),
+    "Danish": ("Denmark",),
+    "Norwegian": ("Norway",),
+    "Irish": ("Ireland",),
+    "Belgian": ("Belgium",),
+    "Czech": ("Czech Republic", "Czechia"),
+    "Cypriot": ("Cyprus",),
+    "Macedonian": ("North Macedonia", "Macedonia"),
+    "Kazakh": ("Kazakhstan",),
+    "Uzbek": ("Uzbekistan",),
+    "Tajik": ("Tajikistan",),
+    "Kyrgyz": ("Kyrgyzstan",),
+    "Turkmen": ("Turkmenistan",),
+    "Filipino": ("Philippines", "the Philippines"),
+    "Thai": ("Thailand",),
+    "Burmese": ("Myanmar", "Burma"),
+    "Congolese": ("Congo", "Democratic Republic of the Congo", "DR Congo"),
+    "Somali": ("Somalia",),
+    "Argentine": ("Argentina",),
+    "Peruvian": ("Peru",),
+}
+
+
 def demonyms(registry: Registry) -> dict[str, str]:
-    """Adjectives of the registry's states ("Iranian", "Iraqi") -> state id."""
+    """Adjectives of the registry's states ("Iranian", "Iraqi", "Ukrainian", "Sudanese", and
+    the irregular ones: "American", "Greek") -> state id."""
     out = {}
     for state in registry.of_kind("state"):
         label = state.label
         forms = (label + "ian", label + "i", label + "n", label[:-1] + "an", label[:-1] + "ian")
-        for form in (*forms, label + "ese", label[:-1] + "ese"):  # Ukrainian, Sudanese, Chinese
+        for form in (*forms, label + "ese", label[:-1] + "ese"):
             out.setdefault(form, state.id)
+    for state in registry.of_kind("state"):
+        names = {state.label, *state.spellings}
+        for adjective, forms in IRREGULAR_DEMONYMS.items():
+            if names & set(forms):
+                out.setdefault(adjective, state.id)
     return out

@@ -14,9 +14,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from parley.authoring.articlehead import NEWS_WORDS
 from parley.authoring.reading import Reading
 from parley.authoring.reported import SPEECH
-from parley.authoring.roles import all_roles, demonym_states
+from parley.authoring.roles import all_roles
 from parley.model.records import MONTHS, WEEKDAYS
 from parley.seeds.quotes import in_any
 
@@ -46,10 +47,6 @@ ORG_WORDS = re.compile(
     r"|Radio|Group|Movement|Front|Union|Bank|Fund|Network|Service|Guards?|Brigades?"
     r"|Assembly|Parliament|Court|Commission|University|Journal|Herald|Tribune|Telegraph"
     r"|Daily|Broadcasting|Inc|Ltd)\b"
-)
-NEWS_WORDS = re.compile(
-    r"\b(?:News|Agency|Times|Post|Press|Television|TV|Radio|Journal|Herald|Tribune"
-    r"|Telegraph|Daily|Broadcasting)\b"
 )
 # capitals that news text uses for their governments ("Washington says"): places, not people
 CAPITALS = {
@@ -111,7 +108,7 @@ def _strip(text: str, s: int, e: int, adjectives) -> tuple[int, int, str | None,
 
 def _classify(reading: Reading, s: int, e: int, covered) -> Name | None:
     text = reading.text
-    adjectives = demonym_states(reading)
+    adjectives = reading.demonyms
     s, e, state, titled = _strip(text, s, e, adjectives)
     words = text[s:e].split()
     if not words or all(w in STOP or w in TITLES for w in words):
