@@ -454,6 +454,28 @@ SPEECH_FRAMES = [
     ),
     # "Ahmadinejad's spokesman": his own, not the registry's Foreign Ministry spokesman
     ("Mahmoud Ahmadinejad's spokesman said that the talks in Baghdad had been useful.", []),
+    # a dateline opening the sentence is no part of what is reported
+    (
+        "BAGHDAD (DPA) — Ryan Crocker met Hassan Kazemi Qomi in Baghdad for four hours, the "
+        "Foreign Ministry said.",
+        [
+            (
+                "Ryan Crocker met Hassan Kazemi Qomi in Baghdad for four hours",
+                "iran-foreign-ministry",
+                True,
+            )
+        ],
+    ),
+    # "X's office said": X's state
+    (
+        "Ryan Crocker's office said the two men discussed the security of Iraq.",
+        [("the two men discussed the security of Iraq", "united-states", True)],
+    ),
+    # "saying it showed that …": "that" belongs to the reported clause
+    (
+        "Ryan Crocker welcomed the meeting, saying it showed that both sides were serious.",
+        [("it showed that both sides were serious", "ryan-crocker", True)],
+    ),
     # "told reporters on Tuesday, “…”": a quotation, not reported speech
     (
         "Ryan Crocker told reporters on Tuesday, “We all agreed that the talks were useful.”",

@@ -68,6 +68,11 @@ ADVERBIAL = re.compile(
     r"|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
 )
 MIN_WORDS = 5
+# a dateline opening a sentence: "AMMAN (AFP) —", "ISLAMABAD, Pakistan --", "TEHRAN //"
+DATELINE = re.compile(
+    r"[A-Z]{3,}[A-Z ,/'.-]*?(?:,\s*[A-Z][a-z]+(?: [A-Z][a-z]+)*)?"
+    r"(?:,\s*[A-Z][a-z]{2,8}\.? \d{1,2}(?:, \d{4})?)?\s*(?:\([^)\n]{1,50}\))?\s*(?:--|[-–—]|//)\s*"
+)
 # the words before a quotation that make it the object of the clause ("was to “end …”",
 # "part of Jordan’s “cooperation …”")
 OBJECT_OF = re.compile(
@@ -92,6 +97,8 @@ def reported_in(text: str, s: int, t: int, quotes) -> list[Found]:
     """The reported speech of the sentence [s, t), in text order; a clause that holds
     another's attribution ends before it ("…, which it has accused of …")."""
     out: list[Found] = []
+    head = DATELINE.match(text, s)
+    s = head.end() if head else s  # "AMMAN (AFP) — …": the dateline is no reported speech
     for finder in (_inverted, _accused, _appeal, _stance, _said, _according, _denial):
         for found in finder(text, s, t, quotes):
             if any(f.a_end == found.a_end for f in out):
@@ -159,8 +166,10 @@ def _said(text: str, s: int, t: int, quotes) -> list[Found]:
         a_start, who_lo, who_hi = subject_span(text, s, verb.start(), ANY_VERB)
         if out and not out[-1].start < a_start:
             continue  # inside the clause of the verb before, with no clause of its own
-        m = re.match(r",?\s*(?:(?:[\w’'-]+\s+){0,6}?that\s+)?", after)
-        start = verb.end() + (m.end() if m else 0)
+        m = re.match(r",?\s*(?:((?:[\w’'-]+\s+){0,6}?)that\s+)?", after)
+        if m.group(1) and not (verb.group().startswith("told") or ADVERBIAL.match(m.group(1))):
+            m = re.match(r",?\s*", after)  # "saying it showed that …": "that" is further in
+        start = verb.end() + m.end()
         if start >= t or text[start] == ":":
             continue
         end = clause_end(text, start, t, quotes)

@@ -161,12 +161,19 @@ def partner(reading: Reading, who: Who, hi: int) -> str | None:
 
 
 def _last_resort(reading: Reading, lo: int, hi: int, roles) -> Who | None:
-    """The speaker of words that name only a role in the possessive ("a statement from the
-    Afghan president's office": the state) or a news outlet other than the article's own
-    ("…, the Sudan Tribune said")."""
+    """The speaker of words that name only a role or a person in the possessive ("a statement
+    from the Afghan president's office", "Netanyahu's office said": the state) or a news
+    outlet other than the article's own ("…, the Sudan Tribune said")."""
     for r in roles:
         if r.party:
             return Who(r.party, r.start)
+    for f in reading.agents_in(lo, hi, ("person",)):  # "Netanyahu's office said": his state
+        office = re.match(
+            r"['’]s\s+(?:office|government|administration|aides?|camp)\b", reading.text[f.end : hi]
+        )
+        nationality = reading.registry.entities[f.entity].attr("nationality")
+        if office and nationality:
+            return Who(nationality, f.start)
     own = find_outlet(reading)
     for f in reading.agents_in(lo, hi, ("organisation",)):
         if own is None or (own.entity != f.entity and not own.start <= f.start < own.end):
