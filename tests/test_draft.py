@@ -15,6 +15,7 @@ from seedsets import CORPUS
 from parley.authoring.dates import normalise_date
 from parley.authoring.draft import draft_article
 from parley.authoring.drafteval import evaluate, total
+from parley.authoring.draftstatements import guess_kind
 from parley.authoring.spellings import transliteration_variants
 from parley.cli.main import main
 from parley.model.errors import InputError
@@ -623,3 +624,16 @@ def test_head_writer_byline_quote_over_two_lines_and_told_the_agency(registry, t
     assert ("the talks had been long and useful", "ryan-crocker") in said
     quote = '"We have to trust each other,\n"and we have to share much more than we do now'
     assert (quote[1:], "ryan-crocker") in said
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        ("Crocker called for more cooperation on security.", "request"),
+        ("Qomi pledged to support the committee in Baghdad.", "express-intent"),
+        ("Iran dismissed the charges as baseless propaganda.", "reject"),
+        ("Iraqi officials hailed the talks as a first step.", "praise"),
+    ],
+)
+def test_kind_cues_of_the_new_frames(sentence, kind):
+    assert guess_kind(sentence, sentence.split(" ", 2)[2]) == kind

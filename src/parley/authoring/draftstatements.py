@@ -32,13 +32,19 @@ KIND_CUES = (
     ("accuse", re.compile(r"\baccus\w*|\bblam\w*")),
     ("deny", re.compile(r"\bden(?:y|ied|ies)\b|\bcountered\b")),
     ("demand", re.compile(r"\bdemand\w*|\bmust\b|\bneed to\b")),
-    ("request", re.compile(r"\bask(?:ed|s)?\b|\burg\w*|\brequest\w*|\bpressing for\b")),
+    (
+        "request",
+        re.compile(
+            r"\bask(?:ed|s)?\b|\burg\w*|\brequest\w*|\bpress\w* for\b|\bcall\w* (?:for|on)\b"
+        ),
+    ),
     ("propose", re.compile(r"\bpropos\w*|\binvitation\b")),
     ("offer", re.compile(r"\boffer\w*")),
     ("agree", re.compile(r"\bagree\w*")),
-    ("reject", re.compile(r"\breject\w*")),
+    ("reject", re.compile(r"\breject\w*|\bdismiss\w*")),
     ("express-hope", re.compile(r"\bhop(?:e|ed|es|eful)\b")),
-    ("praise", re.compile(r"\bprais\w*|\bwelcom\w*|\bpositive\b")),
+    ("express-intent", re.compile(r"\bpledg\w*|\bvow\w*|\bpromis\w*")),
+    ("praise", re.compile(r"\bprais\w*|\bwelcom\w*|\bpositive\b|\bhail\w*|\bheralded\b")),
     ("criticize", re.compile(r"\bcriticis\w*|\bcriticiz\w*|\bmistakes?\b|\bproblem\b")),
 )
 
