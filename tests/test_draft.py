@@ -627,13 +627,17 @@ def test_head_writer_byline_quote_over_two_lines_and_told_the_agency(registry, t
 
 
 @pytest.mark.parametrize(
-    ("sentence", "kind"),
+    ("sentence", "quote", "kind"),
     [
-        ("Crocker called for more cooperation on security.", "request"),
-        ("Qomi pledged to support the committee in Baghdad.", "express-intent"),
-        ("Iran dismissed the charges as baseless propaganda.", "reject"),
-        ("Iraqi officials hailed the talks as a first step.", "praise"),
+        ("Crocker called for more cooperation.", "more cooperation", "request"),
+        ("Qomi pledged to support the committee.", "to support the committee", "express-intent"),
+        ("Iran dismissed the charges as baseless.", "the charges as baseless", "reject"),
+        (
+            "Iraqi officials hailed the talks as a first step.",
+            "the talks as a first step",
+            "praise",
+        ),
     ],
 )
-def test_kind_cues_of_the_new_frames(sentence, kind):
-    assert guess_kind(sentence, sentence.split(" ", 2)[2]) == kind
+def test_kind_cues_of_the_new_frames(sentence, quote, kind):
+    assert guess_kind(sentence, quote) == kind
