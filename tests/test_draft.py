@@ -441,6 +441,12 @@ SPEECH_FRAMES = [
     ),
     # a passive is no statement of its subject
     ("Hassan Kazemi Qomi was denied entry to the Green Zone on Monday.", []),
+    ("Ryan Crocker was asked by reporters to explain the delay in the talks.", []),
+    # "denied that …": the clause after "that"
+    (
+        "Hassan Kazemi Qomi denied that Iran had armed the militias in Iraq.",
+        [("Iran had armed the militias in Iraq", "hassan-kazemi-qomi", True)],
+    ),
     # "said since May “…”": an adverbial before a long quotation; the quotation is the speech
     (
         "Ryan Crocker said since the last meeting in May “we have seen more attacks by "

@@ -247,9 +247,8 @@ def _stance(text: str, s: int, t: int, quotes) -> list[Found]:
     for verb in STANCE.finditer(text, s, t):
         if _in_quote(verb.start(), quotes) or text[verb.end() : verb.end() + 3] == " by":
             continue
-        passive = re.search(r"\b(?:was|were|been|be|being|is|are)\s+$", text[s : verb.start()])
-        if passive and verb.group().endswith("ed"):
-            continue  # "was denied entry": a passive
+        if _passive(text, s, verb) or re.match(r"\s+that\b", text[verb.end() : t]):
+            continue  # "was denied entry": a passive; "denied that …" is `_said`'s
         if APPEAL.match(text, verb.start() + len(verb.group()) - len(verb.group().lstrip())):
             continue  # "urged X to …"
         if ACCUSE.search(verb.group()) and re.match(
@@ -265,11 +264,18 @@ def _stance(text: str, s: int, t: int, quotes) -> list[Found]:
     return out
 
 
+def _passive(text: str, s: int, verb: re.Match) -> bool:
+    """Whether the verb is a past participle after a form of "be" ("was asked to")."""
+    head = verb.group().split()[0]
+    be = re.search(r"\b(?:was|were|been|be|being|is|are)\s+$", text[s : verb.start()])
+    return bool(be) and head.endswith("ed")
+
+
 def _appeal(text: str, s: int, t: int, quotes) -> list[Found]:
     """AGENT called on|urged|asked X to CLAUSE: the clause from "to"."""
     out = []
     for verb in APPEAL.finditer(text, s, t):
-        if _in_quote(verb.start(), quotes):
+        if _in_quote(verb.start(), quotes) or _passive(text, s, verb):
             continue
         start = verb.end()
         end = clause_end(text, start, t, quotes)
