@@ -28,6 +28,11 @@ CORPORA = {
         "the second development set (eval/dev2/SOURCES.md): eight articles about other meetings, "
         "held out and measured once (figures below), then used for tuning",
     ),
+    "dev3": (
+        "eval/dev3",
+        "the third development set (eval/dev3/SOURCES.md): eight more articles about other "
+        "meetings, held out and measured once (figures below), then used for tuning",
+    ),
     "heldout": ("eval/heldout", "the held-out set, never used for tuning"),
 }
 
