@@ -142,7 +142,7 @@ class AnnotationContext:
         sub, where = found
         self.check.keys(sub, where, ("value", "text"), ())
         value = self.check.partial_date(sub, "value", where) if "value" in sub else None
-        span = self.evidence(sub, "text", where)
+        span = self.evidence(sub, "text", where, required=False)
         if value is not None and _first_day(value) > self.latest:
             self.check.add(
                 sub.line_of("value"),
@@ -160,7 +160,7 @@ class AnnotationContext:
         sub, where = found
         self.check.keys(sub, where, ("value", "text"), ("qualifier",))
         value = self.check.duration(sub, "value", where) if "value" in sub else None
-        span = self.evidence(sub, "text", where)
+        span = self.evidence(sub, "text", where, required=False)
         qualifier = None
         if sub.get("qualifier") is not None:
             qualifier = self.check.choice(sub, "qualifier", where, QUALIFIERS)

@@ -21,7 +21,7 @@ def read_found_at(ctx: AnnotationContext, article: Node) -> FoundAt | None:
         site = ctx.ref(node, "site", what, ("organisation",))
         if site is None:
             return None
-    span = ctx.evidence(node, "evidence", what, excluded=False)
+    span = ctx.evidence(node, "evidence", what, excluded=False, required=False)
     note = ctx.check.string(node, "note", what, required=False)
     return FoundAt(site=site, span=span, note=note) if span else None
 
@@ -39,7 +39,7 @@ def read_original(ctx: AnnotationContext, article: Node) -> Original | None:
         outlet = ctx.ref(node, "outlet", what, ("organisation",))
         if outlet is None:
             return None
-    span = ctx.evidence(node, "evidence", what, excluded=False)
+    span = ctx.evidence(node, "evidence", what, excluded=False, required=False)
     title = ctx.evidence(node, "title", what, required=False)
     date = ctx.date_value(node, "date", what)
     if date is not None and ctx.article_date is not None and date.value > ctx.article_date:
