@@ -225,7 +225,7 @@ def read_office(ctx: AnnotationContext, node: Node) -> OfficeClaim | None:
         status = ctx.check.choice(node, "status", what, HOLDING_STATUSES)
     start = ctx.partial_date_value(node, "start", what)
     end = ctx.partial_date_value(node, "end", what)
-    if start and end and _first(end.value) < _first(start.value):
+    if start and end and _before(end.value, start.value):
         ctx.check.add(
             node.line_of("end"),
             f"{what}: end {end.value} is before start {start.value}",
@@ -239,9 +239,11 @@ def read_office(ctx: AnnotationContext, node: Node) -> OfficeClaim | None:
     )
 
 
-def _first(value: str) -> str:
-    """A partial date padded to compare with another (`2006` -> `2006-00-00`)."""
-    return (value + "-00-00")[:10]
+def _before(end: str, start: str) -> bool:
+    """Whether `end` comes before `start`, compared at the precision of the less precise of
+    the two (2006 and 2006-05 do not conflict), as the holding-dates check compares them."""
+    n = min(len(end), len(start))
+    return end[:n] < start[:n]
 
 
 def read_claim(ctx: AnnotationContext, node: Node) -> Claim | None:
