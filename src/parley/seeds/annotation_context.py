@@ -146,7 +146,8 @@ class AnnotationContext:
         if value is not None and _first_day(value) > self.latest:
             self.check.add(
                 sub.line_of("value"),
-                f"{where}.value {value} is after {self.latest.isoformat()}, the article's date",
+                f"{where}.value {value} is after {self.latest.isoformat()}, "
+                + ("the article's date" if self.article_date else "today (the article has none)"),
                 "give the date the text states",
             )
             return None
