@@ -227,6 +227,7 @@ CASES = [
     ("mentions", {}),
     ("spellings", {}),
     ("spellings", {"entity": "nouri-al-maliki"}),
+    ("spellings", {"article": "pid:article/003-dpa"}),
     ("wikidata-links", {}),
     ("articles", {}),
 ]
