@@ -416,6 +416,9 @@ def write_article(rng: random.Random, reg: Registry, ident: str) -> tuple[str, d
     title = f"{a['label']} and {b['label']} {rng.choice(VERBS)} {art.words(3, 6)}"
     art.mention(a)
     art.mention(b)
+    # the fields added in issue 19 (durations, former offices, first-since-year claims,
+    # reprints) draw from their own generator, so that the rest stays as it was
+    extra = random.Random(f"{ident}-{title}")
 
     def ev(quote: str, at: int) -> tuple[str, int]:
         return (quote, at)
@@ -446,6 +449,11 @@ def write_article(rng: random.Random, reg: Registry, ident: str) -> tuple[str, d
                 "basis": "relative",
             }
         entry["place"] = {"ref": city["id"], "evidence": ev(place_words, offs[2])}
+        if extra.random() < 0.3:
+            hours = extra.randint(2, 9)
+            words = f"{hours}-hour talks"
+            offs = t.sentence(f"The {words}", f" {art.words(2, 5)}.")
+            entry["duration"] = {"value": f"PT{hours}H", "text": ev(words, offs[0] + 4)}
         participants = []
         for party in parties:
             pool = reg.by_state[party["id"]]
@@ -488,14 +496,33 @@ def write_article(rng: random.Random, reg: Registry, ident: str) -> tuple[str, d
             continue
         seen_offices.add(person["id"])
         post = posts[0]
-        words = f"{post['title']} {art.mention(person, person['label'])}"
+        former = extra.random() < 0.2
+        words = (
+            f"{'former ' if former else ''}{post['title']} {art.mention(person, person['label'])}"
+        )
         if post.get("to"):
             art.mention(states[post["to"]])
-        offs = t.sentence(f"{art.words(2, 4).capitalize()} ", words, f" {art.words(3, 6)}.")
+        office = {"person": person["id"], "post": post["id"]}
+        if former:  # "former X, in office from 2001 to 2004"
+            end = published.year - extra.randint(1, 3)
+            start = end - extra.randint(1, 5)
+            offs = t.sentence(
+                f"{art.words(2, 4).capitalize()} ",
+                words,
+                ", in office from ",
+                str(start),
+                " to ",
+                str(end),
+                f", {art.words(3, 6)}.",
+            )
+            office["status"] = "former"
+            office["start"] = {"value": start, "text": (str(start), offs[3])}
+            office["end"] = {"value": end, "text": (str(end), offs[5])}
+        else:
+            offs = t.sentence(f"{art.words(2, 4).capitalize()} ", words, f" {art.words(3, 6)}.")
         art.refs.add(post["id"])
-        entries_offices.append(
-            {"person": person["id"], "post": post["id"], "evidence": (words, offs[1])}
-        )
+        office["evidence"] = (words, offs[1])
+        entries_offices.append(office)
     t.add("\n\n")
     # statements: about sixteen per article, by people at the meetings (or their states)
     speakers = [p for p, _ in people_in] or reg.people[:1]
@@ -555,11 +582,28 @@ def write_article(rng: random.Random, reg: Registry, ident: str) -> tuple[str, d
                 claim["qualifier"] = qualifier
             claim["evidence"] = (words, offs[1])
             entries_claims.append(claim)
+        if extra.random() < 0.3:
+            year = published.year - extra.randint(5, 40)
+            words = f"the first such talks since {year}"
+            offs = t.sentence(f"{art.words(2, 4).capitalize()}, ", words, ".")
+            entries_claims.append(
+                {
+                    "about": meeting["id"],
+                    "property": "first-since-year",
+                    "value": year,
+                    "evidence": (words, offs[1]),
+                }
+            )
     t.add("\n\n")
     outlet_at = t.add(outlet_words)
     t.add("\n\nMore from News\n")
     for _ in range(3):
         t.add(f"{art.words(4, 8).capitalize()}\n")
+    others = [o for o in reg.outlets if o["id"] != outlet["id"]]
+    site = extra.choice(others) if others and extra.random() < 0.25 else None
+    if site is not None:  # a reprint: the outlet's story on another outlet's site
+        t.add(f"Read more on {site['label']}\n")
+        art.refs.add(site["id"])
     text = t.value()
     furniture_start = text.index("More from News")
     resolve = Resolver(text, furniture_start)
@@ -574,6 +618,15 @@ def write_article(rng: random.Random, reg: Registry, ident: str) -> tuple[str, d
         "date_note": "synthetic dateline",
         "furniture": [{"start": "More from News", "note": "site navigation, to end of file"}],
     }
+    if site is not None:
+        annotation["article"]["found_at"] = {
+            "site": site["id"],
+            "evidence": f"Read more on {site['label']}",  # in the furniture: the site's own
+        }
+        annotation["article"]["original"] = {
+            "outlet": outlet["id"],
+            "evidence": resolve((outlet_words, outlet_at)),
+        }
     annotation["mentions"] = {k: v for k, v in art.spellings.items()}
     annotation["meetings"] = resolve.walk(entries_meetings)
     annotation["statements"] = resolve.walk(entries_statements)

@@ -204,9 +204,10 @@ QUESTIONS: list[tuple[str, str, str]] = [
     (
         "Which offices has Hassan Kazemi Qomi held, per source?",
         "query offices -p person=hassan-kazemi-qomi",
-        "Ambassador to Iraq (000, 001 twice, 003, 004, registry); “previously Iran’s charge "
-        "d’affaires in Iraq”, “a veteran officer of the Islamic Revolutionary Guards Corps”, "
-        "“once the IRGC’s liaison to Hezbollah” (004); “reportedly a Quds Force officer” (003).",
+        "Ambassador to Iraq (000, 001 twice, 003, 004, registry); formerly “previously Iran’s "
+        "charge d’affaires in Iraq” and “once the IRGC’s liaison to Hezbollah” (004, status "
+        "former); “a veteran officer of the Islamic Revolutionary Guards Corps” (004); "
+        "“reportedly a Quds Force officer” (003).",
     ),
     (
         "Who held an Iraqi office, according to whom?",
@@ -244,16 +245,26 @@ QUESTIONS: list[tuple[str, str, str]] = [
         "“in his offices inside Baghdad's fortified Green Zone”, host, “in 27 years” (001).",
     ),
     (
-        "Which articles are in the corpus, from which outlet, and how is each date known?",
+        "Which articles are in the corpus, from which outlet, how is each date known, and which "
+        "are reprints?",
         "query articles",
-        "Fars (dateline TEHRAN, date inferred), a blog repost naming no outlet, Al Jazeera "
-        "(“Source : Al Jazeera”), DPA (“By DPA”), Iran Focus (dateline “London, May 31”).",
+        "Fars (dateline TEHRAN, date inferred), a blog repost naming no outlet (its footer: "
+        "“Source”, “Post a Comment”), Al Jazeera (“Source : Al Jazeera”), DPA (“By DPA”) found on "
+        "TwoCircles.net (“Support TwoCircles”), Iran Focus (dateline “London, May 31”).",
     ),
     (
         "How many statements of each kind does the corpus hold (an ad-hoc query)?",
         "sparql docs/examples/statement-kinds.rq",
         "Counts over all five articles; any SPARQL SELECT file (or `-` for stdin) runs the same "
         "way.",
+    ),
+    (
+        "How do the sources spell Nouri al-Maliki’s name, against the registry’s?",
+        "query spellings -p entity=nouri-al-maliki",
+        "“Nuri al-Maliki” (000, 003) where the registry writes Nouri; “al-Maliki” and "
+        "“Al-Maliki” elsewhere. Spellings are not conflicts: `query spellings` lists every "
+        "entity named in more than one way (Qomi in 000, 001, 004, Qumi in 003; Hoshyar in 000, "
+        "Hoshiyar in 002).",
     ),
 ]
 

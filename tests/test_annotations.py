@@ -300,6 +300,25 @@ CASES = [
         [],
     ),
     (
+        "duration-not-iso-8601",
+        "annotations/001-tiny.yaml",
+        '    date: {value: 2024-03-04, text: "on Monday", basis: relative}\n',
+        '    date: {value: 2024-03-04, text: "on Monday", basis: relative}\n'
+        '    duration: {value: 4h, text: "on Monday"}\n',
+        ["bad duration '4h'", "duration.value"],
+        ["ISO 8601 duration such as PT4H"],
+    ),
+    (
+        "first-since-year-in-the-future",
+        "annotations/001-tiny.yaml",
+        "claims:\n",
+        "claims:\n  - about: round-1\n    property: first-since-year\n    value: 2031\n"
+        '    evidence: "their first talks in 27 years"\n',
+        ["year 2031", "after 2024-03-04"],
+        ["the year the text names"],
+        "value: 2031",
+    ),
+    (
         "missing-required-field",
         "annotations/001-tiny.yaml",
         '        role: head-of-delegation\n        evidence: "Boris',

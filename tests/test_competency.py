@@ -465,6 +465,14 @@ def test_q28_qomi_offices(store, kg):
         ("quds-force-officer", "003-dpa"): 1,  # "reportedly a Quds Force officer"
     }
     assert {r["state"] for r in rows} == {IRAN}  # the IRGC and its Quds Force belong to Iran
+    # 004 "who was previously Iran’s charge d’affaires", "was once the IRGC’s liaison": former;
+    # every other office an article states is current; the registry gives no status
+    status = {(r["post"], r["source"]): r["status"] for r in rows}
+    assert {k for k, v in status.items() if v == "former"} == {
+        ("iran-charge-d-affaires-in-iraq", "004-iranfocus"),
+        ("irgc-liaison-to-hezbollah", "004-iranfocus"),
+    }
+    assert {v for (_, source), v in status.items() if source == "registry"} == {None}
 
 
 def test_q29_iraqi_offices(store, kg):
@@ -571,6 +579,16 @@ def test_q35_articles(store, kg):
         ("001-blog-clash", None, "2007-07-24", "inferred"),  # blog repost, no outlet named
         ("000-fars-ahmadinejad", "fars-news-agency", "2007-07-25", "inferred"),
     ]
+    # reprints: 003 is DPA's report on TwoCircles.net ("Support TwoCircles", "By DPA"); 001 a
+    # repost on a blog that names neither itself nor its source ("Post a Comment", "Source")
+    reprints = {r["article"]: (r["found_at"], r["original"], r["original_outlet"]) for r in rows}
+    assert reprints == {
+        "000-fars-ahmadinejad": (None, None, None),
+        "001-blog-clash": (None, "original", None),
+        "002-aljazeera": (None, None, None),
+        "003-dpa": ("twocircles", "original", "dpa"),
+        "004-iranfocus": (None, None, None),
+    }
 
 
 def test_q36_adhoc_sparql(store, kg):
@@ -581,6 +599,28 @@ def test_q36_adhoc_sparql(store, kg):
     assert counts["deny"] == 3  # the three denials of Q13
     assert counts["propose"] == 2
     assert sum(counts.values()) == len(ask(store, kg, "statements"))
+
+
+def test_q37_spellings_differ_between_sources(store, kg):
+    rows = ask(store, kg, "spellings", entity=MALIKI)
+    got = {(r["spelling"], r["article"]) for r in rows}
+    assert {r["label"] for r in rows} == {"Nouri al-Maliki"}  # the registry's spelling
+    # 000 "Iraq’s Prime Minister Nuri al-Maliki", 003 "Iraqi Prime Minister Nuri al-Maliki"
+    assert {a for s, a in got if s == "Nuri al-Maliki"} == {"000-fars-ahmadinejad", "003-dpa"}
+    assert ("Al-Maliki", "002-aljazeera") in got  # "Al-Maliki told both sides"
+    assert not any(s == "Nouri al-Maliki" for s, _ in got)  # no article spells it so
+    qomi = {(r["spelling"], r["article"]) for r in ask(store, kg, "spellings", entity=QOMI)}
+    # 003 "Hassan Kazemi Qumi" against "Hassan Kazemi Qomi" in 000, 001 and 004
+    assert {a for s, a in qomi if s == "Hassan Kazemi Qumi"} == {"003-dpa"}
+    assert {a for s, a in qomi if s == "Hassan Kazemi Qomi"} == {
+        "000-fars-ahmadinejad",
+        "001-blog-clash",
+        "004-iranfocus",
+    }
+    # entities named one way only are left out; spellings are no conflicts
+    everyone = {r["entity"] for r in ask(store, kg, "spellings")}
+    assert {MALIKI, QOMI, "hoshyar-zebari"} <= everyone and "reza-amiri" not in everyone
+    assert not any(r["property"] == "label" for r in ask(store, kg, "conflicts"))
 
 
 # --- the document --------------------------------------------------------------------------------

@@ -42,6 +42,9 @@ def test_person_trail(kg):
     # 002: "Kazemi-Qomi told reporters that Iran had offered to help train and arm Iraq’s military."
     assert "Kazemi-Qomi told reporters that «Iran had offered to help train and arm" in text
     assert "head of delegation" in text
+    # 004: "Kazemi Qomi, who was previously Iran’s charge d’affaires in Iraq" (status: former)
+    assert "Iranian chargé d'affaires in Iraq (formerly), per 004-iranfocus" in text
+    assert "Iranian Ambassador to Iraq (formerly)" not in text
 
 
 def test_meeting_trail_names_participants_per_source(kg):

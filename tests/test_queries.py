@@ -38,6 +38,7 @@ REQUIRED = {
     "state-dyads",
     "offices",
     "mentions",
+    "spellings",
     "wikidata-links",
 }
 CATALOGUE = catalogue()
@@ -224,6 +225,9 @@ CASES = [
     ("offices", {}),
     ("offices", {"state": "iran", "office": "military-officer"}),
     ("mentions", {}),
+    ("spellings", {}),
+    ("spellings", {"entity": "nouri-al-maliki"}),
+    ("spellings", {"article": "pid:article/003-dpa"}),
     ("wikidata-links", {}),
     ("articles", {}),
 ]

@@ -13,7 +13,14 @@ import pytest
 import yaml
 
 from parley.model import records as model
-from parley.seeds import annotation_context, annotation_entries, annotations, checks, registry
+from parley.seeds import (
+    annotation_context,
+    annotation_entries,
+    annotation_sources,
+    annotations,
+    checks,
+    registry,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS = ROOT / "schemas"
@@ -55,9 +62,11 @@ def errors(name: str, data) -> list[str]:
     ]
 
 
+REPRINT = Path(__file__).parent / "data" / "reprint" / "annotations" / "001-reprint.yaml"
 ANNOTATION_FILES = [
     *sorted((SEEDS / "annotations").glob("*.yaml")),
     FIXTURES / "annotations" / "001-tiny.yaml",
+    REPRINT,
 ]
 REGISTRY_FILES = sorted((SEEDS / "registry").glob("*.yaml")) + sorted(
     (FIXTURES / "registry").glob("*.yaml")
@@ -91,6 +100,10 @@ def tiny() -> dict:
     return read(FIXTURES / "annotations" / "001-tiny.yaml")
 
 
+def reprint() -> dict:
+    return read(REPRINT)
+
+
 @pytest.mark.parametrize(
     ("change", "where"),
     [
@@ -113,6 +126,32 @@ def tiny() -> dict:
 )
 def test_annotation_schema_rejects(change, where):
     data = tiny()
+    assert not errors("annotations.schema.json", data)
+    change(data)
+    found = errors("annotations.schema.json", data)
+    assert found and any(where in e for e in found), found
+
+
+@pytest.mark.parametrize(
+    ("change", "where"),
+    [
+        (lambda d: d["meetings"][0]["duration"].update(value="four hours"), "duration/value"),
+        (lambda d: d["meetings"][0]["duration"].update(value="P1W"), "duration/value"),
+        (lambda d: d["meetings"][0]["duration"].pop("text"), "duration"),
+        (lambda d: d["offices"][1].update(status="retired"), "status"),
+        (lambda d: d["offices"][1]["start"].update(value="spring 2015"), "start/value"),
+        (lambda d: d["offices"][1]["end"].pop("text"), "end"),
+        (lambda d: d["claims"][0].update(value=98), "value"),
+        (lambda d: d["claims"][0].update(value="1998"), "value"),
+        (lambda d: d["article"]["found_at"].pop("evidence"), "found_at"),
+        (lambda d: d["article"]["found_at"].update(site="Strelsau Herald"), "found_at/site"),
+        (lambda d: d["article"]["original"].update(outlet="Test Wire"), "original/outlet"),
+        (lambda d: d["article"]["original"].update(when="March 5"), "original"),
+    ],
+)
+def test_annotation_schema_rejects_bad_new_fields(change, where):
+    """found_at, original, duration, office status/start/end and first-since-year."""
+    data = reprint()
     assert not errors("annotations.schema.json", data)
     change(data)
     found = errors("annotations.schema.json", data)
@@ -159,6 +198,9 @@ def test_annotation_enums_equal_model():
     qualifier = defs["claim"]["properties"]["qualifier"]["anyOf"][0]["enum"]
     assert tuple(qualifier) == model.QUALIFIERS
     assert tuple(defs["claim"]["properties"]["property"]["enum"]) == tuple(model.CLAIM_PROPERTIES)
+    assert tuple(defs["office"]["properties"]["status"]["enum"]) == model.HOLDING_STATUSES
+    duration_qualifier = defs["durationValue"]["properties"]["qualifier"]["anyOf"][0]["enum"]
+    assert tuple(duration_qualifier) == model.QUALIFIERS
 
 
 def test_claim_value_types_equal_model():
@@ -167,6 +209,7 @@ def test_claim_value_types_equal_model():
         "integer": {"type": "integer", "minimum": 0},
         "ref": {"$ref": "#/$defs/id"},
         "level": {"enum": list(model.LEVELS)},
+        "year": {"type": "integer", "minimum": 1000, "maximum": 9999},
     }
     by_property = {
         rule["if"]["properties"]["property"]["const"]: rule["then"]["properties"]["value"]
@@ -190,6 +233,8 @@ def test_patterns_equal_checks():
         checks.QID.pattern
     )
     assert {"type": "string", "pattern": checks.PARTIAL_DATE.pattern} in reg["partialDate"]["anyOf"]
+    assert {"type": "string", "pattern": checks.PARTIAL_DATE.pattern} in ann["partialDate"]["anyOf"]
+    assert ann["duration"]["pattern"] == checks.DURATION.pattern
 
 
 def test_registry_sections_and_fields_equal_loader():
@@ -224,7 +269,11 @@ def test_registry_enums_equal_model():
 ANNOTATION_OBJECTS = {
     "quote_spec": ("evidence", None),
     "date_value": ("dateValue", None),
+    "partial_date_value": ("partialDateValue", None),
+    "duration_value": ("durationValue", None),
     "attr_ref": ("reference", None),
+    "read_found_at": ("foundAt", None),
+    "read_original": ("original", None),
     "_article": ("article", None),
     "_furniture": ("article", "furniture"),
     "read_meeting": ("meeting", None),
@@ -272,7 +321,7 @@ def test_annotation_object_keys_equal_loader():
     defs = load_schema("annotations.schema.json")["$defs"]
     keys = {
         name: found
-        for module in (annotation_context, annotations, annotation_entries)
+        for module in (annotation_context, annotations, annotation_entries, annotation_sources)
         for name, found in loader_keys(module).items()
     }
     assert set(keys) == set(ANNOTATION_OBJECTS), "a loader function checks keys: map it here"

@@ -238,9 +238,8 @@ def _entity_offices(trail: _Trail, iri: str) -> tuple[str, ...]:
     for o in facts.offices:
         if o.person != iri:
             continue
-        line = (
-            f"{facts.label(o.post)}, per {trail.source(o.article)} — {trail.sentence(o.evidence)}"
-        )
+        post = facts.label(o.post) + (" (formerly)" if o.former else "")
+        line = f"{post}, per {trail.source(o.article)} — {trail.sentence(o.evidence)}"
         holders = facts.holders.get(o.post, ())
         if holders and iri not in holders:
             line += f" [the registry records {', '.join(facts.label(h) for h in holders)}]"

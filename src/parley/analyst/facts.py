@@ -104,6 +104,7 @@ class OfficeFact:
     person: str
     post: str
     evidence: Evidence | None
+    former: bool = False  # the article says the person held the post before
 
 
 @dataclass(frozen=True)

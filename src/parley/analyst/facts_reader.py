@@ -22,7 +22,7 @@ from parley.analyst.facts import (
     StatementFact,
     local_name,
 )
-from parley.model.iris import OA, PARLEY, PG, REGISTRY_GRAPH, SCHEMA, WD
+from parley.model.iris import OA, PARLEY, PG, REGISTRY_GRAPH, SCHEMA, STATUS, WD
 
 ARTICLE_GRAPH_PREFIX = str(PG) + "article/"
 KIND_OF_CLASS = {
@@ -162,7 +162,9 @@ def _article(article: str, g: Graph, facts: Facts) -> None:
     for node in g.subjects(RDF.type, PARLEY.PostHolding):
         person, post = _text(g, node, PARLEY.holder), _text(g, node, PARLEY.post)
         if person and post:
-            facts.offices.append(OfficeFact(article, person, post, _first_span(g, article, node)))
+            former = (node, PARLEY.holdingStatus, STATUS.former) in g
+            evidence = _first_span(g, article, node)
+            facts.offices.append(OfficeFact(article, person, post, evidence, former))
     facts.offices.sort(key=lambda o: (o.article, o.person, o.post))
 
 

@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
-from rdflib import OWL, RDF, RDFS, SKOS, XSD, Dataset, Graph, Literal, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 
+from parley.builder.mapsources import map_office, map_sources
+from parley.builder.mapterms import T_BASIS as BASIS
+from parley.builder.mapterms import T_KIND as KIND
+from parley.builder.mapterms import T_LEVEL as LEVEL
+from parley.builder.mapterms import T_OA as OA
+from parley.builder.mapterms import T_OFFICE as OFFICE
+from parley.builder.mapterms import T_ORG as ORG
+from parley.builder.mapterms import T_OWL as OWL
+from parley.builder.mapterms import T_PARLEY as PARLEY
+from parley.builder.mapterms import T_RDF as RDF
+from parley.builder.mapterms import T_RDFS as RDFS
+from parley.builder.mapterms import T_ROLE as ROLE
+from parley.builder.mapterms import T_SCHEMA as SCHEMA
+from parley.builder.mapterms import T_SEM as SEM
+from parley.builder.mapterms import T_SKOS as SKOS
+from parley.builder.mapterms import T_WD as WD
+from parley.builder.mapterms import T_XSD as XSD
+from parley.builder.mapterms import offset_literal
 from parley.model import iris
-from parley.model.iris import (
-    BASIS,
-    KIND,
-    LEVEL,
-    OA,
-    OFFICE,
-    ORG,
-    PARLEY,
-    PID,
-    ROLE,
-    SCHEMA,
-    SEM,
-    WD,
-)
+from parley.model.iris import PID
 from parley.model.kgio import new_dataset
 from parley.model.records import (
     CLAIM_PROPERTIES,
@@ -31,34 +36,6 @@ from parley.model.records import (
     Span,
 )
 from parley.model.terms import partial_date
-
-
-class _Terms:
-    """A namespace whose terms are made once: rdflib builds (and checks) a new URIRef on
-    every `NS.name` or `NS[name]`, and the mapper asks for the same few terms again and again."""
-
-    def __init__(self, namespace):
-        self._namespace = namespace
-        self._items: dict = {}
-
-    def __getattr__(self, name: str):
-        if name.startswith("_"):  # not a term (and not yet set up, say during copying)
-            raise AttributeError(name)
-        term = getattr(self._namespace, name)
-        setattr(self, name, term)
-        return term
-
-    def __getitem__(self, key: str):
-        term = self._items.get(key)
-        if term is None:
-            term = self._items[key] = self._namespace[key]
-        return term
-
-
-BASIS, KIND, LEVEL, OA, OFFICE, ORG, PARLEY, ROLE, SCHEMA, SEM, WD = (
-    _Terms(ns) for ns in (BASIS, KIND, LEVEL, OA, OFFICE, ORG, PARLEY, ROLE, SCHEMA, SEM, WD)
-)
-OWL, RDF, RDFS, SKOS, XSD = (_Terms(ns) for ns in (OWL, RDF, RDFS, SKOS, XSD))
 
 CLASS_OF_KIND = {
     "person": PARLEY.Person,
@@ -142,20 +119,6 @@ def entity_iri(registry: Registry, ident: str) -> URIRef:
     return iris.entity(entity.kind, ident)
 
 
-_OFFSETS: dict[int, Literal] = {}
-
-
-def offset_literal(offset: int) -> Literal:
-    """`offset` as an xsd:nonNegativeInteger literal (made once: offsets recur, and rdflib's
-    Literal() is slow)."""
-    if type(offset) is not int or not 0 <= offset < 1_000_000:
-        return Literal(offset, datatype=XSD.nonNegativeInteger)
-    found = _OFFSETS.get(offset)
-    if found is None:
-        found = _OFFSETS[offset] = Literal(offset, datatype=XSD.nonNegativeInteger)
-    return found
-
-
 class ArticleMapper:
     """Writes what one annotated article says into its own graph."""
 
@@ -182,30 +145,26 @@ class ArticleMapper:
         for s in self.doc.statements:
             self._statement(s)
         for o in self.doc.offices:
-            node = iris.in_article(self.art.id, "holding", o.post, o.person)
-            person, post = self.iri(o.person), self.iri(o.post)
-            self.g.add((node, RDF.type, PARLEY.PostHolding))
-            self.g.add((node, PARLEY.holder, person))
-            self.g.add((node, PARLEY.post, post))
-            self.g.add((node, PARLEY.evidence, self.span(o.span)))
-            if o.note:
-                self.g.add((node, RDFS.comment, Literal(o.note)))
-            self.g.add((person, ORG.holds, post))
+            map_office(self, o)
         for c in self.doc.claims:
             kind = CLAIM_PROPERTIES[c.property]
             if kind == "integer":
                 value = Literal(c.value, datatype=XSD.integer)
             elif kind == "level":
                 value = LEVEL[str(c.value)]
+            elif kind == "year":
+                value = partial_date(f"{c.value:04d}")
             else:
                 value = self.iri(str(c.value))
-            self.assertion(
+            node = self.assertion(
                 self.iri(c.about),
                 PARLEY[iris.camel(c.property)],
                 value,
                 c.span,
                 qualifier=c.qualifier,
             )
+            if c.note:
+                self.g.add((node, RDFS.comment, Literal(c.note)))
         return self.g
 
     def span(self, span: Span) -> URIRef:
@@ -279,12 +238,14 @@ class ArticleMapper:
             g.add((node, SCHEMA.datePublished, Literal(a.date, datatype=XSD.date)))
         if a.date_note:
             g.add((node, PARLEY.dateNote, Literal(a.date_note)))
+        map_sources(self, a)
 
-    def _date(self, subject: URIRef, date: DateValue | None) -> None:
+    def date(self, subject: URIRef, date: DateValue | None, prop: URIRef = PARLEY.date) -> None:
+        """State a date the article gives, with its basis and words."""
         if date is not None:
             self.assertion(
                 subject,
-                PARLEY.date,
+                prop,
                 Literal(date.value, datatype=XSD.date),
                 date.span,
                 basis=date.basis,
@@ -297,7 +258,11 @@ class ArticleMapper:
     def _meeting(self, report: MeetingReport) -> None:
         meeting = self.iri(report.event)
         self.assertion(self.article, PARLEY.reportsOn, meeting, report.span)
-        self._date(meeting, report.date)
+        self.date(meeting, report.date)
+        if report.duration is not None:
+            d = report.duration
+            value = Literal(d.value, datatype=XSD.duration)
+            self.assertion(meeting, SCHEMA.duration, value, d.span, qualifier=d.qualifier)
         self._ref(meeting, PARLEY.place, report.place)
         self._ref(meeting, PARLEY.venue, report.venue)
         self._ref(meeting, PARLEY.host, report.host)

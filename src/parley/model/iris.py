@@ -13,6 +13,7 @@ KIND = Namespace(BASE + "vocab/statement-kind/")
 OFFICE = Namespace(BASE + "vocab/office/")
 LEVEL = Namespace(BASE + "vocab/level/")
 BASIS = Namespace(BASE + "vocab/date-basis/")
+STATUS = Namespace(BASE + "vocab/holding-status/")
 PID = Namespace(BASE + "id/")
 PG = Namespace(BASE + "graph/")
 SEM = Namespace("http://semanticweb.cs.vu.nl/2009/11/sem/")
@@ -31,6 +32,7 @@ PREFIXES = {
     "office": OFFICE,
     "level": LEVEL,
     "basis": BASIS,
+    "status": STATUS,
     "pid": PID,
     "pg": PG,
     "sem": SEM,
@@ -62,6 +64,11 @@ def in_article(article_id: str, *parts: str) -> URIRef:
 
 def span(article_id: str, start: int, end: int) -> URIRef:
     return in_article(article_id, "span", f"{start}-{end}")
+
+
+def original(article_id: str) -> URIRef:
+    """The earlier publication an article reproduces (a reprint's original)."""
+    return in_article(article_id, "original")
 
 
 def delegation(meeting: str, party: str) -> URIRef:

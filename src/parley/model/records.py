@@ -70,13 +70,16 @@ ORGANISATION_KINDS = (
 PLACE_KINDS = ("country", "region", "city", "district", "building")
 LEVELS = ("ambassadorial", "high-level", "formal", "expert")
 QUALIFIERS = ("exactly", "about", "over", "almost")
+# whether an article says a person holds a post at the time of writing, or held it before
+HOLDING_STATUSES = ("current", "former")
 DELEGATION_ROLES = ("head-of-delegation", "deputy-head-of-delegation", "delegation-member")
-# claim property -> the type of its value: "integer", "ref" (registry id) or "level"
+# claim property -> the type of its value: "integer", "ref" (registry id), "level" or "year"
 CLAIM_PROPERTIES = {
     "years-since-previous-talks": "integer",
     "requested-by": "ref",
     "level": "level",
     "ordinal-in-series": "integer",
+    "first-since-year": "year",
 }
 ENTITY_KINDS = (
     "person",
@@ -171,6 +174,23 @@ class DateValue:
 
 
 @dataclass(frozen=True)
+class PartialDate:
+    """A date, year-month or year (ISO string) as the text gives it, with its words."""
+
+    value: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class Duration:
+    """How long something lasted: an xsd:duration (`PT4H`), the words, and a hedge."""
+
+    value: str
+    span: Span
+    qualifier: str | None = None
+
+
+@dataclass(frozen=True)
 class Ref:
     """A reference to a registry entity, with the span that supports it."""
 
@@ -201,6 +221,7 @@ class MeetingReport:
     venue: Ref | None = None
     host: Ref | None = None
     participants: tuple[Participation, ...] = ()
+    duration: Duration | None = None
 
 
 @dataclass(frozen=True)
@@ -223,6 +244,9 @@ class OfficeClaim:
     post: str
     span: Span
     note: str | None = None
+    status: str = "current"  # HOLDING_STATUSES
+    start: PartialDate | None = None
+    end: PartialDate | None = None
 
 
 @dataclass(frozen=True)
@@ -232,12 +256,36 @@ class Claim:
     value: object  # int, str (registry id or level)
     span: Span
     qualifier: str | None = None
+    note: str | None = None
 
 
 @dataclass(frozen=True)
 class Mention:
     entity: str
     span: Span
+
+
+@dataclass(frozen=True)
+class FoundAt:
+    """Where the copy of the article we hold was found, when it is a reprint or repost: the
+    site (a registry organisation, None when the page does not name itself) and the words of
+    the page that show it."""
+
+    site: str | None
+    span: Span
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Original:
+    """The earlier publication the text reproduces, as far as the text says: its outlet (None
+    when unnamed), the words that credit it, and its headline and date when given."""
+
+    outlet: str | None
+    span: Span
+    title: Span | None = None
+    date: DateValue | None = None
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -253,6 +301,8 @@ class Article:
     date_basis: str
     date_note: str | None
     furniture: tuple[tuple[int, int], ...] = ()
+    found_at: FoundAt | None = None
+    original: Original | None = None
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,18 @@ and the readers of quotes, registry references and dated values built on them.""
 
 from __future__ import annotations
 
-from parley.model.records import DATE_BASES, DateValue, Ref, Registry, Span
+import datetime as dt
+
+from parley.model.records import (
+    DATE_BASES,
+    QUALIFIERS,
+    DateValue,
+    Duration,
+    PartialDate,
+    Ref,
+    Registry,
+    Span,
+)
 from parley.seeds.checks import Checker, closest
 from parley.seeds.quotes import QuoteError, QuoteSpec, resolve
 from parley.seeds.yamlfile import Items, Node
@@ -17,13 +28,23 @@ class AnnotationContext:
         self.registry = registry
         self.text = ""
         self.furniture: list[tuple[int, int]] = []
+        self.article_date: dt.date | None = None
 
-    def evidence(self, node: Node, key: str, what: str, required: bool = True) -> Span | None:
+    @property
+    def latest(self) -> dt.date:
+        """The latest date the text can speak of: the article's date, or today."""
+        return self.article_date or dt.date.today()
+
+    def evidence(
+        self, node: Node, key: str, what: str, required: bool = True, excluded: bool = True
+    ) -> Span | None:
+        """The span of the quote under `key`; `excluded=False` lets it lie in site furniture
+        (for what the page says about itself: the site it is on, the source it credits)."""
         if key not in node or node[key] is None:
             if required:
                 self.check.add(node.line, f"{what} lacks '{key}'", "add the supporting quote")
             return None
-        return self.span(node[key], node.line_of(key), f"{what}.{key}")
+        return self.span(node[key], node.line_of(key), f"{what}.{key}", excluded)
 
     def span(self, value: object, line: int, what: str, excluded: bool = True) -> Span | None:
         spec = self.quote_spec(value, line, what)
@@ -112,6 +133,42 @@ class AnnotationContext:
             return None
         return DateValue(value=day, basis=basis, span=span)
 
+    def partial_date_value(self, node: Node, key: str, what: str) -> PartialDate | None:
+        """`{value: 2006-05, text: …}`: a date, year-month or year the text gives, not after
+        the article's date."""
+        found = self._sub_mapping(node, key, what)
+        if found is None:
+            return None
+        sub, where = found
+        self.check.keys(sub, where, ("value", "text"), ())
+        value = self.check.partial_date(sub, "value", where) if "value" in sub else None
+        span = self.evidence(sub, "text", where, required=False)
+        if value is not None and _first_day(value) > self.latest:
+            self.check.add(
+                sub.line_of("value"),
+                f"{where}.value {value} is after {self.latest.isoformat()}, "
+                + ("the article's date" if self.article_date else "today (the article has none)"),
+                "give the date the text states",
+            )
+            return None
+        return PartialDate(value=value, span=span) if value and span else None
+
+    def duration_value(self, node: Node, key: str, what: str) -> Duration | None:
+        """`{value: PT4H, text: "four-hour", qualifier: over}`: how long, with the words."""
+        found = self._sub_mapping(node, key, what)
+        if found is None:
+            return None
+        sub, where = found
+        self.check.keys(sub, where, ("value", "text"), ("qualifier",))
+        value = self.check.duration(sub, "value", where) if "value" in sub else None
+        span = self.evidence(sub, "text", where, required=False)
+        qualifier = None
+        if sub.get("qualifier") is not None:
+            qualifier = self.check.choice(sub, "qualifier", where, QUALIFIERS)
+        if value is None or span is None:
+            return None
+        return Duration(value=value, span=span, qualifier=qualifier)
+
     def attr_ref(self, node: Node, key: str, what: str, kinds: tuple[str, ...]) -> Ref | None:
         found = self._sub_mapping(node, key, what)
         if found is None:
@@ -132,3 +189,8 @@ class AnnotationContext:
         if sub is None:
             return None
         return sub, where
+
+
+def _first_day(value: str) -> dt.date:
+    """The first day of a date, year-month (`2006-05`) or year (`2006`)."""
+    return dt.date.fromisoformat((value + "-01-01")[:10])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from parley.model.records import (
     AGENT_KINDS,
     CLAIM_PROPERTIES,
+    HOLDING_STATUSES,
     LEVELS,
     PARTY_KINDS,
     QUALIFIERS,
@@ -96,11 +97,15 @@ def read_meeting(ctx: AnnotationContext, node: Node) -> MeetingReport | None:
     check = ctx.check
     what = f"meeting '{node.get('event', '?')}'"
     check.keys(
-        node, what, ("event", "evidence"), ("date", "place", "venue", "host", "participants")
+        node,
+        what,
+        ("event", "evidence"),
+        ("date", "duration", "place", "venue", "host", "participants"),
     )
     event = ctx.ref(node, "event", what, ("meeting",))
     span = ctx.evidence(node, "evidence", what)
     date = ctx.date_value(node, "date", what)
+    duration = ctx.duration_value(node, "duration", what)
     place = ctx.attr_ref(node, "place", what, ("place",))
     venue = ctx.attr_ref(node, "venue", what, ("place",))
     host = ctx.attr_ref(node, "host", what, AGENT_KINDS)
@@ -129,6 +134,7 @@ def read_meeting(ctx: AnnotationContext, node: Node) -> MeetingReport | None:
         venue=venue,
         host=host,
         participants=tuple(participants),
+        duration=duration,
     )
 
 
@@ -207,23 +213,44 @@ def _topics(ctx: AnnotationContext, node: Node, what: str) -> list[str]:
 
 
 def read_office(ctx: AnnotationContext, node: Node) -> OfficeClaim | None:
-    """One `offices:` entry: a person holding a post (None when it is unusable)."""
+    """One `offices:` entry: a person holding a post, now or formerly, with the start and end
+    the text gives (None when it is unusable)."""
     what = f"office of '{node.get('person', '?')}'"
-    ctx.check.keys(node, what, ("person", "post", "evidence"), ("note",))
+    ctx.check.keys(node, what, ("person", "post", "evidence"), ("status", "start", "end", "note"))
     person = ctx.ref(node, "person", what, ("person",))
     post = ctx.ref(node, "post", what, ("post",))
     span = ctx.evidence(node, "evidence", what)
-    if person is None or post is None or span is None:
+    status = "current"
+    if node.get("status") is not None:
+        status = ctx.check.choice(node, "status", what, HOLDING_STATUSES)
+    start = ctx.partial_date_value(node, "start", what)
+    end = ctx.partial_date_value(node, "end", what)
+    if start and end and _before(end.value, start.value):
+        ctx.check.add(
+            node.line_of("end"),
+            f"{what}: end {end.value} is before start {start.value}",
+            "check both against the text",
+        )
+    if person is None or post is None or span is None or status is None:
         return None
     note = ctx.check.string(node, "note", what, required=False)
-    return OfficeClaim(person=person, post=post, span=span, note=note)
+    return OfficeClaim(
+        person=person, post=post, span=span, note=note, status=status, start=start, end=end
+    )
+
+
+def _before(end: str, start: str) -> bool:
+    """Whether `end` comes before `start`, compared at the precision of the less precise of
+    the two (2006 and 2006-05 do not conflict), as the holding-dates check compares them."""
+    n = min(len(end), len(start))
+    return end[:n] < start[:n]
 
 
 def read_claim(ctx: AnnotationContext, node: Node) -> Claim | None:
     """One `claims:` entry: a property of an entity (None when it is unusable)."""
     check = ctx.check
     what = f"claim '{node.get('property', '?')}' about '{node.get('about', '?')}'"
-    check.keys(node, what, ("about", "property", "value", "evidence"), ("qualifier",))
+    check.keys(node, what, ("about", "property", "value", "evidence"), ("qualifier", "note"))
     about = ctx.ref(node, "about", what, ctx.registry.kinds)
     prop = check.choice(node, "property", what, CLAIM_PROPERTIES)
     span = ctx.evidence(node, "evidence", what)
@@ -241,6 +268,9 @@ def read_claim(ctx: AnnotationContext, node: Node) -> Claim | None:
         value = check.choice(node, "value", what, LEVELS)
     elif kind == "ref":
         value = ctx.ref(node, "value", what, AGENT_KINDS)
+    elif kind == "year":
+        value = check.year(node, "value", what, ctx.latest)
+    note = check.string(node, "note", what, required=False)
     if about is None or prop is None or span is None or value is None:
         return None
-    return Claim(about=about, property=prop, value=value, span=span, qualifier=qualifier)
+    return Claim(about=about, property=prop, value=value, span=span, qualifier=qualifier, note=note)

@@ -16,6 +16,7 @@ from parley.seeds.annotation_entries import (
     read_office,
     read_statement,
 )
+from parley.seeds.annotation_sources import read_found_at, read_original
 from parley.seeds.checks import Checker, closest
 from parley.seeds.seedfile import absent, read_seed, seed_names, try_seed_names
 from parley.seeds.sources import check_citations
@@ -127,7 +128,16 @@ def _article(ctx: AnnotationContext, root: Node, path: Path, articles_dir: Path)
         node,
         what,
         ("id", "sha256", "date_basis"),
-        ("title", "outlet", "outlet_evidence", "date", "date_note", "furniture"),
+        (
+            "title",
+            "outlet",
+            "outlet_evidence",
+            "date",
+            "date_note",
+            "furniture",
+            "found_at",
+            "original",
+        ),
     )
     ident = check.slug(node, "id", what)
     if ident is None:
@@ -139,34 +149,15 @@ def _article(ctx: AnnotationContext, root: Node, path: Path, articles_dir: Path)
             f"name the file {ident}.yaml or set `id: {path.stem}`",
         )
     text_path = articles_dir / f"{ident}.txt"
-    try:
-        raw = read_seed(text_path, str(text_path), articles_dir.parent)
-    except InputError as exc:
-        if not absent(text_path):
-            check.problems.extend(exc.problems)
-        else:
-            names = try_seed_names(articles_dir, ".txt", articles_dir.parent) or ()
-            known = [name[:-4] for name in names]
-            check.add(node.line_of("id"), f"no article text {text_path}", closest(ident, known))
-        return None
-    digest = hashlib.sha256(raw).hexdigest()
-    if node.get("sha256") != digest:
-        check.add(
-            node.line_of("sha256"),
-            f"sha256 does not match {text_path.name} (the article was edited or the hash is wrong)",
-            f"restore the published text, or re-check every quote and set sha256: {digest}",
-        )
-        return None
-    try:
-        ctx.text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        check.add(node.line_of("id"), f"{text_path.name} is not valid UTF-8", "save it as UTF-8")
+    digest = _read_text(ctx, node, text_path, articles_dir)
+    if digest is None:
         return None
     ctx.furniture = _furniture(ctx, node)
     title = ctx.evidence(node, "title", what, required=False)
     outlet = ctx.ref(node, "outlet", what, ("organisation",), required=False)
     outlet_span = ctx.evidence(node, "outlet_evidence", what, required=outlet is not None)
     date = check.date(node, "date", what) if node.get("date") is not None else None
+    ctx.article_date = date
     basis = check.choice(node, "date_basis", what, DATE_BASES)
     note = check.string(node, "date_note", what, required=False)
     if note:
@@ -191,7 +182,40 @@ def _article(ctx: AnnotationContext, root: Node, path: Path, articles_dir: Path)
         date_basis=basis or "unknown",
         date_note=note,
         furniture=tuple(ctx.furniture),
+        found_at=read_found_at(ctx, node),
+        original=read_original(ctx, node),
     )
+
+
+def _read_text(ctx: AnnotationContext, node: Node, text_path: Path, articles_dir: Path):
+    """Read the article text into `ctx.text`; its SHA-256 (None, with a problem, when it is
+    missing, unreadable, edited or not UTF-8)."""
+    check = ctx.check
+    try:
+        raw = read_seed(text_path, str(text_path), articles_dir.parent)
+    except InputError as exc:
+        if not absent(text_path):
+            check.problems.extend(exc.problems)
+        else:
+            names = try_seed_names(articles_dir, ".txt", articles_dir.parent) or ()
+            known = [name[:-4] for name in names]
+            ident = text_path.stem
+            check.add(node.line_of("id"), f"no article text {text_path}", closest(ident, known))
+        return None
+    digest = hashlib.sha256(raw).hexdigest()
+    if node.get("sha256") != digest:
+        check.add(
+            node.line_of("sha256"),
+            f"sha256 does not match {text_path.name} (the article was edited or the hash is wrong)",
+            f"restore the published text, or re-check every quote and set sha256: {digest}",
+        )
+        return None
+    try:
+        ctx.text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        check.add(node.line_of("id"), f"{text_path.name} is not valid UTF-8", "save it as UTF-8")
+        return None
+    return digest
 
 
 def _furniture(ctx: AnnotationContext, node: Node) -> list[tuple[int, int]]:

@@ -13,6 +13,11 @@ from parley.seeds.yamlfile import Node
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 QID = re.compile(r"^Q[1-9][0-9]*$")
 PARTIAL_DATE = re.compile(r"^[0-9]{4}(?:-(?:0[1-9]|1[0-2]))?$")
+# an xsd:duration (ISO 8601 without weeks), not negative: PT4H, P2D, P1Y2M, PT1H30M, PT90S
+DURATION = re.compile(
+    r"^P(?=[0-9T])(?:[0-9]+Y)?(?:[0-9]+M)?(?:[0-9]+D)?"
+    r"(?:T(?=[0-9])(?:[0-9]+H)?(?:[0-9]+M)?(?:[0-9]+(?:\.[0-9]+)?S)?)?$"
+)
 
 
 def closest(word: str, choices: Iterable[str], n: int = 3, list_up_to: int = 12) -> str:
@@ -135,3 +140,43 @@ class Checker:
             "write 2007-05-28, 2007-05 or 2007",
         )
         return None
+
+    def duration(self, node: Node, key: str, what: str) -> str | None:
+        """An ISO 8601 duration as xsd:duration writes it (`PT4H`), not zero."""
+        value = node.get(key)
+        if isinstance(value, str) and DURATION.match(value.strip()):
+            if re.search(r"[1-9]", value):
+                return value.strip()
+            self.add(
+                node.line_of(key),
+                f"{what}.{key} {value!r} is a duration of zero",
+                "give how long it lasted, e.g. PT4H",
+            )
+            return None
+        self.add(
+            node.line_of(key),
+            f"bad duration {value!r} in {what}.{key}",
+            "write an ISO 8601 duration such as PT4H (four hours), PT1H30M or P2D "
+            "(weeks as days: P14D)",
+        )
+        return None
+
+    def year(self, node: Node, key: str, what: str, latest: dt.date) -> int | None:
+        """A year of four digits, not after `latest` (the article's date, or today)."""
+        value = node.get(key)
+        if not isinstance(value, int) or isinstance(value, bool) or not 1000 <= value <= 9999:
+            self.add(
+                node.line_of(key),
+                f"bad year {value!r} in {what}.{key}",
+                "write the year the text names, as four digits, e.g. 1979",
+            )
+            return None
+        if value > latest.year:
+            self.add(
+                node.line_of(key),
+                f"year {value} in {what}.{key} is after {latest.isoformat()}, "
+                "the article's date (or today when it has none)",
+                "write the year the text names, e.g. 1979 for “the first … since 1979”",
+            )
+            return None
+        return value
