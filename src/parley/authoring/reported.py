@@ -33,7 +33,7 @@ SPEECH_VERBS = (
     TOLD + r"|said|says|added|stressed|reiterated|insisted|announced|declared|noted|warned"
     r"|claimed|claims|saying|explained|asserted|acknowledged|countered|argued|urged|urging"
     r"|emphasi[sz]ed|maintained|confirmed|denied|predicted|complained|suggested|suggesting"
-    r"|insisting|adding|warning|stressing|noting|claiming|call(?:ed|s|ing) (?:on|for)"
+    r"|insisting|adding|warning|stressing|noting|claiming|call(?:ed|s|ing) (?:on|for)|stated"
 )
 SPEECH = re.compile(rf"\b(?:{SPEECH_VERBS})\b")
 # verbs that report speech only when a clause follows ("countered that …", not "countered X");
@@ -59,7 +59,8 @@ ACCORDING = re.compile(r"\b[Aa]ccording to\s+")
 DENIAL = re.compile(
     r"\b(?:an?|the) (?:claim|accusation|charge|allegation)s? (?:that )?"
     r"(?:(?:denied|rejected|dismissed) by (?P<by>[^,.;:]{1,40})"
-    r"|(?P<who>[^,.;:]{1,40}?) (?:has |have |had )?(?:\w+ly )?(?:denied|rejected|dismissed))\b"
+    r"|(?P<who>[^,.;:]{1,40}?) (?:has |have |had )?(?:\w+ly )?"
+    r"(?:denied|rejected|dismissed|denies|rejects|dismisses))\b"
 )
 # every verb that attributes speech: the verbs a subject can be shared with
 ANY_VERB = re.compile(rf"{SPEECH.pattern}|{ACCUSE.pattern}|{STANCE.pattern}")
@@ -163,6 +164,8 @@ def _said(text: str, s: int, t: int, quotes) -> list[Found]:
             continue  # "the claims": a noun
         if _in_quote(verb.start(), quotes) or _attributes_quote(text, s, verb.start(), quotes):
             continue
+        if re.search(r"\b(?:is|are|was|were|be|been|being)\s+$", text[s : verb.start()]):
+            continue  # "were said to be": a passive, no one's speech
         a_start, who_lo, who_hi = subject_span(text, s, verb.start(), ANY_VERB)
         if out and not out[-1].start < a_start:
             continue  # inside the clause of the verb before, with no clause of its own
@@ -345,8 +348,8 @@ def clause_end(text: str, start: int, t: int, quotes, fragment_words: int = 8) -
         if not start <= qs <= t:
             continue
         before = len(text[start : qs - 1].split())
-        if before == 0 and (qe >= t - 2 or text[qe - 1] in ".?!"):
-            return None  # the clause is the quotation (to its full stop)
+        if before == 0 and (qe >= t - 2 or text[qe - 1] in ".?!" or _credit(text, qe, t)):
+            return None  # the clause is the quotation (to its full stop or its credit)
         lead = text[start : qs - 1].rstrip()
         introduces = lead.endswith((",", ":")) or len(text[qs:qe].split()) >= fragment_words
         if 0 < before <= 8 and ADVERBIAL.match(lead) and "that" not in lead.split() and introduces:
@@ -362,6 +365,13 @@ def clause_end(text: str, start: int, t: int, quotes, fragment_words: int = 8) -
     if end < t and text[start:end].rstrip().endswith(":"):
         return None  # it introduces a direct quotation
     return _trim(text, start, _aside(text, start, end))
+
+
+def _credit(text: str, qe: int, t: int) -> bool:
+    """Whether the sentence ends after a quotation with a short credit of its own
+    ("“…”, The Washington Post reported.")."""
+    rest = text[qe:t].strip(" .”\"")
+    return rest.startswith(",") and len(rest.split()) <= 6 and " that " not in rest
 
 
 def _trim(text: str, start: int, end: int) -> int:

@@ -237,15 +237,39 @@ def antecedent(reading: Reading, pos: int) -> Who:
     """The person a pronoun at `pos` stands for: the last one named before it in its own
     sentence, else the first one named in the sentence before (its subject)."""
     here, before = _around(reading, pos)
+    spoke = speech_subject(reading, here, pos)
+    if spoke:
+        return Who(spoke, pos)
     same = named_people(reading, here, pos)
     if same:
         return Who(same[-1], pos)
+    spoke = speech_subject(reading, *before) if before else None
+    if spoke:
+        return Who(spoke, pos)
     previous = named_people(reading, *before) if before else []
     if previous:
         return Who(previous[0], pos)
     hint = reading.person_before(pos)
     why = "a pronoun with no person named in its sentence or the one before"
     return Who(None, pos, (hint.entity,) if hint else (), why)
+
+
+def speech_subject(reading: Reading, lo: int, hi: int) -> str | None:
+    """The person who speaks last in [lo, hi): the subject of its last speech verb that
+    names one by name ("X said", "…,” X said", "said X"), not a person its clause names."""
+    text = reading.text
+    for verb in reversed(list(SPEECH.finditer(text, lo, hi))):
+        _, s_lo, s_hi = subject_span(text, lo, verb.start(), ANY_VERB)
+        close = max(text.rfind("”", s_lo, s_hi), text.rfind('"', s_lo, s_hi))
+        s_lo = max(s_lo, close + 1)
+        people = [f for f in reading.agents_in(s_lo, s_hi, ("person",))]
+        people = [f for f in people if not _possessive(reading, f.end)]
+        if not people and not text[s_lo:s_hi].strip(" ,"):
+            people = reading.agents_in(verb.end(), min(hi, verb.end() + 40), ("person",))
+            people = [f for f in people if re.fullmatch(r"[\s,]*", text[verb.end() : f.start])]
+        if people:
+            return people[0].entity
+    return None
 
 
 def quote_speaker(reading: Reading, qs: int, qe: int, sent) -> tuple[Who | None, tuple | None]:

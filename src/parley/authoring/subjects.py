@@ -21,6 +21,7 @@ LEAD = re.compile(
 BOUNDARY = re.compile(
     r"(?:,\s*(?:while|but|and|whereas|which|who|after|before|when|as|since|because|although"
     r"|though|even as|until)\s+|;\s*|\b(?:which|whom)\s+(?=[A-Z])"
+    r"|(?<=[a-z] )(?:after|before|when|while|until)\s+(?=[A-Z])"
     r"|,\s*(?=(?:adding|saying|noting|warning|stressing|insisting|claiming|arguing)\b))"
 )
 # "… and Poroshenko called on": a new subject of up to four capitalised words (or a pronoun)
