@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from parley.authoring.subjects import subject_span
+from parley.authoring.subjects import DATELINE, subject_span
 
 # "told reporters", "told a press conference": who was told belongs to the verb
 TOLD = (
@@ -69,11 +69,6 @@ ADVERBIAL = re.compile(
     r"|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
 )
 MIN_WORDS = 5
-# a dateline opening a sentence: "AMMAN (AFP) —", "ISLAMABAD, Pakistan --", "TEHRAN //"
-DATELINE = re.compile(
-    r"[A-Z]{3,}[A-Z ,/'.-]*?(?:,\s*[A-Z][a-z]+(?: [A-Z][a-z]+)*)?"
-    r"(?:,\s*[A-Z][a-z]{2,8}\.? \d{1,2}(?:, \d{4})?)?\s*(?:\([^)\n]{1,50}\))?\s*(?:--|[-–—]|//)\s*"
-)
 # the words before a quotation that make it the object of the clause ("was to “end …”",
 # "part of Jordan’s “cooperation …”")
 OBJECT_OF = re.compile(

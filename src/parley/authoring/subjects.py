@@ -11,6 +11,13 @@ from __future__ import annotations
 
 import re
 
+# a dateline opening a sentence: "AMMAN (AFP) —", "ISLAMABAD, Pakistan --", "TEHRAN //",
+# "ATHENS (Example News - 5th December, 2019) "
+DATELINE = re.compile(
+    r"[A-Z]{3,}[A-Z ,/'.-]*?(?:,\s*[A-Z][a-z]+(?: [A-Z][a-z]+)*)?"
+    r"(?:,\s*[A-Z][a-z]{2,8}\.? \d{1,2}(?:, \d{4})?)?\s*"
+    r"(?:\([^)\n]{1,60}\)\s*(?:(?:--|[-–—]|//)\s*)?|(?:--|[-–—]|//)\s*)"
+)
 # a sentence opening with one of these words starts with an adverbial that ends at its comma
 LEAD = re.compile(
     r"(?:While|Whereas|Although|Though|After|Before|When|As|Since|Because|If|Once|Unlike"
@@ -39,7 +46,8 @@ NOT_SUBJECT = re.compile(
 def subject_start(text: str, s: int, verb: int) -> int:
     """The start of the clause of the sentence starting at `s` that holds the verb at
     `verb`: after an opening adverbial and after the last clause boundary before the verb."""
-    cut = s
+    head = DATELINE.match(text, s)
+    cut = s = head.end() if head else s
     if LEAD.match(text, s):
         comma = text.find(",", s, verb)
         if comma != -1:
