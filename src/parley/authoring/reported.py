@@ -33,14 +33,14 @@ SPEECH_VERBS = (
     TOLD + r"|said|says|added|stressed|reiterated|insisted|announced|declared|noted|warned"
     r"|claimed|claims|saying|explained|asserted|acknowledged|countered|argued|urged|urging"
     r"|emphasi[sz]ed|maintained|confirmed|denied|predicted|complained|suggested|suggesting"
-    r"|insisting|adding|warning|stressing|noting|claiming|call(?:ed|s|ing) (?:on|for)|stated"
+    r"|insisting|adding|warning|stressing|noting|claiming|call(?:ed|s|ing) (?:on|for)|stated|states(?= that)"
 )
 SPEECH = re.compile(rf"\b(?:{SPEECH_VERBS})\b")
 # verbs that report speech only when a clause follows ("countered that …", not "countered X");
 # "called on X to …", "urged X to …" and "called for X" are read by `_appeal` and `_stance`
 THAT_VERBS = re.compile(
     r"(?:countered|argued|urged|urging|maintained|confirmed|denied|predicted|complained"
-    r"|suggested|call(?:ed|s|ing) (?:on|for))$"
+    r"|suggested|call(?:ed|s|ing) (?:on|for)|states)$"
 )
 ACCUSE = re.compile(r"\b(?:accused|accuses|accusing|accuse|blamed|blames|blaming)\b")
 STANCE = re.compile(
@@ -69,6 +69,12 @@ ADVERBIAL = re.compile(
     r"|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
 )
 MIN_WORDS = 5
+# words before a quotation that leave its subject without a verb ("the parties “agreed …”")
+PREDICATE = re.compile(r"(?<![,:])\b(?!(?:is|are|was|were|be|been|had|has|have|to)\b)\w+$")
+# what makes a speech verb no one's speech: a passive ("were said to be"), a negation
+NOT_SPOKEN = re.compile(
+    r"\b(?:is|are|was|were|be|been|being|without|not|never|(?:declined|refused) to)\s+$"
+)
 # the words before a quotation that make it the object of the clause ("was to “end …”",
 # "part of Jordan’s “cooperation …”")
 OBJECT_OF = re.compile(
@@ -159,8 +165,8 @@ def _said(text: str, s: int, t: int, quotes) -> list[Found]:
             continue  # "the claims": a noun
         if _in_quote(verb.start(), quotes) or _attributes_quote(text, s, verb.start(), quotes):
             continue
-        if re.search(r"\b(?:is|are|was|were|be|been|being)\s+$", text[s : verb.start()]):
-            continue  # "were said to be": a passive, no one's speech
+        if re.search(NOT_SPOKEN, text[s : verb.start()]):
+            continue  # "were said to be": a passive; "without saying": no speech
         a_start, who_lo, who_hi = subject_span(text, s, verb.start(), ANY_VERB)
         if out and not out[-1].start < a_start:
             continue  # inside the clause of the verb before, with no clause of its own
@@ -351,6 +357,8 @@ def clause_end(text: str, start: int, t: int, quotes, fragment_words: int = 8) -
             return None  # "told reporters on Tuesday, “We all agreed …”": a quotation
         if before and OBJECT_OF.search(lead) and (qe >= t - 2 or text[qe - 1] in ".?!,"):
             return _trim(text, start, t)  # "was part of Jordan’s “cooperation …”": its object
+        if before and text[qs : qs + 1].islower() and PREDICATE.search(lead):
+            continue  # "the two leaders “agreed on …”": the quoted words are its predicate
         if len(text[qs:qe].split()) < fragment_words or 0 < before < 6:
             continue
         if before == 0:

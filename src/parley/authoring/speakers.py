@@ -31,6 +31,8 @@ PAIR = re.compile(
 QUOTED_AS = re.compile(
     r"\b(?:quoted|quoting|cited|citing|reported|reporting)\s+(?:quoted\s+)?(.{1,60}?)\s+as\s*$"
 )
+# the offices that speak for a person's or a state's government
+OFFICE = r"(?:office|government|administration|aides?|camp|presidency|cabinet)\b"
 
 
 @dataclass(frozen=True)
@@ -168,12 +170,13 @@ def _last_resort(reading: Reading, lo: int, hi: int, roles) -> Who | None:
         if r.party:
             return Who(r.party, r.start)
     for f in reading.agents_in(lo, hi, ("person",)):  # "Netanyahu's office said": his state
-        office = re.match(
-            r"['’]s\s+(?:office|government|administration|aides?|camp)\b", reading.text[f.end : hi]
-        )
+        office = re.match(rf"['’]s\s+{OFFICE}", reading.text[f.end : hi])
         nationality = reading.registry.entities[f.entity].attr("nationality")
         if office and nationality:
             return Who(nationality, f.start)
+    for f in reading.agents_in(lo, hi, ("state",)):  # "Rwanda's presidency said": the state
+        if re.match(rf"['’]s\s+{OFFICE}", reading.text[f.end : hi]):
+            return Who(f.entity, f.start)
     own = find_outlet(reading)
     for f in reading.agents_in(lo, hi, ("organisation",)):
         if own is None or (own.entity != f.entity and not own.start <= f.start < own.end):
