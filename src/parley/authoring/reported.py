@@ -34,6 +34,7 @@ SPEECH_VERBS = (
     r"|claimed|claims|saying|explained|asserted|acknowledged|countered|argued|urged|urging"
     r"|emphasi[sz]ed|maintained|confirmed|denied|predicted|complained|suggested|suggesting"
     r"|insisting|adding|warning|stressing|noting|claiming|call(?:ed|s|ing) (?:on|for)|stated|states(?= that)"
+    r"|reported(?![^.;]{1,60}?\bas\s+[a-z]+ing\b)"
 )
 SPEECH = re.compile(rf"\b(?:{SPEECH_VERBS})\b")
 # verbs that report speech only when a clause follows ("countered that …", not "countered X");
