@@ -107,7 +107,7 @@ def draft_statements(reading: Reading) -> tuple[list[dict], list[dict]]:
         who, attribution = quote_speaker(reading, qs, qe, sent)
         line = reading.text.rfind("\n", 0, qs) + 1
         if who is None:
-            runs_on = previous is not None and _runs_on(reading, previous[1], line, qs)
+            runs_on = previous is not None and _runs_on(reading, previous[1], line, qs, qe)
             who = _unattributed(reading, previous[0] if runs_on else None, qs)
         previous = (who.speaker or (who.candidates[:1] or (None,))[0], line)
         done.append(_statement(reading, who, qs, qe, False, attribution, sent))
@@ -118,10 +118,15 @@ def draft_statements(reading: Reading) -> tuple[list[dict], list[dict]]:
     return [d for d in done if "why" not in d], [d for d in done if "why" in d]
 
 
-def _runs_on(reading: Reading, last_line: int, line: int, qs: int) -> bool:
-    """Whether a quotation at `qs` without attribution continues the one on `last_line`."""
-    gap = reading.text[last_line:line]
-    return gap.count("\n") <= 6 and not SPEECH.search(reading.text[line:qs])
+def _runs_on(reading: Reading, last_line: int, line: int, qs: int, qe: int) -> bool:
+    """Whether a quotation [qs, qe) without attribution continues the one on `last_line`:
+    not when words with a speech verb that name no one we know attribute it ("“…,” the
+    crown prince said")."""
+    text = reading.text
+    gap = text[last_line:line]
+    end = text.find("\n", qe)
+    after = text[qe : min(qe + 60, len(text) if end == -1 else end)]
+    return gap.count("\n") <= 6 and not SPEECH.search(text[line:qs]) and not SPEECH.search(after)
 
 
 def _unattributed(reading: Reading, runs_on: str | None, qs: int) -> Who:

@@ -159,11 +159,11 @@ def _said(text: str, s: int, t: int, quotes) -> list[Found]:
         after = text[verb.end() : t]
         if THAT_VERBS.search(verb.group()) and not re.match(r"\s+that\b", after):
             continue
-        if verb.group() == "claims" and re.search(
+        if verb.group() in ("claims", "stated", "reported") and re.search(
             r"\b(?:the|a|his|her|its|their|these|those|such|of|and|or|to|by)\s+$",
             text[s : verb.start()],
         ):
-            continue  # "the claims": a noun
+            continue  # "the claims", "their stated aims": a noun, an adjective
         if _in_quote(verb.start(), quotes) or _attributes_quote(text, s, verb.start(), quotes):
             continue
         if re.search(NOT_SPOKEN, text[s : verb.start()]):

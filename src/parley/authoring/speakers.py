@@ -283,9 +283,9 @@ def quote_speaker(reading: Reading, qs: int, qe: int, sent) -> tuple[Who | None,
     after = text[qe : max(t, min(len(text), qe + 90))]
     lead = re.search(rf"\b(?:{SPEECH_VERBS})\s*[,:]\s*[“\"]?$", text[s:qs])
     m = None if lead else re.match(r"[”\",.\s]{0,4}(.{0,60}?)\b(" + SPEECH_VERBS + r")\b(.{0,50})", after)
-    if m and "“" not in m.group(0) and "\n" not in m.group(0):  # not after "X said, “…”"
+    if m and not re.search("[“\n]", after[: m.end(2)]):  # not after "X said, “…”"
         lo, verb, hi = qe + m.start(1), qe + m.start(2), qe + m.end(2)
-        tail = re.match(r"[^,.;“\"]*", m.group(3))
+        tail = re.match(r"[^,.;“\"\n]*", m.group(3))
         hi_phrase = qe + m.start(3) + (tail.end() if tail else 0)
         before_verb = bool(m.group(1).strip())
         who = agent(reading, lo, verb, anchor=qs - 1) if before_verb else None
