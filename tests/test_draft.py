@@ -781,3 +781,25 @@ def test_a_name_before_a_meeting_noun_names_the_meeting_whose_label_begins_with_
     )
     _, loaded, _ = _draft(tmp_path, reg, text, "912-summit")
     assert sorted(m.event for m in loaded.meetings) == ["crocker-qomi", "gcc-summit"]
+
+
+def test_without_article_date_a_meeting_is_told_by_the_people_its_label_names(
+    registry, tmp_path
+):
+    day = (("date", dt.date(2007, 8, 6)), ("place", "baghdad"))
+    extra = {
+        "crocker-qomi": Entity("meeting", "crocker-qomi", "Crocker–Kazemi Qomi talks", attrs=day)
+    }
+    reg = Registry(entities={**registry.entities, **extra}, holdings=registry.holdings)
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    article = folder / "913-undated.txt"
+    article.write_text(
+        "Envoys meet in Baghdad\n\n"
+        "The meeting on Monday between Ryan Crocker and Hassan Kazemi Qomi lasted four hours.\n",
+        encoding="utf-8",
+    )
+    drafted = draft_article(article, reg, None)
+    assert [m["event"] for m in yaml.safe_load(drafted.annotations)["meetings"]] == [
+        "crocker-qomi"
+    ]

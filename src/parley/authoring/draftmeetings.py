@@ -136,6 +136,8 @@ def _which(reading: Reading, sent, trigger, meetings: dict[str, Entity], last, q
         return weekend, None
     recent = _recent(reading, meetings)
     named = _by_people(reading, s, t, recent, meetings, 2)
+    if not named and reading.date is None:  # no article date: any meeting of those people
+        named = _by_people(reading, s, t, list(meetings), meetings, 2)
     if len(named) == 1:
         return named[0], None
     if last is not None:
