@@ -783,9 +783,7 @@ def test_a_name_before_a_meeting_noun_names_the_meeting_whose_label_begins_with_
     assert sorted(m.event for m in loaded.meetings) == ["crocker-qomi", "gcc-summit"]
 
 
-def test_without_article_date_a_meeting_is_told_by_the_people_its_label_names(
-    registry, tmp_path
-):
+def test_without_article_date_a_meeting_is_told_by_the_people_its_label_names(registry, tmp_path):
     day = (("date", dt.date(2007, 8, 6)), ("place", "baghdad"))
     extra = {
         "crocker-qomi": Entity("meeting", "crocker-qomi", "Crocker–Kazemi Qomi talks", attrs=day)
@@ -800,6 +798,20 @@ def test_without_article_date_a_meeting_is_told_by_the_people_its_label_names(
         encoding="utf-8",
     )
     drafted = draft_article(article, reg, None)
-    assert [m["event"] for m in yaml.safe_load(drafted.annotations)["meetings"]] == [
-        "crocker-qomi"
-    ]
+    assert [m["event"] for m in yaml.safe_load(drafted.annotations)["meetings"]] == ["crocker-qomi"]
+
+
+def test_three_leaders_speak_one_statement_each_with_the_quoted_words(registry, tmp_path):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "Ryan Crocker held talks with Hassan Kazemi Qomi and Hoshyar Zebari in Baghdad. "
+        "After four hours, the three envoys signed a statement promising to “set up a joint "
+        "security committee” to protect the borders of Iraq.\n"
+    )
+    _, loaded, _ = _draft(tmp_path, registry, text, "914-three")
+    people = {"ryan-crocker", "hassan-kazemi-qomi", "hoshyar-zebari"}
+    reported = {s.speaker for s in loaded.statements if s.paraphrase}
+    quoted = {s.speaker for s in loaded.statements if not s.paraphrase}
+    assert reported == people and quoted == people
+    clause = {s.quote.exact for s in loaded.statements if s.paraphrase}
+    assert clause == {"to “set up a joint security committee” to protect the borders of Iraq"}

@@ -17,7 +17,7 @@ from parley.authoring.speakers import (
     Who,
     agent,
     antecedent,
-    partner,
+    partners,
     quote_speaker,
     tied_people,
     window,
@@ -98,24 +98,46 @@ def _quote_end(text: str, i: int, width: int = 1) -> tuple[int, int]:
 def draft_statements(reading: Reading) -> tuple[list[dict], list[dict]]:
     """(statements, unresolved): entries for the quotations and the reported speech, in text
     order (each with its start under `_start`); unresolved ones carry `candidates` and `why`."""
-    done: list[dict] = []
     sents = sentences(reading.text)
+    quotes = find_quotes(reading)
+    reported = [
+        entry
+        for s, t in sents
+        if not in_any(s, t, reading.excluded)
+        for entry in _reported(reading, s, t, quotes)
+    ]
+    done: list[dict] = list(reported)
     previous: tuple[str | None, int] | None = None  # speaker of the last quotation, its line
-    for qs, qe in find_quotes(reading):
+    for qs, qe in quotes:
         i = sentence_at(sents, qs)
         sent = sents[i] if i >= 0 and qs < sents[i][1] else (qs, qe)
         who, attribution = quote_speaker(reading, qs, qe, sent)
         line = reading.text.rfind("\n", 0, qs) + 1
+        inside = _clause_of(reported, qs, qe)
+        if inside and (attribution is None or attribution[1] <= qs):
+            # quoted words inside a reported clause: its speakers' (one statement each)
+            for d in inside:
+                one = Who(d["speaker"], None)
+                done.append(_statement(reading, one, qs, qe, False, d["_attribution"], sent))
+            previous = (inside[0]["speaker"], line)
+            continue
         if who is None:
             runs_on = previous is not None and _runs_on(reading, previous[1], line, qs, qe)
             who = _unattributed(reading, previous[0] if runs_on else None, qs)
         previous = (who.speaker or (who.candidates[:1] or (None,))[0], line)
         done.append(_statement(reading, who, qs, qe, False, attribution, sent))
-    for s, t in sents:
-        if not in_any(s, t, reading.excluded):
-            done.extend(_reported(reading, s, t, find_quotes(reading)))
     done.sort(key=lambda st: st["_start"])
     return [d for d in done if "why" not in d], [d for d in done if "why" in d]
+
+
+def _clause_of(reported: list[dict], qs: int, qe: int) -> list[dict]:
+    """The resolved reported statements whose clause holds the quotation [qs, qe)."""
+    inside = [
+        d
+        for d in reported
+        if "speaker" in d and "_end" in d and d["_start"] <= qs and qe <= d["_end"]
+    ]
+    return list({d["speaker"]: d for d in inside}.values())
 
 
 def _runs_on(reading: Reading, last_line: int, line: int, qs: int, qe: int) -> bool:
@@ -160,15 +182,17 @@ def _reported(reading: Reading, s: int, t: int, quotes) -> list[dict]:
         if who is None:
             continue
         attribution = (min(found.a_start, who.start or found.a_start), found.a_end)
-        both = partner(reading, who, found.who_end)
-        for one in (who, Who(both, who.start)) if both else (who,):
+        # people who speak together ("the three leaders"): one statement each
+        every = (who, *(Who(p, who.start) for p in partners(reading, who, found.who_end)))
+        for one in every:
             entry = _statement(reading, one, found.start, found.end, True, attribution, (s, t))
-            out.append(entry)
+            out.append({**entry, "_end": found.end, "_attribution": attribution})
         for m in re.finditer(r"[“\"]([^”\"\n]+)[”\"]", text[found.start : found.end]):
             if 3 <= len(m.group(1).split()) < MIN_QUOTE_WORDS:
                 qs = found.start + m.start(1)
                 qe = qs + len(m.group(1))
-                out.append(_statement(reading, who, qs, qe, False, attribution, (s, t)))
+                for one in every:
+                    out.append(_statement(reading, one, qs, qe, False, attribution, (s, t)))
     return out
 
 

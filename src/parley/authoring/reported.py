@@ -52,8 +52,9 @@ STANCE = re.compile(
 )
 APPEAL = re.compile(
     r"\b(?:call(?:ed|s|ing) on|urged|urges|urging|asked|asks|appealed to|pressed|encouraged)"
-    r"\s+(?:[\w’'-]+\s+){1,5}?(?=to\s+[a-z])"
-    r"|\b(?:pledged|vowed|promised|threatened)\s+(?=to\s+[a-z])"
+    r"\s+(?:[\w’'-]+\s+){1,5}?(?=to\s+[“\"]?[a-z])"
+    r"|\b(?:pledged|vowed|promised|threatened|pledging|vowing|promising|threatening)"
+    r"\s+(?=to\s+[“\"]?[a-z])"
 )
 ACCORDING = re.compile(r"\b[Aa]ccording to\s+")
 # "an accusation denied by Tehran", "a claim the Russian officials have repeatedly denied"
@@ -286,6 +287,10 @@ def _appeal(text: str, s: int, t: int, quotes) -> list[Found]:
         end = clause_end(text, start, t, quotes)
         if end is None or len(text[start:end].split()) < 3:
             continue
+        if re.match(r"to\s+[“\"]", text[start:end]) and any(
+            qs <= end <= qe + 1 and qs <= start + 5 for qs, qe in quotes
+        ):
+            continue  # "urging X to “…”" to its end: the quotation is the speech
         a_start, who_lo, who_hi = subject_span(text, s, verb.start(), ANY_VERB)
         out.append(Found(start, end, a_start, verb.end(), who_lo, who_hi))
     return out

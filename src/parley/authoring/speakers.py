@@ -23,7 +23,7 @@ _POSS = ("'s", "’s")
 PRONOUN = re.compile(r"\s*(?:[A-Z][a-z]+,?\s+)?(?:He|She|he|she)\b")
 # "the two leaders", "both presidents": two people speaking together
 PAIR = re.compile(
-    r"\s*(?:[Bb]oth(?: the)?|[Tt]he two)\s+(?:[a-z]+\s+)?(?:leaders|presidents|premiers"
+    r"\s*(?:[Bb]oth(?: the)?|[Tt]he (?P<n>two|three|four))\s+(?:[a-z]+\s+)?(?:leaders|presidents|premiers"
     r"|(?:prime |foreign )?ministers|officials|men|women|envoys|ambassadors|diplomats"
     r"|secretaries|negotiators)\b"
 )
@@ -34,6 +34,8 @@ QUOTED_AS = re.compile(
 # the offices that speak for a person's or a state's government
 OFFICE = r"(?:office|government|administration|aides?|camp|presidency|cabinet)\b"
 
+NUMBERS = {"two": 2, "three": 3, "four": 4}
+
 
 @dataclass(frozen=True)
 class Who:
@@ -43,7 +45,7 @@ class Who:
     start: int | None = None  # where the attributing words start
     candidates: tuple[str, ...] = ()
     why: str = ""
-    also: str | None = None  # the second of two people who speak together
+    also: tuple[str, ...] = ()  # the others of the people who speak together
 
 
 def _around(reading: Reading, pos: int) -> tuple[int, tuple[int, int] | None]:
@@ -109,7 +111,7 @@ def agent(reading: Reading, lo: int, hi: int, anchor: int | None = None) -> Who 
         return Who(people[0].entity, people[0].start)
     pair = PAIR.match(reading.text, lo)
     if pair and pair.end() <= hi:
-        return _pair(reading, lo)
+        return _pair(reading, lo, NUMBERS.get(pair.group("n") or "two", 2))
     pronoun = PRONOUN.match(reading.text, lo)
     if pronoun and pronoun.end() <= hi:
         pos = pronoun.end() - len(pronoun.group().split()[-1])
@@ -136,30 +138,31 @@ def agent(reading: Reading, lo: int, hi: int, anchor: int | None = None) -> Who 
     return pick if isinstance(pick, Who) else _by_role(reading, pick)
 
 
-def _pair(reading: Reading, lo: int) -> Who:
-    """ "The two leaders", "both presidents": the two people named before it in its sentence
-    or the one before; else unresolved, with the last two people named before it."""
+def _pair(reading: Reading, lo: int, n: int = 2) -> Who:
+    """ "The two leaders", "both presidents", "the three leaders": the `n` people named before
+    it in its sentence or the one before; else unresolved, with the last `n` people named."""
     near = named_people(reading, window(reading, lo, lo)[0], lo)
-    if len(near) == 2:
-        return Who(near[0], lo, also=near[1])
+    if len(near) == n:
+        return Who(near[0], lo, also=tuple(near[1:]))
     before = [f.entity for f in reading.found if f.kind == "person" and f.end <= lo]
-    last = tuple(dict.fromkeys(reversed(before)))[:2]
-    why = "two people spoke, not both named in this sentence or the one before"
+    last = tuple(dict.fromkeys(reversed(before)))[:n]
+    word = next(k for k, v in NUMBERS.items() if v == n)
+    why = f"{word} people spoke, not all named in this sentence or the one before"
     return Who(None, lo, tuple(reversed(last)), why)
 
 
-def partner(reading: Reading, who: Who, hi: int) -> str | None:
-    """The second of two people named together as the subject ("Afghan President Hamid
+def partners(reading: Reading, who: Who, hi: int) -> tuple[str, ...]:
+    """The others of the people named together as the subject ("Afghan President Hamid
     Karzai and President Pervez Musharraf of Pakistan called for …"), before `hi`."""
     if who.also or who.speaker is None or who.start is None:
         return who.also
     people = reading.agents_in(who.start, hi, ("person",))
     if len(people) < 2 or people[0].entity != who.speaker or people[1].entity == who.speaker:
-        return None
+        return ()
     gap = reading.text[people[0].end : people[1].start]
     if re.fullmatch(r"\s+and\s+(?:[A-Z][\w.’'-]*\s+){0,3}", gap):
-        return people[1].entity
-    return None
+        return (people[1].entity,)
+    return ()
 
 
 def _last_resort(reading: Reading, lo: int, hi: int, roles) -> Who | None:
