@@ -815,3 +815,28 @@ def test_three_leaders_speak_one_statement_each_with_the_quoted_words(registry, 
     assert reported == people and quoted == people
     clause = {s.quote.exact for s in loaded.statements if s.paraphrase}
     assert clause == {"to “set up a joint security committee” to protect the borders of Iraq"}
+
+
+def test_the_statement_said_is_the_speaker_of_the_statement_named_before(registry, tmp_path):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "An Iraqi Foreign Ministry statement released on Monday said the talks had been useful "
+        "for both sides. The statement said Iraq hopes the differences can be settled, "
+        "“creating good conditions for the security of the whole region”.\n"
+    )
+    _, loaded, _ = _draft(tmp_path, registry, text, "915-statement")
+    drafted = {(s.quote.exact, s.speaker, s.paraphrase) for s in loaded.statements}
+    assert drafted == {
+        ("the talks had been useful for both sides", "iraq", True),
+        (
+            "Iraq hopes the differences can be settled, “creating good conditions for the "
+            "security of the whole region”",
+            "iraq",
+            True,
+        ),
+        (
+            "creating good conditions for the security of the whole region",
+            "iraq",
+            False,
+        ),
+    }

@@ -95,17 +95,25 @@ def _quote_end(text: str, i: int, width: int = 1) -> tuple[int, int]:
     return t, end
 
 
+# "the statement said", "the document also states": a statement named before
+DOCUMENT_NOUN = re.compile(r"\b(?:statement|document|communiqu[eé]|declaration)\b")
+DOCUMENT = re.compile(
+    r"\s*[Tt]he\s+(?:joint\s+)?(?:statement|document|communiqu[eé]|declaration)"
+    r"(?:\s+(?:also|further|then))?\s*$"
+)
+
+
 def draft_statements(reading: Reading) -> tuple[list[dict], list[dict]]:
     """(statements, unresolved): entries for the quotations and the reported speech, in text
     order (each with its start under `_start`); unresolved ones carry `candidates` and `why`."""
     sents = sentences(reading.text)
     quotes = find_quotes(reading)
-    reported = [
-        entry
-        for s, t in sents
-        if not in_any(s, t, reading.excluded)
-        for entry in _reported(reading, s, t, quotes)
-    ]
+    reported: list[dict] = []
+    before: tuple[int, int, list[dict]] = (0, 0, [])  # the sentence before and its speech
+    for s, t in sents:
+        here = [] if in_any(s, t, reading.excluded) else _reported(reading, s, t, quotes, before)
+        reported.extend(here)
+        before = (s, t, here)
     done: list[dict] = list(reported)
     previous: tuple[str | None, int] | None = None  # speaker of the last quotation, its line
     for qs, qe in quotes:
@@ -172,13 +180,28 @@ def _is_person(reading: Reading, ident: str) -> bool:
     return entity is not None and entity.kind == "person"
 
 
-def _reported(reading: Reading, s: int, t: int, quotes) -> list[dict]:
+def _document(reading: Reading, lo: int, hi: int, before) -> Who | None:
+    """ "The statement said", "the document states": the speakers of the statement the
+    sentence before speaks of ("A Commerce Ministry statement … said", "the three leaders
+    signed a joint statement promising …")."""
+    noun = DOCUMENT.match(reading.text, lo, hi)
+    s, t, entries = before
+    if noun is None or not DOCUMENT_NOUN.search(reading.text, s, t):
+        return None
+    speakers = list(dict.fromkeys(d["speaker"] for d in entries if d.get("paraphrase")))
+    speakers = [p for p in speakers if p]
+    return Who(speakers[0], lo, also=tuple(speakers[1:])) if speakers else None
+
+
+def _reported(reading: Reading, s: int, t: int, quotes, before=(0, 0, [])) -> list[dict]:
     """The reported speech of the sentence [s, t) (`reported.reported_in`), and the short
     quoted fragments inside it as direct quotations of the same speaker."""
     out = []
     text = reading.text
     for found in reported_in(text, s, t, quotes):
-        who = agent(reading, found.who_start, found.who_end)
+        who = agent(reading, found.who_start, found.who_end) or _document(
+            reading, found.who_start, found.who_end, before
+        )
         if who is None:
             continue
         attribution = (min(found.a_start, who.start or found.a_start), found.a_end)

@@ -71,8 +71,9 @@ ADVERBIAL = re.compile(
     r"|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
 )
 MIN_WORDS = 5
-# words before a quotation that leave its subject without a verb ("the parties “agreed …”")
-PREDICATE = re.compile(r"(?<![,:])\b(?!(?:is|are|was|were|be|been|had|has|have|to)\b)\w+$")
+# words before a lower-case quotation that it carries on ("the parties “agreed …”", "can be
+# handled, “creating …”"), not a form of "be" or "have" it completes
+PREDICATE = re.compile(r"\b(?!(?:is|are|was|were|be|been|had|has|have|to)\b)\w+,?$")
 # what makes a speech verb no one's speech: a passive ("were said to be"), a negation
 NOT_SPOKEN = re.compile(
     r"\b(?:is|are|was|were|be|been|being|without|not|never|(?:declined|refused) to)\s+$"
