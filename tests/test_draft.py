@@ -840,3 +840,20 @@ def test_the_statement_said_is_the_speaker_of_the_statement_named_before(registr
             False,
         ),
     }
+
+
+def test_nested_stance_is_the_inner_speakers_and_ends_before_the_credit(registry, tmp_path):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "But Ryan Crocker demanded the withdrawal of all foreign fighters from Iraq before "
+        "the next round, the State Department said.\n"
+    )
+    _, loaded, _ = _draft(tmp_path, registry, text, "916-nested")
+    drafted = {(s.quote.exact, s.speaker, s.paraphrase) for s in loaded.statements}
+    assert drafted == {
+        (
+            "the withdrawal of all foreign fighters from Iraq before the next round",
+            "ryan-crocker",
+            True,
+        )
+    }

@@ -20,9 +20,7 @@ from parley.authoring.spans import evidence, sentences
 from parley.model.records import MONTHS, Entity
 from parley.seeds.quotes import in_any, word_occurrences
 
-MEETING_TRIGGER = re.compile(
-    r"\b(?:talks|meeting|meetings|met|meet|meets|round|session|summit)\b"
-)
+MEETING_TRIGGER = re.compile(r"\b(?:talks|meeting|meetings|met|meet|meets|round|session|summit)\b")
 # the name before a meeting noun: "a G20 meeting", "the APEC ministers' meeting", "GCC summit"
 NAMED_BY = re.compile(r"\b(?:the|a|an)\s+((?:[\w’'–-]+\s+){1,2})$")
 ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5}

@@ -202,7 +202,7 @@ def _inverted(text: str, s: int, t: int, quotes) -> list[Found]:
             continue
         if text[s] in '“"' or len(text[s:comma].split()) < MIN_WORDS:
             continue
-        if re.search(r"\b(?:said|says)\b", text[s:comma]):
+        if re.search(r"\b(?:said|says)\b", text[s:comma]) or STANCE.search(text, s, comma):
             continue
         rest = text[verb.end() : t].strip(" ,.")
         if not subject.strip(' ”"'):  # CLAUSE, said AGENT
@@ -343,6 +343,11 @@ def _to_clause_end(text: str, start: int, t: int) -> int:
         r",\s*(?:while|but|whereas|which|(?!including|according)[a-z]+ing)\b|;", text[start:t]
     )
     end = _aside(text, start, start + m.start() if m else t)
+    credit = re.search(
+        r",((?:\s+[\w’'-]+){1,6}?)\s+(?:said|says|added|reported)\W*$", text[start:end]
+    )
+    if credit and not re.search(r"\b(?:that|which|who)\b", credit.group(1)):
+        end = start + credit.start()  # "…, the DR Congo presidency said": the clause ends
     while end > start and text[end - 1] in " .,:;":
         end -= 1
     return end
@@ -380,7 +385,7 @@ def clause_end(text: str, start: int, t: int, quotes, fragment_words: int = 8) -
 def _credit(text: str, qe: int, t: int) -> bool:
     """Whether the sentence ends after a quotation with a short credit of its own
     ("“…”, The Washington Post reported.")."""
-    rest = text[qe:t].strip(" .”\"")
+    rest = text[qe:t].strip(' .”"')
     return rest.startswith(",") and len(rest.split()) <= 6 and " that " not in rest
 
 
