@@ -33,7 +33,8 @@ SPEECH_VERBS = (
     TOLD + r"|said|says|added|stressed|reiterated|insisted|announced|declared|noted|warned"
     r"|claimed|claims|saying|explained|asserted|acknowledged|countered|argued|urged|urging"
     r"|emphasi[sz]ed|maintained|confirmed|denied|predicted|complained|suggested|suggesting"
-    r"|insisting|adding|warning|stressing|noting|claiming|call(?:ed|s|ing) (?:on|for)|stated|states(?= that)"
+    r"|insisting|adding|warning|stressing|noting|claiming|call(?:ed|s|ing) (?:on|for)"
+    r"|stated|states(?= that)"
     r"|reported(?![^.;]{1,60}?\bas\s+[a-z]+ing\b)"
 )
 SPEECH = re.compile(rf"\b(?:{SPEECH_VERBS})\b")
