@@ -857,3 +857,20 @@ def test_nested_stance_is_the_inner_speakers_and_ends_before_the_credit(registry
             True,
         )
     }
+
+
+def test_single_marks_quote_in_a_text_without_double_ones(registry, tmp_path):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "Ryan Crocker said the talks were ‘a very important step for the security of Iraq’.\n\n"
+        "‘We will keep working for peace in the whole region,’ he said.\n\n"
+        "Kazemi Qomi's aides said Iran's position 'had not changed at all since the first "
+        "round'.\n"
+    )
+    _, loaded, _ = _draft(tmp_path, registry, text, "917-single")
+    quoted = {s.quote.exact: s.speaker for s in loaded.statements if not s.paraphrase}
+    assert quoted == {
+        "a very important step for the security of Iraq": "ryan-crocker",
+        "We will keep working for peace in the whole region": "ryan-crocker",
+        "had not changed at all since the first round": "iran",
+    }

@@ -28,6 +28,12 @@ OPEN_QUOTES = '“"'
 CLOSE_OF = {"“": "”", '"': '"'}
 PAIRED_SINGLES = ("‘’", "‘‘", "’’", "''")  # two single marks standing for a double one
 MIN_QUOTE_WORDS = 5
+# in a text with no double quotation marks, ‘…’ or '…' quote; an apostrophe inside a word
+# ("Putin’s", "don't") does not close them
+SINGLE_QUOTE = re.compile(
+    r"(?<![\w‘’'])‘(?=\w)((?:[^’\n]|’(?=\w))+?)[,.]?’(?!\w)"
+    r"|(?<![\w‘’'])'(?=\w)((?:[^'\n]|'(?=\w))+?)[,.]?'(?!\w)"
+)
 KIND_CUES = (
     ("accuse", re.compile(r"\baccus\w*|\bblam\w*")),
     ("deny", re.compile(r"\bden(?:y|ied|ies)\b|\bcountered\b")),
@@ -59,6 +65,15 @@ def find_quotes(reading: Reading) -> list[tuple[int, int]]:
     out = []
     i = 0
     text = reading.text
+    if not re.search(r"[“”\"]|‘‘|’’|''", text):  # single marks as quotation marks
+        spans = [m.span(1 if m.group(1) is not None else 2) for m in SINGLE_QUOTE.finditer(text)]
+        out = [
+            (s, t)
+            for s, t in spans
+            if len(text[s:t].split()) >= MIN_QUOTE_WORDS and not in_any(s, t, reading.excluded)
+        ]
+        reading.cache["quotes"] = out
+        return out
     while i < len(text):
         ch = text[i]
         pair = text[i : i + 2] in PAIRED_SINGLES and (i == 0 or not text[i - 1].isalnum())

@@ -285,11 +285,11 @@ def quote_speaker(reading: Reading, qs: int, qe: int, sent) -> tuple[Who | None,
     s, t = sent
     # after the quote: “…,” he said / “…”, said Crocker / “…,” the Iraqi premier said
     after = text[qe : max(t, min(len(text), qe + 90))]
-    lead = re.search(rf"\b(?:{SPEECH_VERBS})\s*[,:]\s*[“\"]?$", text[s:qs])
+    lead = re.search(rf"\b(?:{SPEECH_VERBS})\s*[,:]\s*[“\"‘']?$", text[s:qs])
     m = (
         None
         if lead
-        else re.match(r"[”\",.\s]{0,4}(.{0,60}?)\b(" + SPEECH_VERBS + r")\b(.{0,50})", after)
+        else re.match(r"[”\"’',.\s]{0,4}(.{0,60}?)\b(" + SPEECH_VERBS + r")\b(.{0,50})", after)
     )
     if m and not re.search("[“\n]", after[: m.end(2)]):  # not after "X said, “…”"
         lo, verb, hi = qe + m.start(1), qe + m.start(2), qe + m.end(2)
