@@ -874,3 +874,16 @@ def test_single_marks_quote_in_a_text_without_double_ones(registry, tmp_path):
         "We will keep working for peace in the whole region": "ryan-crocker",
         "had not changed at all since the first round": "iran",
     }
+
+
+def test_both_said_is_the_two_people_just_named(registry, tmp_path):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "Ryan Crocker met Hassan Kazemi Qomi in Baghdad. Both said the talks had been useful "
+        "for the two sides.\n"
+    )
+    _, loaded, _ = _draft(tmp_path, registry, text, "918-both")
+    assert {(s.quote.exact, s.speaker) for s in loaded.statements} == {
+        ("the talks had been useful for the two sides", "ryan-crocker"),
+        ("the talks had been useful for the two sides", "hassan-kazemi-qomi"),
+    }

@@ -21,12 +21,13 @@ from parley.authoring.subjects import subject_span
 
 _POSS = ("'s", "’s")
 PRONOUN = re.compile(r"\s*(?:[A-Z][a-z]+,?\s+)?(?:He|She|he|she)\b")
-# "the two leaders", "both presidents", "the three leaders": people speaking together
+# "the two leaders", "both presidents", "the three leaders", "Both said": people speaking
+# together
 PAIR = re.compile(
-    r"\s*(?:[Bb]oth(?: the)?|[Tt]he (?P<n>two|three|four))\s+(?:[a-z]+\s+)?"
+    r"\s*(?:(?:[Bb]oth(?: the)?|[Tt]he (?P<n>two|three|four))\s+(?:[a-z]+\s+)?"
     r"(?:leaders|presidents|premiers"
     r"|(?:prime |foreign )?ministers|officials|men|women|envoys|ambassadors|diplomats"
-    r"|secretaries|negotiators)\b"
+    r"|secretaries|negotiators)\b|Both(?=\s+(?:also\s+)?[a-z]+\b))"
 )
 # "X quoted|reported Y as saying|urging": Y speaks
 QUOTED_AS = re.compile(
