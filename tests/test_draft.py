@@ -887,3 +887,19 @@ def test_both_said_is_the_two_people_just_named(registry, tmp_path):
         ("the talks had been useful for the two sides", "ryan-crocker"),
         ("the talks had been useful for the two sides", "hassan-kazemi-qomi"),
     }
+
+
+def test_when_asked_shares_the_subject_after_a_quotation_introduced_by_that(registry, tmp_path):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "Ryan Crocker told a reporter that “the meeting was on the security of Iraq and its "
+        "borders,” but when asked how it went said he had not been in the room.\n"
+    )
+    _, loaded, _ = _draft(tmp_path, registry, text, "919-asked")
+    drafted = {(s.quote.exact, s.speaker, s.paraphrase) for s in loaded.statements}
+    assert ("he had not been in the room", "ryan-crocker", True) in drafted
+    assert (
+        "the meeting was on the security of Iraq and its borders",
+        "ryan-crocker",
+        False,
+    ) in drafted

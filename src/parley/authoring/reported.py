@@ -150,7 +150,8 @@ def _attributes_quote(text: str, s: int, verb: int, quotes) -> bool:
         and verb - qe <= 60
         and "“" not in text[qe:verb]
         and not SPEECH.search(text, qe, verb)
-        for _, qe in quotes
+        and not re.search(r"\bthat\s*[“\"]?$", text[max(s, qs - 12) : qs])  # "told X that “…”"
+        for qs, qe in quotes
     )
 
 

@@ -26,7 +26,7 @@ LEAD = re.compile(
 )
 # a clause boundary inside a sentence, before a new subject
 BOUNDARY = re.compile(
-    r"(?:,\s*(?:while|but|and|whereas|which|who|after|before|when|as|since|because|although"
+    r"(?:,[”\"]?\s*(?:while|but|and|whereas|which|who|after|before|when|as|since|because|although"
     r"|though|even as|until)\s+|;\s*|\b(?:which|whom)\s+(?=[A-Z])"
     r"|(?<=[a-z] )(?:after|before|when|while|until)\s+(?=[A-Z])"
     r"|,\s*(?=(?:adding|saying|noting|warning|stressing|insisting|claiming|arguing)\b))"
@@ -37,9 +37,11 @@ NEW_SUBJECT = re.compile(
 )
 # lower-case words that show a clause, not a name ("President X of Y", "Abdullah bin Z")
 LOWER = re.compile(r"\b(?!(?:of|the|for|in|and|de|al|bin|ibn|van|von|der)\b)[a-z][\w’'-]*")
-# what a subject is not: words that leave a verb without a subject of its own
+# what a subject is not: words that leave a verb without a subject of its own ("…, but when
+# asked how it went said …")
 NOT_SUBJECT = re.compile(
-    r"(?:\s|\b(?:also|further|then|later|has|have|had|and|but|so|yet|repeatedly|again)\b)*"
+    r"(?:\s|\b(?:also|further|then|later|has|have|had|and|but|so|yet|repeatedly|again)\b"
+    r"|\b(?:when|if|once|after being) asked\b(?:\s+(?:how|what|whether|about|if|why)\b[^,;]*)?)*"
 )
 
 
