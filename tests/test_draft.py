@@ -685,6 +685,10 @@ SPEECH_FRAMES_3 = [
     ),
     # "stated that"; "a charge X denies" in the present tense; "X's presidency said"
     (
+        "Ryan Crocker said afterwards that the talks in Baghdad had been useful.",
+        [("the talks in Baghdad had been useful", "ryan-crocker", True)],
+    ),
+    (
         "Ryan Crocker stated that the talks in Baghdad would go on next month.",
         [("the talks in Baghdad would go on next month", "ryan-crocker", True)],
     ),

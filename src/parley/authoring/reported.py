@@ -68,7 +68,7 @@ DENIAL = re.compile(
 # every verb that attributes speech: the verbs a subject can be shared with
 ANY_VERB = re.compile(rf"{SPEECH.pattern}|{ACCUSE.pattern}|{STANCE.pattern}")
 ADVERBIAL = re.compile(
-    r"(?:on|in|at|after|before|during|since|earlier|later|late|yesterday|today|tonight|this|last"
+    r"(?:on|in|at|after|before|during|since|earlier|later|late|afterwards?|yesterday|today|tonight|this|last"
     r"|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
 )
 MIN_WORDS = 5
