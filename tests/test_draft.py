@@ -712,6 +712,14 @@ SPEECH_FRAMES_3 = [
             ("agreed on key steps towards ending the violence in Iraq", "iraq", False),
         ],
     ),
+    # a two-word quotation inside a reported clause is a quotation too
+    (
+        "Ryan Crocker said the coming weeks would be a “critical period” for Iraq.",
+        [
+            ("the coming weeks would be a “critical period” for Iraq", "ryan-crocker", True),
+            ("critical period", "ryan-crocker", False),
+        ],
+    ),
     # an outlet's "reported" attributes speech
     (
         "“The two envoys reviewed the security of Iraq at length,” Al Jazeera reported.",
