@@ -712,6 +712,20 @@ SPEECH_FRAMES_3 = [
             ("agreed on key steps towards ending the violence in Iraq", "iraq", False),
         ],
     ),
+    # states listed as one subject speak each; "criticizing X for"; a two-word accusation
+    (
+        "The United States, along with Iraq, had cut its ties with Iran, accusing it of "
+        "supporting terrorism.",
+        [("supporting terrorism", "united-states", True), ("supporting terrorism", "iraq", True)],
+    ),
+    (
+        "Both Iraq and the United States have been criticizing Iran for its support of the "
+        "militias.",
+        [
+            ("its support of the militias", "iraq", True),
+            ("its support of the militias", "united-states", True),
+        ],
+    ),
     # a two-word quotation inside a reported clause is a quotation too
     (
         "Ryan Crocker said the coming weeks would be a “critical period” for Iraq.",

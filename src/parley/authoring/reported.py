@@ -44,7 +44,9 @@ THAT_VERBS = re.compile(
     r"(?:countered|argued|urged|urging|maintained|confirmed|denied|predicted|complained"
     r"|suggested|call(?:ed|s|ing) (?:on|for)|states)$"
 )
-ACCUSE = re.compile(r"\b(?:accused|accuses|accusing|accuse|blamed|blames|blaming)\b")
+ACCUSE = re.compile(
+    r"\b(?:accused|accuses|accusing|accuse|blamed|blames|blaming|critici[sz](?:ed|es|ing))\b"
+)
 STANCE = re.compile(
     r"\b(?:has |have |had )?(?:denounced|condemned|rejected|welcomed|praised|critici[sz]ed"
     r"|call(?:ed|s) for|urged|urges|demanded|demands|blamed|blames|press(?:ed|es|ing) for"
@@ -240,7 +242,7 @@ def _accused(text: str, s: int, t: int, quotes) -> list[Found]:
             continue
         start = verb.end() + m.end()
         end = _to_clause_end(text, start, t)
-        if len(text[start:end].split()) < 3:
+        if len(text[start:end].split()) < 2:
             continue
         if passive:
             who = (verb.end() + passive.start(1), verb.end() + passive.end(1))

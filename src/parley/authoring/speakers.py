@@ -158,6 +158,9 @@ def partners(reading: Reading, who: Who, hi: int) -> tuple[str, ...]:
     Karzai and President Pervez Musharraf of Pakistan called for …"), before `hi`."""
     if who.also or who.speaker is None or who.start is None:
         return who.also
+    kind = reading.registry.entities[who.speaker].kind
+    if kind in ("state", "organisation"):  # "The UAE, along with Saudi Arabia and Egypt"
+        return _listed(reading, who, hi, kind)
     people = reading.agents_in(who.start, hi, ("person",))
     if len(people) < 2 or people[0].entity != who.speaker or people[1].entity == who.speaker:
         return ()
@@ -165,6 +168,25 @@ def partners(reading: Reading, who: Who, hi: int) -> tuple[str, ...]:
     if re.fullmatch(r"\s+and\s+(?:[A-Z][\w.’'-]*\s+){0,3}", gap):
         return (people[1].entity,)
     return ()
+
+
+def _listed(reading: Reading, who: Who, hi: int, kind: str) -> tuple[str, ...]:
+    """The states (organisations) listed with the first as one subject: "X, Y and Z", "X,
+    along with Y and Z", "Both X and Y"."""
+    found = [
+        f for f in reading.agents_in(who.start, hi, (kind,)) if not _possessive(reading, f.end)
+    ]
+    if not found or found[0].entity != who.speaker:
+        return ()
+    out = []
+    for a, b in zip(found, found[1:]):
+        gap = reading.text[a.end : b.start]
+        if not re.fullmatch(
+            r"\s*(?:,|,?\s*and|,?\s*along with|,?\s*as well as)\s*(?:the\s+)?", gap
+        ):
+            break
+        out.append(b.entity)
+    return tuple(dict.fromkeys(e for e in out if e != who.speaker))
 
 
 def _last_resort(reading: Reading, lo: int, hi: int, roles) -> Who | None:
