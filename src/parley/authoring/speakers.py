@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 from parley.authoring.articlehead import find_outlet
 from parley.authoring.reading import Reading
@@ -179,7 +180,7 @@ def _listed(reading: Reading, who: Who, hi: int, kind: str) -> tuple[str, ...]:
     if not found or found[0].entity != who.speaker:
         return ()
     out = []
-    for a, b in zip(found, found[1:]):
+    for a, b in pairwise(found):
         gap = reading.text[a.end : b.start]
         if not re.fullmatch(
             r"\s*(?:,|,?\s*and|,?\s*along with|,?\s*as well as)\s*(?:the\s+)?", gap
