@@ -726,6 +726,15 @@ SPEECH_FRAMES_3 = [
             ("its support of the militias", "united-states", True),
         ],
     ),
+    # "“…,” he said, adding that …": the subject of "said" starts after the quotation
+    (
+        "Ryan Crocker met Zebari. “The talks were useful for both sides and for Iraq,” he "
+        "said, adding that the next round would be held in Baghdad.",
+        [
+            ("The talks were useful for both sides and for Iraq", "ryan-crocker", False),
+            ("the next round would be held in Baghdad", "ryan-crocker", True),
+        ],
+    ),
     # a two-word quotation inside a reported clause is a quotation too
     (
         "Ryan Crocker said the coming weeks would be a “critical period” for Iraq.",

@@ -63,9 +63,20 @@ def subject_start(text: str, s: int, verb: int) -> int:
         if clause and NEW_SUBJECT.fullmatch(text, cut + m.end(), verb):
             cut += m.end()
             break
+    cut = max(cut, _after_quotation(text, s, cut, verb))
     while cut < verb and text[cut].isspace():
         cut += 1
     return cut
+
+
+def _after_quotation(text: str, s: int, cut: int, verb: int) -> int:
+    """After the closing mark of a quotation before the verb ("“…,” he said, adding …": the
+    subject is "he"), else `cut`."""
+    close = text.rfind("”", cut, verb)
+    straight = [i for i in range(s, verb) if text[i] == '"']
+    if straight and len(straight) % 2 == 0 and straight[-1] >= cut:
+        close = max(close, straight[-1])
+    return close + 1 if close >= cut else cut
 
 
 def subject_span(text: str, s: int, verb: int, verbs: re.Pattern) -> tuple[int, int, int]:
