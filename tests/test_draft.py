@@ -841,15 +841,26 @@ def test_three_leaders_speak_one_statement_each_with_the_quoted_words(registry, 
         "Envoys meet in Baghdad\n\n"
         "Ryan Crocker held talks with Hassan Kazemi Qomi and Hoshyar Zebari in Baghdad. "
         "After four hours, the three envoys signed a statement promising to “set up a joint "
-        "security committee” to protect the borders of Iraq.\n"
+        "security committee” to protect the borders of Iraq. The statement also says that "
+        "the parties “agreed to meet again in Baghdad next month” on the borders.\n"
     )
-    _, loaded, _ = _draft(tmp_path, registry, text, "914-three")
+    _, loaded, doc = _draft(tmp_path, registry, text, "914-three")
     people = {"ryan-crocker", "hassan-kazemi-qomi", "hoshyar-zebari"}
-    reported = {s.speaker for s in loaded.statements if s.paraphrase}
-    quoted = {s.speaker for s in loaded.statements if not s.paraphrase}
+    first = [s for s in loaded.statements if "meet again" not in s.quote.exact]
+    reported = {s.speaker for s in first if s.paraphrase}
+    quoted = {s.speaker for s in first if not s.paraphrase}
     assert reported == people and quoted == people
-    clause = {s.quote.exact for s in loaded.statements if s.paraphrase}
+    clause = {s.quote.exact for s in first if s.paraphrase}
     assert clause == {"to “set up a joint security committee” to protect the borders of Iraq"}
+    # "the statement also says": the same three, not named in its window: listed for review,
+    # the clause and the quoted words inside it alike, one entry per speaker
+    # (the role noun "envoys" ties the two ambassadors to its window, not Zebari)
+    later = [s for s in loaded.statements if "meet again" in s.quote.exact]
+    unresolved = doc["unrecognised"]["statements"]
+    for paraphrase in (True, False):
+        named = {s.speaker for s in later if s.paraphrase == paraphrase}
+        listed = {u["candidates"][0] for u in unresolved if u["paraphrase"] == paraphrase}
+        assert (named, listed) == ({"ryan-crocker", "hassan-kazemi-qomi"}, {"hoshyar-zebari"})
 
 
 def test_the_statement_said_is_the_speaker_of_the_statement_named_before(registry, tmp_path):

@@ -140,9 +140,9 @@ def draft_statements(reading: Reading) -> tuple[list[dict], list[dict]]:
         if inside and (attribution is None or attribution[1] <= qs):
             # quoted words inside a reported clause: its speakers' (one statement each)
             for d in inside:
-                one = Who(d["speaker"], None)
+                one = Who(d.get("speaker"), None, tuple(d.get("candidates", ())), d.get("why", ""))
                 done.append(_statement(reading, one, qs, qe, False, d["_attribution"], sent))
-            previous = (inside[0]["speaker"], line)
+            previous = (inside[0].get("speaker"), line)
             continue
         if who is None:
             runs_on = previous is not None and _runs_on(reading, previous[1], line, qs, qe)
@@ -154,13 +154,10 @@ def draft_statements(reading: Reading) -> tuple[list[dict], list[dict]]:
 
 
 def _clause_of(reported: list[dict], qs: int, qe: int) -> list[dict]:
-    """The resolved reported statements whose clause holds the quotation [qs, qe)."""
-    inside = [
-        d
-        for d in reported
-        if "speaker" in d and "_end" in d and d["_start"] <= qs and qe <= d["_end"]
-    ]
-    return list({d["speaker"]: d for d in inside}.values())
+    """The reported statements whose clause holds the quotation [qs, qe), one per speaker
+    (or candidate, when unresolved)."""
+    inside = [d for d in reported if "_end" in d and d["_start"] <= qs and qe <= d["_end"]]
+    return list({d.get("speaker") or str(d.get("candidates")): d for d in inside}.values())
 
 
 def _runs_on(reading: Reading, last_line: int, line: int, qs: int, qe: int) -> bool:

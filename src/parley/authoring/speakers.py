@@ -315,6 +315,8 @@ def quote_speaker(reading: Reading, qs: int, qe: int, sent) -> tuple[Who | None,
         if lead
         else re.match(r"[”\"’',.\s]{0,4}(.{0,60}?)\b(" + SPEECH_VERBS + r")\b(.{0,50})", after)
     )
+    if m and (qe + m.start(2) > t > qe + 1) and ". " in m.group(1):
+        m = None  # the verb of the next sentence
     if m and not re.search("[“\n]", after[: m.end(2)]):  # not after "X said, “…”"
         lo, verb, hi = qe + m.start(1), qe + m.start(2), qe + m.end(2)
         tail = re.match(r"[^,.;“\"\n]*", m.group(3))
