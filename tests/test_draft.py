@@ -735,6 +735,16 @@ SPEECH_FRAMES_3 = [
             ("the next round would be held in Baghdad", "ryan-crocker", True),
         ],
     ),
+    # more speech verbs: "concluded", "pointed out that"; "concluded X" is no speech
+    (
+        "“The talks were useful for both sides and for Iraq,” Ryan Crocker concluded.",
+        [("The talks were useful for both sides and for Iraq", "ryan-crocker", False)],
+    ),
+    (
+        "Ryan Crocker pointed out that the talks in Baghdad had been useful for both sides.",
+        [("the talks in Baghdad had been useful for both sides", "ryan-crocker", True)],
+    ),
+    ("Ryan Crocker concluded his visit to Baghdad and the Green Zone on Monday.", []),
     # a two-word quotation inside a reported clause is a quotation too
     (
         "Ryan Crocker said the coming weeks would be a “critical period” for Iraq.",

@@ -17,7 +17,7 @@ Each yields (clause start, clause end, attribution start, attribution end, agent
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from parley.authoring.subjects import DATELINE, subject_span
 
@@ -34,15 +34,17 @@ SPEECH_VERBS = (
     r"|claimed|claims|saying|explained|asserted|acknowledged|countered|argued|urged|urging"
     r"|emphasi[sz]ed|maintained|confirmed|denied|predicted|complained|suggested|suggesting"
     r"|insisting|adding|warning|stressing|noting|claiming|call(?:ed|s|ing) (?:on|for)"
-    r"|stated|states(?= that)"
-    r"|reported(?![^.;]{1,60}?\bas\s+[a-z]+ing\b)"
+    r"|stated|states(?= that)|reported(?![^.;]{1,60}?\bas\s+[a-z]+ing\b)|concluded|recalled"
+    r"|pointed out|underlined|underscored|affirmed|reaffirmed|observed|remarked|replied"
+    r"|responded|wrote|tweeted|continued"
 )
 SPEECH = re.compile(rf"\b(?:{SPEECH_VERBS})\b")
 # verbs that report speech only when a clause follows ("countered that …", not "countered X");
 # "called on X to …", "urged X to …" and "called for X" are read by `_appeal` and `_stance`
 THAT_VERBS = re.compile(
     r"(?:countered|argued|urged|urging|maintained|confirmed|denied|predicted|complained"
-    r"|suggested|call(?:ed|s|ing) (?:on|for)|states)$"
+    r"|suggested|call(?:ed|s|ing) (?:on|for)|states|concluded|recalled|underlined|underscored"
+    r"|affirmed|reaffirmed|observed|remarked|replied|responded|wrote|tweeted|continued)$"
 )
 ACCUSE = re.compile(
     r"\b(?:accused|accuses|accusing|accuse|blamed|blames|blaming|critici[sz](?:ed|es|ing))\b"
@@ -130,14 +132,7 @@ def _cut(text: str, found: Found, at: int) -> Found:
     )
     if m:
         end = found.start + m.start()
-    return Found(
-        found.start,
-        max(found.start, end),
-        found.a_start,
-        found.a_end,
-        found.who_start,
-        found.who_end,
-    )
+    return replace(found, end=max(found.start, end))
 
 
 def _in_quote(pos: int, quotes) -> bool:
