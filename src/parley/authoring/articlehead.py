@@ -25,6 +25,8 @@ OUTLET_LINES = (
         r"(?:,\s*[A-Z][a-z]{2,8}\.? \d{1,2}(?:, \d{4})?)?\s*"
         r"\((?P<name>[A-Z][^)\n]{1,50})\)\s*[-–—:]"
     ),
+    # "ATHENS (Example News / Sputnik - 5th December, 2019) Following …": a line's dateline
+    re.compile(r"^[A-Z]{3,}[A-Z ,'-]{0,30}\s*\((?P<name>[A-Z][^)\n]{1,60})\)", re.M),
     re.compile(r"^\s*Source\s*:\s*(?P<name>[A-Z][^\n,]{1,60})", re.M),
     # a sign-off: "— AFP" on a line of its own, or ending the last paragraph
     re.compile(r"(?:^|[.!?”\"]\s+)[-–—]{1,2}[ \t]*(?P<name>[A-Z][\w&'. -]{1,40}?)\s*\Z", re.M),
@@ -93,6 +95,8 @@ def find_outlet(reading: Reading) -> Outlet | None:
             ]
             if registered:
                 f = registered[0]
+                if len(registered) > 1 and "/" in text[f.end : registered[-1].start]:
+                    f = registered[-1]  # "(Example News / Sputnik - …)": whose copy it is
                 return Outlet(f.entity, text[f.start : f.end], f.start, f.end)
             name = text[s:e].strip()
             if pattern is OUTLET_LINES[0] and not (NEWS_WORDS.search(name) or name.isupper()):
@@ -111,4 +115,6 @@ def find_outlet(reading: Reading) -> Outlet | None:
         rest = text[m.start() : f.start] + text[f.end : m.end()]
         if re.fullmatch(r"\s*(?:By\s+)?[A-Z][a-z]+(?: [A-Z][a-z.]+){1,2}\s*[,|]?\s*", rest):
             return Outlet(f.entity, text[f.start : f.end], f.start, f.end)  # a byline
+        if re.fullmatch(r"\s*(?:\(\s*\)|[|:–—-])?\s*", rest):
+            return Outlet(f.entity, text[f.start : f.end], f.start, f.end)  # "(AFP)", "AFP |"
     return None

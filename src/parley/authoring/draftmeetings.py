@@ -20,7 +20,9 @@ from parley.authoring.spans import evidence, sentences
 from parley.model.records import MONTHS, Entity
 from parley.seeds.quotes import in_any, word_occurrences
 
-MEETING_TRIGGER = re.compile(r"\b(?:talks|meeting|meetings|met|meet|meets|round|session)\b")
+MEETING_TRIGGER = re.compile(r"\b(?:talks|meeting|meetings|met|meet|meets|round|session|summit)\b")
+# the name before a meeting noun: "a G20 meeting", "the APEC ministers' meeting", "GCC summit"
+NAMED_BY = re.compile(r"\b(?:the|a|an)\s+((?:[\w’'–-]+\s+){1,2})$")
 ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5}
 ORDINAL = re.compile(r"\b(?:first|second|third|fourth|fifth)\b", re.I)
 FUTURE = re.compile(
@@ -93,6 +95,9 @@ def _which(reading: Reading, sent, trigger, meetings: dict[str, Entity], last, q
     date inside a quotation is the speaker's, not the article's, and is not read."""
     text = reading.text
     s, t = sent
+    named = _by_name(reading, s, trigger, meetings)
+    if named:
+        return named, None
     near = _nearest(trigger.start(), [(m.start(), m) for m in ORDINAL.finditer(text, s, t)])
     asides = [
         (m.start(), m.end())
@@ -129,11 +134,34 @@ def _which(reading: Reading, sent, trigger, meetings: dict[str, Entity], last, q
         return weekend, None
     recent = _recent(reading, meetings)
     named = _by_people(reading, s, t, recent, meetings, 2)
+    if not named and reading.date is None:  # no article date: any meeting of those people
+        named = _by_people(reading, s, t, list(meetings), meetings, 2)
     if len(named) == 1:
         return named[0], None
     if last is not None:
         return last, None
     return (recent[0] if len(recent) == 1 else None), None
+
+
+def _by_name(reading: Reading, s: int, trigger, meetings: dict[str, Entity]) -> str | None:
+    """The one registry meeting whose label begins with (within its first three words) the
+    name before a meeting noun ("on the sidelines of a G20 meeting": "G20 meeting, New
+    Delhi", not "X – Y talks on the sidelines of the G20 meeting"); no person's name."""
+    if trigger.group() not in ("meeting", "talks", "summit", "session"):
+        return None
+    m = NAMED_BY.search(reading.text, max(s, trigger.start() - 40), trigger.start())
+    if m is None:
+        return None
+    people = reading.agents_in(m.start(1), m.end(1), ("person",))
+    names = [w.strip("’'") for w in m.group(1).split() if re.search(r"[A-Z0-9]", w)]
+    if people or not names:
+        return None
+    found = [
+        key
+        for key, e in meetings.items()
+        if all(word_occurrences(" ".join(e.label.split()[:3]), n) for n in names)
+    ]
+    return found[0] if len(found) == 1 and not _future(reading, meetings[found[0]]) else None
 
 
 def _planned(text: str, s: int, t: int, trigger) -> bool:

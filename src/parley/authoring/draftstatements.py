@@ -17,7 +17,7 @@ from parley.authoring.speakers import (
     Who,
     agent,
     antecedent,
-    partner,
+    partners,
     quote_speaker,
     tied_people,
     window,
@@ -28,6 +28,12 @@ OPEN_QUOTES = '“"'
 CLOSE_OF = {"“": "”", '"': '"'}
 PAIRED_SINGLES = ("‘’", "‘‘", "’’", "''")  # two single marks standing for a double one
 MIN_QUOTE_WORDS = 5
+# in a text with no double quotation marks, ‘…’ or '…' quote; an apostrophe inside a word
+# ("Putin’s", "don't") does not close them
+SINGLE_QUOTE = re.compile(
+    r"(?<![\w‘’'])‘(?=\w)((?:[^’\n]|’(?=\w))+?)[,.]?’(?!\w)"
+    r"|(?<![\w‘’'])'(?=\w)((?:[^'\n]|'(?=\w))+?)[,.]?'(?!\w)"
+)
 KIND_CUES = (
     ("accuse", re.compile(r"\baccus\w*|\bblam\w*")),
     ("deny", re.compile(r"\bden(?:y|ied|ies)\b|\bcountered\b")),
@@ -59,6 +65,15 @@ def find_quotes(reading: Reading) -> list[tuple[int, int]]:
     out = []
     i = 0
     text = reading.text
+    if not re.search(r"[“”\"]|‘‘|’’|''", text):  # single marks as quotation marks
+        spans = [m.span(1 if m.group(1) is not None else 2) for m in SINGLE_QUOTE.finditer(text)]
+        out = [
+            (s, t)
+            for s, t in spans
+            if len(text[s:t].split()) >= MIN_QUOTE_WORDS and not in_any(s, t, reading.excluded)
+        ]
+        reading.cache["quotes"] = out
+        return out
     while i < len(text):
         ch = text[i]
         pair = text[i : i + 2] in PAIRED_SINGLES and (i == 0 or not text[i - 1].isalnum())
@@ -95,33 +110,65 @@ def _quote_end(text: str, i: int, width: int = 1) -> tuple[int, int]:
     return t, end
 
 
+# "the statement said", "the document also states": a statement named before
+DOCUMENT_NOUN = re.compile(r"\b(?:statement|document|communiqu[eé]|declaration)\b")
+DOCUMENT = re.compile(
+    r"\s*[Tt]he\s+(?:joint\s+)?(?:statement|document|communiqu[eé]|declaration)"
+    r"(?:\s+(?:also|further|then))?\s*$"
+)
+
+
 def draft_statements(reading: Reading) -> tuple[list[dict], list[dict]]:
     """(statements, unresolved): entries for the quotations and the reported speech, in text
     order (each with its start under `_start`); unresolved ones carry `candidates` and `why`."""
-    done: list[dict] = []
     sents = sentences(reading.text)
+    quotes = find_quotes(reading)
+    reported: list[dict] = []
+    before: tuple[int, int, list[dict]] = (0, 0, [])  # the sentence before and its speech
+    for s, t in sents:
+        here = [] if in_any(s, t, reading.excluded) else _reported(reading, s, t, quotes, before)
+        reported.extend(here)
+        before = (s, t, here)
+    done: list[dict] = list(reported)
     previous: tuple[str | None, int] | None = None  # speaker of the last quotation, its line
-    for qs, qe in find_quotes(reading):
+    for qs, qe in quotes:
         i = sentence_at(sents, qs)
         sent = sents[i] if i >= 0 and qs < sents[i][1] else (qs, qe)
         who, attribution = quote_speaker(reading, qs, qe, sent)
         line = reading.text.rfind("\n", 0, qs) + 1
+        inside = _clause_of(reported, qs, qe)
+        if inside and (attribution is None or attribution[1] <= qs):
+            # quoted words inside a reported clause: its speakers' (one statement each)
+            for d in inside:
+                one = Who(d.get("speaker"), None, tuple(d.get("candidates", ())), d.get("why", ""))
+                done.append(_statement(reading, one, qs, qe, False, d["_attribution"], sent))
+            previous = (inside[0].get("speaker"), line)
+            continue
         if who is None:
-            runs_on = previous is not None and _runs_on(reading, previous[1], line, qs)
+            runs_on = previous is not None and _runs_on(reading, previous[1], line, qs, qe)
             who = _unattributed(reading, previous[0] if runs_on else None, qs)
         previous = (who.speaker or (who.candidates[:1] or (None,))[0], line)
         done.append(_statement(reading, who, qs, qe, False, attribution, sent))
-    for s, t in sents:
-        if not in_any(s, t, reading.excluded):
-            done.extend(_reported(reading, s, t, find_quotes(reading)))
     done.sort(key=lambda st: st["_start"])
     return [d for d in done if "why" not in d], [d for d in done if "why" in d]
 
 
-def _runs_on(reading: Reading, last_line: int, line: int, qs: int) -> bool:
-    """Whether a quotation at `qs` without attribution continues the one on `last_line`."""
-    gap = reading.text[last_line:line]
-    return gap.count("\n") <= 6 and not SPEECH.search(reading.text[line:qs])
+def _clause_of(reported: list[dict], qs: int, qe: int) -> list[dict]:
+    """The reported statements whose clause holds the quotation [qs, qe), one per speaker
+    (or candidate, when unresolved)."""
+    inside = [d for d in reported if "_end" in d and d["_start"] <= qs and qe <= d["_end"]]
+    return list({d.get("speaker") or str(d.get("candidates")): d for d in inside}.values())
+
+
+def _runs_on(reading: Reading, last_line: int, line: int, qs: int, qe: int) -> bool:
+    """Whether a quotation [qs, qe) without attribution continues the one on `last_line`:
+    not when words with a speech verb that name no one we know attribute it ("“…,” the
+    crown prince said")."""
+    text = reading.text
+    gap = text[last_line:line]
+    end = text.find("\n", qe)
+    after = text[qe : min(qe + 60, len(text) if end == -1 else end)]
+    return gap.count("\n") <= 6 and not SPEECH.search(text[line:qs]) and not SPEECH.search(after)
 
 
 def _unattributed(reading: Reading, runs_on: str | None, qs: int) -> Who:
@@ -145,25 +192,42 @@ def _is_person(reading: Reading, ident: str) -> bool:
     return entity is not None and entity.kind == "person"
 
 
-def _reported(reading: Reading, s: int, t: int, quotes) -> list[dict]:
+def _document(reading: Reading, lo: int, hi: int, before) -> Who | None:
+    """ "The statement said", "the document states": the speakers of the statement the
+    sentence before speaks of ("A Commerce Ministry statement … said", "the three leaders
+    signed a joint statement promising …")."""
+    noun = DOCUMENT.match(reading.text, lo, hi)
+    s, t, entries = before
+    if noun is None or not DOCUMENT_NOUN.search(reading.text, s, t):
+        return None
+    speakers = list(dict.fromkeys(d["speaker"] for d in entries if d.get("paraphrase")))
+    speakers = [p for p in speakers if p]
+    return Who(speakers[0], lo, also=tuple(speakers[1:])) if speakers else None
+
+
+def _reported(reading: Reading, s: int, t: int, quotes, before=(0, 0, [])) -> list[dict]:
     """The reported speech of the sentence [s, t) (`reported.reported_in`), and the short
     quoted fragments inside it as direct quotations of the same speaker."""
     out = []
     text = reading.text
     for found in reported_in(text, s, t, quotes):
-        who = agent(reading, found.who_start, found.who_end)
+        who = agent(reading, found.who_start, found.who_end) or _document(
+            reading, found.who_start, found.who_end, before
+        )
         if who is None:
             continue
         attribution = (min(found.a_start, who.start or found.a_start), found.a_end)
-        both = partner(reading, who, found.who_end)
-        for one in (who, Who(both, who.start)) if both else (who,):
+        # people who speak together ("the three leaders"): one statement each
+        every = (who, *(Who(p, who.start) for p in partners(reading, who, found.who_end)))
+        for one in every:
             entry = _statement(reading, one, found.start, found.end, True, attribution, (s, t))
-            out.append(entry)
+            out.append({**entry, "_end": found.end, "_attribution": attribution})
         for m in re.finditer(r"[“\"]([^”\"\n]+)[”\"]", text[found.start : found.end]):
-            if 3 <= len(m.group(1).split()) < MIN_QUOTE_WORDS:
+            if 2 <= len(m.group(1).split()) < MIN_QUOTE_WORDS:
                 qs = found.start + m.start(1)
                 qe = qs + len(m.group(1))
-                out.append(_statement(reading, who, qs, qe, False, attribution, (s, t)))
+                for one in every:
+                    out.append(_statement(reading, one, qs, qe, False, attribution, (s, t)))
     return out
 
 

@@ -17,9 +17,9 @@ Each yields (clause start, clause end, attribution start, attribution end, agent
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from parley.authoring.subjects import subject_span
+from parley.authoring.subjects import DATELINE, subject_span
 
 # "told reporters", "told a press conference": who was told belongs to the verb
 TOLD = (
@@ -34,15 +34,21 @@ SPEECH_VERBS = (
     r"|claimed|claims|saying|explained|asserted|acknowledged|countered|argued|urged|urging"
     r"|emphasi[sz]ed|maintained|confirmed|denied|predicted|complained|suggested|suggesting"
     r"|insisting|adding|warning|stressing|noting|claiming|call(?:ed|s|ing) (?:on|for)"
+    r"|stated|states(?= that)|reported(?![^.;]{1,60}?\bas\s+[a-z]+ing\b)|concluded|recalled"
+    r"|pointed out|underlined|underscored|affirmed|reaffirmed|observed|remarked|replied"
+    r"|responded|wrote|tweeted|continued"
 )
 SPEECH = re.compile(rf"\b(?:{SPEECH_VERBS})\b")
 # verbs that report speech only when a clause follows ("countered that …", not "countered X");
 # "called on X to …", "urged X to …" and "called for X" are read by `_appeal` and `_stance`
 THAT_VERBS = re.compile(
     r"(?:countered|argued|urged|urging|maintained|confirmed|denied|predicted|complained"
-    r"|suggested|call(?:ed|s|ing) (?:on|for))$"
+    r"|suggested|call(?:ed|s|ing) (?:on|for)|states|concluded|recalled|underlined|underscored"
+    r"|affirmed|reaffirmed|observed|remarked|replied|responded|wrote|tweeted|continued)$"
 )
-ACCUSE = re.compile(r"\b(?:accused|accuses|accusing|accuse|blamed|blames|blaming)\b")
+ACCUSE = re.compile(
+    r"\b(?:accused|accuses|accusing|accuse|blamed|blames|blaming|critici[sz](?:ed|es|ing))\b"
+)
 STANCE = re.compile(
     r"\b(?:has |have |had )?(?:denounced|condemned|rejected|welcomed|praised|critici[sz]ed"
     r"|call(?:ed|s) for|urged|urges|demanded|demands|blamed|blames|press(?:ed|es|ing) for"
@@ -51,27 +57,31 @@ STANCE = re.compile(
 )
 APPEAL = re.compile(
     r"\b(?:call(?:ed|s|ing) on|urged|urges|urging|asked|asks|appealed to|pressed|encouraged)"
-    r"\s+(?:[\w’'-]+\s+){1,5}?(?=to\s+[a-z])"
-    r"|\b(?:pledged|vowed|promised|threatened)\s+(?=to\s+[a-z])"
+    r"\s+(?:[\w’'-]+\s+){1,5}?(?=to\s+[“\"]?[a-z])"
+    r"|\b(?:pledged|vowed|promised|threatened|pledging|vowing|promising|threatening)"
+    r"\s+(?=to\s+[“\"]?[a-z])"
 )
 ACCORDING = re.compile(r"\b[Aa]ccording to\s+")
 # "an accusation denied by Tehran", "a claim the Russian officials have repeatedly denied"
 DENIAL = re.compile(
     r"\b(?:an?|the) (?:claim|accusation|charge|allegation)s? (?:that )?"
     r"(?:(?:denied|rejected|dismissed) by (?P<by>[^,.;:]{1,40})"
-    r"|(?P<who>[^,.;:]{1,40}?) (?:has |have |had )?(?:\w+ly )?(?:denied|rejected|dismissed))\b"
+    r"|(?P<who>[^,.;:]{1,40}?) (?:has |have |had )?(?:\w+ly )?"
+    r"(?:denied|rejected|dismissed|denies|rejects|dismisses))\b"
 )
 # every verb that attributes speech: the verbs a subject can be shared with
 ANY_VERB = re.compile(rf"{SPEECH.pattern}|{ACCUSE.pattern}|{STANCE.pattern}")
 ADVERBIAL = re.compile(
-    r"(?:on|in|at|after|before|during|since|earlier|later|late|yesterday|today|tonight|this|last"
+    r"(?:on|in|at|after|before|during|since|earlier|later|late|afterwards?|yesterday|today|tonight|this|last"
     r"|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
 )
 MIN_WORDS = 5
-# a dateline opening a sentence: "AMMAN (AFP) —", "ISLAMABAD, Pakistan --", "TEHRAN //"
-DATELINE = re.compile(
-    r"[A-Z]{3,}[A-Z ,/'.-]*?(?:,\s*[A-Z][a-z]+(?: [A-Z][a-z]+)*)?"
-    r"(?:,\s*[A-Z][a-z]{2,8}\.? \d{1,2}(?:, \d{4})?)?\s*(?:\([^)\n]{1,50}\))?\s*(?:--|[-–—]|//)\s*"
+# words before a lower-case quotation that it carries on ("the parties “agreed …”", "can be
+# handled, “creating …”"), not a form of "be" or "have" it completes
+PREDICATE = re.compile(r"\b(?!(?:is|are|was|were|be|been|had|has|have|to)\b)\w+,?$")
+# what makes a speech verb no one's speech: a passive ("were said to be"), a negation
+NOT_SPOKEN = re.compile(
+    r"\b(?:is|are|was|were|be|been|being|without|not|never|(?:declined|refused) to)\s+$"
 )
 # the words before a quotation that make it the object of the clause ("was to “end …”",
 # "part of Jordan’s “cooperation …”")
@@ -122,14 +132,7 @@ def _cut(text: str, found: Found, at: int) -> Found:
     )
     if m:
         end = found.start + m.start()
-    return Found(
-        found.start,
-        max(found.start, end),
-        found.a_start,
-        found.a_end,
-        found.who_start,
-        found.who_end,
-    )
+    return replace(found, end=max(found.start, end))
 
 
 def _in_quote(pos: int, quotes) -> bool:
@@ -144,7 +147,8 @@ def _attributes_quote(text: str, s: int, verb: int, quotes) -> bool:
         and verb - qe <= 60
         and "“" not in text[qe:verb]
         and not SPEECH.search(text, qe, verb)
-        for _, qe in quotes
+        and not re.search(r"\bthat\s*[“\"]?$", text[max(s, qs - 12) : qs])  # "told X that “…”"
+        for qs, qe in quotes
     )
 
 
@@ -156,13 +160,15 @@ def _said(text: str, s: int, t: int, quotes) -> list[Found]:
         after = text[verb.end() : t]
         if THAT_VERBS.search(verb.group()) and not re.match(r"\s+that\b", after):
             continue
-        if verb.group() == "claims" and re.search(
+        if verb.group() in ("claims", "stated", "reported") and re.search(
             r"\b(?:the|a|his|her|its|their|these|those|such|of|and|or|to|by)\s+$",
             text[s : verb.start()],
         ):
-            continue  # "the claims": a noun
+            continue  # "the claims", "their stated aims": a noun, an adjective
         if _in_quote(verb.start(), quotes) or _attributes_quote(text, s, verb.start(), quotes):
             continue
+        if re.search(NOT_SPOKEN, text[s : verb.start()]):
+            continue  # "were said to be": a passive; "without saying": no speech
         a_start, who_lo, who_hi = subject_span(text, s, verb.start(), ANY_VERB)
         if out and not out[-1].start < a_start:
             continue  # inside the clause of the verb before, with no clause of its own
@@ -195,7 +201,7 @@ def _inverted(text: str, s: int, t: int, quotes) -> list[Found]:
             continue
         if text[s] in '“"' or len(text[s:comma].split()) < MIN_WORDS:
             continue
-        if re.search(r"\b(?:said|says)\b", text[s:comma]):
+        if re.search(r"\b(?:said|says)\b", text[s:comma]) or STANCE.search(text, s, comma):
             continue
         rest = text[verb.end() : t].strip(" ,.")
         if not subject.strip(' ”"'):  # CLAUSE, said AGENT
@@ -231,7 +237,7 @@ def _accused(text: str, s: int, t: int, quotes) -> list[Found]:
             continue
         start = verb.end() + m.end()
         end = _to_clause_end(text, start, t)
-        if len(text[start:end].split()) < 3:
+        if len(text[start:end].split()) < 2:
             continue
         if passive:
             who = (verb.end() + passive.start(1), verb.end() + passive.end(1))
@@ -281,6 +287,10 @@ def _appeal(text: str, s: int, t: int, quotes) -> list[Found]:
         end = clause_end(text, start, t, quotes)
         if end is None or len(text[start:end].split()) < 3:
             continue
+        if re.match(r"to\s+[“\"]", text[start:end]) and any(
+            qs <= end <= qe + 1 and qs <= start + 5 for qs, qe in quotes
+        ):
+            continue  # "urging X to “…”" to its end: the quotation is the speech
         a_start, who_lo, who_hi = subject_span(text, s, verb.start(), ANY_VERB)
         out.append(Found(start, end, a_start, verb.end(), who_lo, who_hi))
     return out
@@ -332,6 +342,11 @@ def _to_clause_end(text: str, start: int, t: int) -> int:
         r",\s*(?:while|but|whereas|which|(?!including|according)[a-z]+ing)\b|;", text[start:t]
     )
     end = _aside(text, start, start + m.start() if m else t)
+    credit = re.search(
+        r",((?:\s+[\w’'-]+){1,6}?)\s+(?:said|says|added|reported)\W*$", text[start:end]
+    )
+    if credit and not re.search(r"\b(?:that|which|who)\b", credit.group(1)):
+        end = start + credit.start()  # "…, the DR Congo presidency said": the clause ends
     while end > start and text[end - 1] in " .,:;":
         end -= 1
     return end
@@ -345,14 +360,16 @@ def clause_end(text: str, start: int, t: int, quotes, fragment_words: int = 8) -
         if not start <= qs <= t:
             continue
         before = len(text[start : qs - 1].split())
-        if before == 0 and (qe >= t - 2 or text[qe - 1] in ".?!"):
-            return None  # the clause is the quotation (to its full stop)
+        if before == 0 and (qe >= t - 2 or text[qe - 1] in ".?!" or _credit(text, qe, t)):
+            return None  # the clause is the quotation (to its full stop or its credit)
         lead = text[start : qs - 1].rstrip()
         introduces = lead.endswith((",", ":")) or len(text[qs:qe].split()) >= fragment_words
         if 0 < before <= 8 and ADVERBIAL.match(lead) and "that" not in lead.split() and introduces:
             return None  # "told reporters on Tuesday, “We all agreed …”": a quotation
         if before and OBJECT_OF.search(lead) and (qe >= t - 2 or text[qe - 1] in ".?!,"):
             return _trim(text, start, t)  # "was part of Jordan’s “cooperation …”": its object
+        if before and text[qs : qs + 1].islower() and PREDICATE.search(lead):
+            continue  # "the two leaders “agreed on …”": the quoted words are its predicate
         if len(text[qs:qe].split()) < fragment_words or 0 < before < 6:
             continue
         if before == 0:
@@ -362,6 +379,13 @@ def clause_end(text: str, start: int, t: int, quotes, fragment_words: int = 8) -
     if end < t and text[start:end].rstrip().endswith(":"):
         return None  # it introduces a direct quotation
     return _trim(text, start, _aside(text, start, end))
+
+
+def _credit(text: str, qe: int, t: int) -> bool:
+    """Whether the sentence ends after a quotation with a short credit of its own
+    ("“…”, The Washington Post reported.")."""
+    rest = text[qe:t].strip(' .”"')
+    return rest.startswith(",") and len(rest.split()) <= 6 and " that " not in rest
 
 
 def _trim(text: str, start: int, end: int) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 from parley.authoring.articlehead import find_outlet
 from parley.authoring.reading import Reading
@@ -21,16 +22,22 @@ from parley.authoring.subjects import subject_span
 
 _POSS = ("'s", "’s")
 PRONOUN = re.compile(r"\s*(?:[A-Z][a-z]+,?\s+)?(?:He|She|he|she)\b")
-# "the two leaders", "both presidents": two people speaking together
+# "the two leaders", "both presidents", "the three leaders", "Both said": people speaking
+# together
 PAIR = re.compile(
-    r"\s*(?:[Bb]oth(?: the)?|[Tt]he two)\s+(?:[a-z]+\s+)?(?:leaders|presidents|premiers"
+    r"\s*(?:(?:[Bb]oth(?: the)?|[Tt]he (?P<n>two|three|four))\s+(?:[a-z]+\s+)?"
+    r"(?:leaders|presidents|premiers"
     r"|(?:prime |foreign )?ministers|officials|men|women|envoys|ambassadors|diplomats"
-    r"|secretaries|negotiators)\b"
+    r"|secretaries|negotiators)\b|Both(?=\s+(?:also\s+)?[a-z]+\b))"
 )
 # "X quoted|reported Y as saying|urging": Y speaks
 QUOTED_AS = re.compile(
     r"\b(?:quoted|quoting|cited|citing|reported|reporting)\s+(?:quoted\s+)?(.{1,60}?)\s+as\s*$"
 )
+# the offices that speak for a person's or a state's government
+OFFICE = r"(?:office|government|administration|aides?|camp|presidency|cabinet)\b"
+
+NUMBERS = {"two": 2, "three": 3, "four": 4}
 
 
 @dataclass(frozen=True)
@@ -41,7 +48,7 @@ class Who:
     start: int | None = None  # where the attributing words start
     candidates: tuple[str, ...] = ()
     why: str = ""
-    also: str | None = None  # the second of two people who speak together
+    also: tuple[str, ...] = ()  # the others of the people who speak together
 
 
 def _around(reading: Reading, pos: int) -> tuple[int, tuple[int, int] | None]:
@@ -107,7 +114,7 @@ def agent(reading: Reading, lo: int, hi: int, anchor: int | None = None) -> Who 
         return Who(people[0].entity, people[0].start)
     pair = PAIR.match(reading.text, lo)
     if pair and pair.end() <= hi:
-        return _pair(reading, lo)
+        return _pair(reading, lo, NUMBERS.get(pair.group("n") or "two", 2))
     pronoun = PRONOUN.match(reading.text, lo)
     if pronoun and pronoun.end() <= hi:
         pos = pronoun.end() - len(pronoun.group().split()[-1])
@@ -134,30 +141,53 @@ def agent(reading: Reading, lo: int, hi: int, anchor: int | None = None) -> Who 
     return pick if isinstance(pick, Who) else _by_role(reading, pick)
 
 
-def _pair(reading: Reading, lo: int) -> Who:
-    """ "The two leaders", "both presidents": the two people named before it in its sentence
-    or the one before; else unresolved, with the last two people named before it."""
+def _pair(reading: Reading, lo: int, n: int = 2) -> Who:
+    """ "The two leaders", "both presidents", "the three leaders": the `n` people named before
+    it in its sentence or the one before; else unresolved, with the last `n` people named."""
     near = named_people(reading, window(reading, lo, lo)[0], lo)
-    if len(near) == 2:
-        return Who(near[0], lo, also=near[1])
+    if len(near) == n:
+        return Who(near[0], lo, also=tuple(near[1:]))
     before = [f.entity for f in reading.found if f.kind == "person" and f.end <= lo]
-    last = tuple(dict.fromkeys(reversed(before)))[:2]
-    why = "two people spoke, not both named in this sentence or the one before"
+    last = tuple(dict.fromkeys(reversed(before)))[:n]
+    word = next(k for k, v in NUMBERS.items() if v == n)
+    why = f"{word} people spoke, not all named in this sentence or the one before"
     return Who(None, lo, tuple(reversed(last)), why)
 
 
-def partner(reading: Reading, who: Who, hi: int) -> str | None:
-    """The second of two people named together as the subject ("Afghan President Hamid
+def partners(reading: Reading, who: Who, hi: int) -> tuple[str, ...]:
+    """The others of the people named together as the subject ("Afghan President Hamid
     Karzai and President Pervez Musharraf of Pakistan called for …"), before `hi`."""
     if who.also or who.speaker is None or who.start is None:
         return who.also
+    kind = reading.registry.entities[who.speaker].kind
+    if kind in ("state", "organisation"):  # "The UAE, along with Saudi Arabia and Egypt"
+        return _listed(reading, who, hi, kind)
     people = reading.agents_in(who.start, hi, ("person",))
     if len(people) < 2 or people[0].entity != who.speaker or people[1].entity == who.speaker:
-        return None
+        return ()
     gap = reading.text[people[0].end : people[1].start]
     if re.fullmatch(r"\s+and\s+(?:[A-Z][\w.’'-]*\s+){0,3}", gap):
-        return people[1].entity
-    return None
+        return (people[1].entity,)
+    return ()
+
+
+def _listed(reading: Reading, who: Who, hi: int, kind: str) -> tuple[str, ...]:
+    """The states (organisations) listed with the first as one subject: "X, Y and Z", "X,
+    along with Y and Z", "Both X and Y"."""
+    found = [
+        f for f in reading.agents_in(who.start, hi, (kind,)) if not _possessive(reading, f.end)
+    ]
+    if not found or found[0].entity != who.speaker:
+        return ()
+    out = []
+    for a, b in pairwise(found):
+        gap = reading.text[a.end : b.start]
+        if not re.fullmatch(
+            r"\s*(?:,|,?\s*and|,?\s*along with|,?\s*as well as)\s*(?:the\s+)?", gap
+        ):
+            break
+        out.append(b.entity)
+    return tuple(dict.fromkeys(e for e in out if e != who.speaker))
 
 
 def _last_resort(reading: Reading, lo: int, hi: int, roles) -> Who | None:
@@ -168,12 +198,13 @@ def _last_resort(reading: Reading, lo: int, hi: int, roles) -> Who | None:
         if r.party:
             return Who(r.party, r.start)
     for f in reading.agents_in(lo, hi, ("person",)):  # "Netanyahu's office said": his state
-        office = re.match(
-            r"['’]s\s+(?:office|government|administration|aides?|camp)\b", reading.text[f.end : hi]
-        )
+        office = re.match(rf"['’]s\s+{OFFICE}", reading.text[f.end : hi])
         nationality = reading.registry.entities[f.entity].attr("nationality")
         if office and nationality:
             return Who(nationality, f.start)
+    for f in reading.agents_in(lo, hi, ("state",)):  # "Rwanda's presidency said": the state
+        if re.match(rf"['’]s\s+{OFFICE}", reading.text[f.end : hi]):
+            return Who(f.entity, f.start)
     own = find_outlet(reading)
     for f in reading.agents_in(lo, hi, ("organisation",)):
         if own is None or (own.entity != f.entity and not own.start <= f.start < own.end):
@@ -237,9 +268,15 @@ def antecedent(reading: Reading, pos: int) -> Who:
     """The person a pronoun at `pos` stands for: the last one named before it in its own
     sentence, else the first one named in the sentence before (its subject)."""
     here, before = _around(reading, pos)
+    spoke = speech_subject(reading, here, pos)
+    if spoke:
+        return Who(spoke, pos)
     same = named_people(reading, here, pos)
     if same:
         return Who(same[-1], pos)
+    spoke = speech_subject(reading, *before) if before else None
+    if spoke:
+        return Who(spoke, pos)
     previous = named_people(reading, *before) if before else []
     if previous:
         return Who(previous[0], pos)
@@ -248,16 +285,41 @@ def antecedent(reading: Reading, pos: int) -> Who:
     return Who(None, pos, (hint.entity,) if hint else (), why)
 
 
+def speech_subject(reading: Reading, lo: int, hi: int) -> str | None:
+    """The person who speaks last in [lo, hi): the subject of its last speech verb that
+    names one by name ("X said", "…,” X said", "said X"), not a person its clause names."""
+    text = reading.text
+    for verb in reversed(list(SPEECH.finditer(text, lo, hi))):
+        _, s_lo, s_hi = subject_span(text, lo, verb.start(), ANY_VERB)
+        close = max(text.rfind("”", s_lo, s_hi), text.rfind('"', s_lo, s_hi))
+        s_lo = max(s_lo, close + 1)
+        people = [f for f in reading.agents_in(s_lo, s_hi, ("person",))]
+        people = [f for f in people if not _possessive(reading, f.end)]
+        if not people and not text[s_lo:s_hi].strip(" ,"):
+            people = reading.agents_in(verb.end(), min(hi, verb.end() + 40), ("person",))
+            people = [f for f in people if re.fullmatch(r"[\s,]*", text[verb.end() : f.start])]
+        if people:
+            return people[0].entity
+    return None
+
+
 def quote_speaker(reading: Reading, qs: int, qe: int, sent) -> tuple[Who | None, tuple | None]:
     """(who, attribution span) of the quotation [qs, qe) in the sentence `sent`."""
     text = reading.text
     s, t = sent
     # after the quote: “…,” he said / “…”, said Crocker / “…,” the Iraqi premier said
     after = text[qe : max(t, min(len(text), qe + 90))]
-    m = re.match(r"[”\",.\s]{0,4}(.{0,60}?)\b(" + SPEECH_VERBS + r")\b(.{0,50})", after)
-    if m and "“" not in m.group(0) and "\n" not in m.group(0):
+    lead = re.search(rf"\b(?:{SPEECH_VERBS})\s*[,:]\s*[“\"‘']?$", text[s:qs])
+    m = (
+        None
+        if lead
+        else re.match(r"[”\"’',.\s]{0,4}(.{0,60}?)\b(" + SPEECH_VERBS + r")\b(.{0,50})", after)
+    )
+    if m and (qe + m.start(2) > t > qe + 1) and ". " in m.group(1):
+        m = None  # the verb of the next sentence
+    if m and not re.search("[“\n]", after[: m.end(2)]):  # not after "X said, “…”"
         lo, verb, hi = qe + m.start(1), qe + m.start(2), qe + m.end(2)
-        tail = re.match(r"[^,.;“\"]*", m.group(3))
+        tail = re.match(r"[^,.;“\"\n]*", m.group(3))
         hi_phrase = qe + m.start(3) + (tail.end() if tail else 0)
         before_verb = bool(m.group(1).strip())
         who = agent(reading, lo, verb, anchor=qs - 1) if before_verb else None

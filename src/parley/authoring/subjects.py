@@ -11,6 +11,13 @@ from __future__ import annotations
 
 import re
 
+# a dateline opening a sentence: "AMMAN (AFP) —", "ISLAMABAD, Pakistan --", "TEHRAN //",
+# "ATHENS (Example News - 5th December, 2019) "
+DATELINE = re.compile(
+    r"[A-Z]{3,}[A-Z ,/'.-]*?(?:,\s*[A-Z][a-z]+(?: [A-Z][a-z]+)*)?"
+    r"(?:,\s*[A-Z][a-z]{2,8}\.? \d{1,2}(?:, \d{4})?)?\s*"
+    r"(?:\([^)\n]{1,60}\)\s*(?:(?:--|[-–—]|//)\s*)?|(?:--|[-–—]|//)\s*)"
+)
 # a sentence opening with one of these words starts with an adverbial that ends at its comma
 LEAD = re.compile(
     r"(?:While|Whereas|Although|Though|After|Before|When|As|Since|Because|If|Once|Unlike"
@@ -19,8 +26,9 @@ LEAD = re.compile(
 )
 # a clause boundary inside a sentence, before a new subject
 BOUNDARY = re.compile(
-    r"(?:,\s*(?:while|but|and|whereas|which|who|after|before|when|as|since|because|although"
+    r"(?:,[”\"]?\s*(?:while|but|and|whereas|which|who|after|before|when|as|since|because|although"
     r"|though|even as|until)\s+|;\s*|\b(?:which|whom)\s+(?=[A-Z])"
+    r"|(?<=[a-z] )(?:after|before|when|while|until)\s+(?=[A-Z])"
     r"|,\s*(?=(?:adding|saying|noting|warning|stressing|insisting|claiming|arguing)\b))"
 )
 # "… and Poroshenko called on": a new subject of up to four capitalised words (or a pronoun)
@@ -29,16 +37,19 @@ NEW_SUBJECT = re.compile(
 )
 # lower-case words that show a clause, not a name ("President X of Y", "Abdullah bin Z")
 LOWER = re.compile(r"\b(?!(?:of|the|for|in|and|de|al|bin|ibn|van|von|der)\b)[a-z][\w’'-]*")
-# what a subject is not: words that leave a verb without a subject of its own
+# what a subject is not: words that leave a verb without a subject of its own ("…, but when
+# asked how it went said …")
 NOT_SUBJECT = re.compile(
-    r"(?:\s|\b(?:also|further|then|later|has|have|had|and|but|so|yet|repeatedly|again)\b)*"
+    r"(?:\s|\b(?:also|further|then|later|has|have|had|and|but|so|yet|repeatedly|again)\b"
+    r"|\b(?:when|if|once|after being) asked\b(?:\s+(?:how|what|whether|about|if|why)\b[^,;]*)?)*"
 )
 
 
 def subject_start(text: str, s: int, verb: int) -> int:
     """The start of the clause of the sentence starting at `s` that holds the verb at
     `verb`: after an opening adverbial and after the last clause boundary before the verb."""
-    cut = s
+    head = DATELINE.match(text, s)
+    cut = s = head.end() if head else s
     if LEAD.match(text, s):
         comma = text.find(",", s, verb)
         if comma != -1:
@@ -52,9 +63,20 @@ def subject_start(text: str, s: int, verb: int) -> int:
         if clause and NEW_SUBJECT.fullmatch(text, cut + m.end(), verb):
             cut += m.end()
             break
+    cut = max(cut, _after_quotation(text, s, cut, verb))
     while cut < verb and text[cut].isspace():
         cut += 1
     return cut
+
+
+def _after_quotation(text: str, s: int, cut: int, verb: int) -> int:
+    """After the closing mark of a quotation before the verb ("“…,” he said, adding …": the
+    subject is "he"), else `cut`."""
+    close = text.rfind("”", cut, verb)
+    straight = [i for i in range(s, verb) if text[i] == '"']
+    if straight and len(straight) % 2 == 0 and straight[-1] >= cut:
+        close = max(close, straight[-1])
+    return close + 1 if close >= cut else cut
 
 
 def subject_span(text: str, s: int, verb: int, verbs: re.Pattern) -> tuple[int, int, int]:
