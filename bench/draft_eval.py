@@ -33,6 +33,11 @@ CORPORA = {
         "the third development set (eval/dev3/SOURCES.md): eight more articles about other "
         "meetings, held out and measured once (figures below), then used for tuning",
     ),
+    "dev4": (
+        "eval/dev4",
+        "the fourth development set (eval/dev4/SOURCES.md): eight more articles about other "
+        "meetings, held out and measured once (figures below), then used for tuning",
+    ),
     "heldout": ("eval/heldout", "the held-out set, never used for tuning"),
 }
 
