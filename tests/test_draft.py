@@ -959,3 +959,22 @@ def test_when_asked_shares_the_subject_after_a_quotation_introduced_by_that(regi
         "ryan-crocker",
         False,
     ) in drafted
+
+
+def test_role_noun_is_the_one_person_the_text_titled_so(registry, tmp_path):
+    # a registry that knows no holders: "the Iranian foreign minister" is the one person the
+    # article titled so before (by name, two sentences back); an untitled post stays open
+    bare = dataclasses.replace(registry, holdings=())
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "Iranian Foreign Minister Manouchehr Mottaki arrived in Baghdad on Monday. The talks "
+        "lasted three hours. “We want the security of Iraq and of the whole region,” said the "
+        "Iranian foreign minister at the airport. “We want to help Iraq with its borders and "
+        "trade,” the Iraqi foreign minister said.\n"
+    )
+    _, loaded, doc = _draft(tmp_path, bare, text, "920-titled")
+    assert _speakers(loaded) == {
+        "We want the security of Iraq and of the whole region": "manouchehr-mottaki"
+    }
+    unresolved = [u["quote"] for u in doc["unrecognised"]["statements"]]
+    assert unresolved == ["We want to help Iraq with its borders and trade"]
