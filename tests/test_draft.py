@@ -978,3 +978,24 @@ def test_role_noun_is_the_one_person_the_text_titled_so(registry, tmp_path):
     }
     unresolved = [u["quote"] for u in doc["unrecognised"]["statements"]]
     assert unresolved == ["We want to help Iraq with its borders and trade"]
+
+
+def test_name_on_its_own_line_after_a_quoted_paragraph_is_its_speaker(registry, tmp_path):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "The talks lasted four hours.\n\n"
+        "“We covered many subjects and some of them are easier to fix than others.”\n\n"
+        "Ryan Crocker.\n\n"
+        "The meeting ended at noon. Lunch followed.\n\n"
+        "“Iraq has many neighbours and all of them must help with its security.”\n\n"
+        "Ryan Crocker left at two.\n"
+    )
+    _, loaded, doc = _draft(tmp_path, registry, text, "921-signed")
+    assert _speakers(loaded) == {
+        "We covered many subjects and some of them are easier to fix than others.": "ryan-crocker"
+    }
+    assert [s.attribution.exact for s in loaded.statements] == ["Ryan Crocker."]
+    # a line that is not only a name attributes nothing
+    assert [u["quote"] for u in doc["unrecognised"]["statements"]] == [
+        "Iraq has many neighbours and all of them must help with its security."
+    ]
