@@ -999,3 +999,16 @@ def test_name_on_its_own_line_after_a_quoted_paragraph_is_its_speaker(registry, 
     assert [u["quote"] for u in doc["unrecognised"]["statements"]] == [
         "Iraq has many neighbours and all of them must help with its security."
     ]
+
+
+def test_long_apposition_between_quotation_and_speech_verb(registry, tmp_path):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "“The two sides did not agree on the security of the border today,” Ryan Crocker, the "
+        "United States ambassador to Iraq since the spring and a veteran of the region, said "
+        "after the talks.\n"
+    )
+    _, loaded, _ = _draft(tmp_path, registry, text, "922-apposition")
+    assert _speakers(loaded) == {
+        "The two sides did not agree on the security of the border today": "ryan-crocker"
+    }

@@ -317,7 +317,7 @@ def quote_speaker(reading: Reading, qs: int, qe: int, sent) -> tuple[Who | None,
     m = (
         None
         if lead
-        else re.match(r"[”\"’',.\s]{0,4}(.{0,60}?)\b(" + SPEECH_VERBS + r")\b(.{0,50})", after)
+        else re.match(r"[”\"’',.\s]{0,4}(.{0,120}?)\b(" + SPEECH_VERBS + r")\b(.{0,50})", after)
     )
     if m and (qe + m.start(2) > t > qe + 1) and ". " in m.group(1):
         m = None  # the verb of the next sentence
