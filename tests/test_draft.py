@@ -1012,3 +1012,15 @@ def test_long_apposition_between_quotation_and_speech_verb(registry, tmp_path):
     assert _speakers(loaded) == {
         "The two sides did not agree on the security of the border today": "ryan-crocker"
     }
+
+
+def test_speech_verb_right_before_the_mark_without_comma_names_the_speaker(registry, tmp_path):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "The talks turned to the border. Hassan Kazemi Qomi agreed and said “we must find a "
+        "proper solution to this long issue,” Ryan Crocker said after the meeting.\n"
+    )
+    _, loaded, _ = _draft(tmp_path, registry, text, "923-said-mark")
+    assert _speakers(loaded) == {
+        "we must find a proper solution to this long issue": "hassan-kazemi-qomi"
+    }

@@ -313,7 +313,7 @@ def quote_speaker(reading: Reading, qs: int, qe: int, sent) -> tuple[Who | None,
     s, t = sent
     # after the quote: “…,” he said / “…”, said Crocker / “…,” the Iraqi premier said
     after = text[qe : max(t, min(len(text), qe + 90))]
-    lead = re.search(rf"\b(?:{SPEECH_VERBS})\s*[,:]\s*[“\"‘']?$", text[s:qs])
+    lead = re.search(rf"\b(?:{SPEECH_VERBS})\s*[,:]?\s*[“\"‘']?$", text[s:qs])
     m = (
         None
         if lead
