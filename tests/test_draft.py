@@ -1024,3 +1024,14 @@ def test_speech_verb_right_before_the_mark_without_comma_names_the_speaker(regis
     assert _speakers(loaded) == {
         "we must find a proper solution to this long issue": "hassan-kazemi-qomi"
     }
+
+
+def test_short_quoted_words_closing_a_reported_clause(registry, tmp_path):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        'After the talks Ryan Crocker said the meeting was "useful and very good."\n'
+        "The talks lasted three hours.\n"
+    )
+    _, loaded, _ = _draft(tmp_path, registry, text, "924-closing")
+    quoted = {(s.quote.exact, s.speaker) for s in loaded.statements if not s.paraphrase}
+    assert quoted == {("useful and very good", "ryan-crocker")}
