@@ -1035,3 +1035,16 @@ def test_short_quoted_words_closing_a_reported_clause(registry, tmp_path):
     _, loaded, _ = _draft(tmp_path, registry, text, "924-closing")
     quoted = {(s.quote.exact, s.speaker) for s in loaded.statements if not s.paraphrase}
     assert quoted == {("useful and very good", "ryan-crocker")}
+
+
+def test_role_noun_of_another_state_is_not_a_person_titled_without_one(registry, tmp_path):
+    bare = dataclasses.replace(registry, holdings=())
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "President Mahmoud Ahmadinejad spoke in Tehran on Monday. The talks lasted three hours. "
+        "“We want the security of Iraq and of the whole region,” the American president said.\n"
+    )
+    _, loaded, doc = _draft(tmp_path, bare, text, "925-other-state")
+    assert _speakers(loaded) == {}
+    unresolved = [u["quote"] for u in doc["unrecognised"]["statements"]]
+    assert unresolved == ["We want the security of Iraq and of the whole region"]

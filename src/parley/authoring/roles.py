@@ -271,5 +271,15 @@ def titled_holder(reading: Reading, role: Role) -> str | None:
         p
         for p, titles in titled_people(reading).items()
         if any(same_post(role, t) and t.end <= role.start for t in titles)
+        and _of_party(reading, p, role, titles)
     ]
     return people[0] if len(people) == 1 else None
+
+
+def _of_party(reading: Reading, person: str, role: Role, titles) -> bool:
+    """Whether a qualified role ("the US president") fits a person titled without a state
+    ("President Sisi"): their titles or their registry nationality say the same state."""
+    if role.party is None or any(t.party == role.party for t in titles):
+        return True
+    entity = reading.registry.entities.get(person)
+    return entity is not None and entity.attr("nationality") == role.party
