@@ -959,3 +959,92 @@ def test_when_asked_shares_the_subject_after_a_quotation_introduced_by_that(regi
         "ryan-crocker",
         False,
     ) in drafted
+
+
+def test_role_noun_is_the_one_person_the_text_titled_so(registry, tmp_path):
+    # a registry that knows no holders: "the Iranian foreign minister" is the one person the
+    # article titled so before (by name, two sentences back); an untitled post stays open
+    bare = dataclasses.replace(registry, holdings=())
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "Iranian Foreign Minister Manouchehr Mottaki arrived in Baghdad on Monday. The talks "
+        "lasted three hours. “We want the security of Iraq and of the whole region,” said the "
+        "Iranian foreign minister at the airport. “We want to help Iraq with its borders and "
+        "trade,” the Iraqi foreign minister said.\n"
+    )
+    _, loaded, doc = _draft(tmp_path, bare, text, "920-titled")
+    assert _speakers(loaded) == {
+        "We want the security of Iraq and of the whole region": "manouchehr-mottaki"
+    }
+    unresolved = [u["quote"] for u in doc["unrecognised"]["statements"]]
+    assert unresolved == ["We want to help Iraq with its borders and trade"]
+
+
+def test_name_on_its_own_line_after_a_quoted_paragraph_is_its_speaker(registry, tmp_path):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "The talks lasted four hours.\n\n"
+        "“We covered many subjects and some of them are easier to fix than others.”\n\n"
+        "Ryan Crocker.\n\n"
+        "The meeting ended at noon. Lunch followed.\n\n"
+        "“Iraq has many neighbours and all of them must help with its security.”\n\n"
+        "Ryan Crocker left at two.\n"
+    )
+    _, loaded, doc = _draft(tmp_path, registry, text, "921-signed")
+    assert _speakers(loaded) == {
+        "We covered many subjects and some of them are easier to fix than others.": "ryan-crocker"
+    }
+    assert [s.attribution.exact for s in loaded.statements] == ["Ryan Crocker."]
+    # a line that is not only a name attributes nothing
+    assert [u["quote"] for u in doc["unrecognised"]["statements"]] == [
+        "Iraq has many neighbours and all of them must help with its security."
+    ]
+
+
+def test_long_apposition_between_quotation_and_speech_verb(registry, tmp_path):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "“The two sides did not agree on the security of the border today,” Ryan Crocker, the "
+        "United States ambassador to Iraq since the spring and a veteran of the region, said "
+        "after the talks.\n"
+    )
+    _, loaded, _ = _draft(tmp_path, registry, text, "922-apposition")
+    assert _speakers(loaded) == {
+        "The two sides did not agree on the security of the border today": "ryan-crocker"
+    }
+
+
+def test_speech_verb_right_before_the_mark_without_comma_names_the_speaker(registry, tmp_path):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "The talks turned to the border. Hassan Kazemi Qomi agreed and said “we must find a "
+        "proper solution to this long issue,” Ryan Crocker said after the meeting.\n"
+    )
+    _, loaded, _ = _draft(tmp_path, registry, text, "923-said-mark")
+    assert _speakers(loaded) == {
+        "we must find a proper solution to this long issue": "hassan-kazemi-qomi"
+    }
+
+
+def test_short_quoted_words_closing_a_reported_clause(registry, tmp_path):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        'After the talks Ryan Crocker said the meeting was "useful and very good."\n'
+        "The talks lasted three hours.\n"
+    )
+    _, loaded, _ = _draft(tmp_path, registry, text, "924-closing")
+    quoted = {(s.quote.exact, s.speaker) for s in loaded.statements if not s.paraphrase}
+    assert quoted == {("useful and very good", "ryan-crocker")}
+
+
+def test_role_noun_of_another_state_is_not_a_person_titled_without_one(registry, tmp_path):
+    bare = dataclasses.replace(registry, holdings=())
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "President Mahmoud Ahmadinejad spoke in Tehran on Monday. The talks lasted three hours. "
+        "“We want the security of Iraq and of the whole region,” the American president said.\n"
+    )
+    _, loaded, doc = _draft(tmp_path, bare, text, "925-other-state")
+    assert _speakers(loaded) == {}
+    unresolved = [u["quote"] for u in doc["unrecognised"]["statements"]]
+    assert unresolved == ["We want the security of Iraq and of the whole region"]

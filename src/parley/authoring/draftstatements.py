@@ -145,6 +145,8 @@ def draft_statements(reading: Reading) -> tuple[list[dict], list[dict]]:
             previous = (inside[0].get("speaker"), line)
             continue
         if who is None:
+            who, attribution = _signed(reading, qe)
+        if who is None:
             runs_on = previous is not None and _runs_on(reading, previous[1], line, qs, qe)
             who = _unattributed(reading, previous[0] if runs_on else None, qs)
         previous = (who.speaker or (who.candidates[:1] or (None,))[0], line)
@@ -158,6 +160,20 @@ def _clause_of(reported: list[dict], qs: int, qe: int) -> list[dict]:
     (or candidate, when unresolved)."""
     inside = [d for d in reported if "_end" in d and d["_start"] <= qs and qe <= d["_end"]]
     return list({d.get("speaker") or str(d.get("candidates")): d for d in inside}.values())
+
+
+def _signed(reading: Reading, qe: int) -> tuple[Who | None, tuple | None]:
+    """A quotation that ends its paragraph, followed by a line that is only a person's name
+    ("Winston Peters."): that person, the line its attribution."""
+    text = reading.text
+    line = re.compile(r"[”\"’'.,]*[ \t]*\n\s*\n?([^\n]+?)\.?[ \t]*(?:\n|$)").match(text, qe)
+    if line is None:
+        return None, None
+    lo, hi = line.span(1)
+    people = reading.agents_in(lo, hi, ("person",))
+    if len(people) == 1 and (people[0].start, people[0].end) == (lo, hi):
+        return Who(people[0].entity, lo), (lo, line.end(1) + (text[hi : hi + 1] == "."))
+    return None, None
 
 
 def _runs_on(reading: Reading, last_line: int, line: int, qs: int, qe: int) -> bool:
@@ -222,7 +238,8 @@ def _reported(reading: Reading, s: int, t: int, quotes, before=(0, 0, [])) -> li
         for one in every:
             entry = _statement(reading, one, found.start, found.end, True, attribution, (s, t))
             out.append({**entry, "_end": found.end, "_attribution": attribution})
-        for m in re.finditer(r"[“\"]([^”\"\n]+)[”\"]", text[found.start : found.end]):
+        # the clause may stop before the closing mark ("was “important and very good.”")
+        for m in re.finditer(r"[“\"]([^”\"\n]+?)(?:[”\"]|$)", text[found.start : found.end]):
             if 2 <= len(m.group(1).split()) < MIN_QUOTE_WORDS:
                 qs = found.start + m.start(1)
                 qe = qs + len(m.group(1))

@@ -253,3 +253,33 @@ def titled_people(reading: Reading) -> dict[str, tuple[Role, ...]]:
     result = {k: tuple(v) for k, v in out.items()}
     reading.cache["titles"] = result
     return result
+
+
+def same_post(role, title) -> bool:
+    return title.office == role.office and (
+        role.party is None or title.party is None or title.party == role.party
+    )
+
+
+def titled_holder(reading: Reading, role: Role) -> str | None:
+    """The one person the text itself titles with the post of `role` before it ("Ethiopian
+    Prime Minister Abiy Ahmed Ali" … "the Ethiopian prime minister"), when the registry ties
+    the role to no one; None when the text titles no one or several so."""
+    if role.office is None or role.plural or role.people:
+        return None
+    people = [
+        p
+        for p, titles in titled_people(reading).items()
+        if any(same_post(role, t) and t.end <= role.start for t in titles)
+        and _of_party(reading, p, role, titles)
+    ]
+    return people[0] if len(people) == 1 else None
+
+
+def _of_party(reading: Reading, person: str, role: Role, titles) -> bool:
+    """Whether a qualified role ("the US president") fits a person titled without a state
+    ("President Sisi"): their titles or their registry nationality say the same state."""
+    if role.party is None or any(t.party == role.party for t in titles):
+        return True
+    entity = reading.registry.entities.get(person)
+    return entity is not None and entity.attr("nationality") == role.party

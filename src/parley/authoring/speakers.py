@@ -16,7 +16,13 @@ from itertools import pairwise
 from parley.authoring.articlehead import find_outlet
 from parley.authoring.reading import Reading
 from parley.authoring.reported import ANY_VERB, SPEECH, SPEECH_VERBS
-from parley.authoring.roles import roles_in, state_of_place, titled_people
+from parley.authoring.roles import (
+    roles_in,
+    same_post,
+    state_of_place,
+    titled_holder,
+    titled_people,
+)
 from parley.authoring.spans import sentence_at, sentences
 from parley.authoring.subjects import subject_span
 
@@ -93,7 +99,8 @@ def tied_people(reading: Reading, lo: int, hi: int) -> set[str]:
     """Everyone [lo, hi) names: by name, or by a role noun that the registry ties to them."""
     people = {f.entity for f in reading.agents_in(lo, hi, ("person",))}
     for r in roles_in(reading, lo, hi):
-        people |= r.people
+        holder = titled_holder(reading, r)
+        people |= r.people | ({holder} if holder else set())
     return people
 
 
@@ -241,9 +248,12 @@ def _by_role(reading: Reading, role) -> Who:
         near = [p for p in near if p in role.people]
     else:
         titles = titled_people(reading)
-        near = [p for p in near if any(_same_post(role, r) for r in titles.get(p, ()))]
+        near = [p for p in near if any(same_post(role, r) for r in titles.get(p, ()))]
     if len(near) == 1:
         return Who(near[0], role.start)
+    holder = titled_holder(reading, role)
+    if holder:  # titled so earlier in the article
+        return Who(holder, role.start)
     if role.people:
         why = f"“{phrase}” may be any of the registry's holders of the post"
         return Who(None, role.start, tuple(sorted(role.people)), why)
@@ -256,12 +266,6 @@ def _named_before(reading: Reading, role) -> bool:
     before it in the article: else the text may mean someone the registry does not hold."""
     (person,) = role.people
     return any(f.entity == person and f.end <= role.start for f in reading.found)
-
-
-def _same_post(role, title) -> bool:
-    return title.office == role.office and (
-        role.party is None or title.party is None or title.party == role.party
-    )
 
 
 def antecedent(reading: Reading, pos: int) -> Who:
@@ -309,11 +313,11 @@ def quote_speaker(reading: Reading, qs: int, qe: int, sent) -> tuple[Who | None,
     s, t = sent
     # after the quote: “…,” he said / “…”, said Crocker / “…,” the Iraqi premier said
     after = text[qe : max(t, min(len(text), qe + 90))]
-    lead = re.search(rf"\b(?:{SPEECH_VERBS})\s*[,:]\s*[“\"‘']?$", text[s:qs])
+    lead = re.search(rf"\b(?:{SPEECH_VERBS})\s*[,:]?\s*[“\"‘']?$", text[s:qs])
     m = (
         None
         if lead
-        else re.match(r"[”\"’',.\s]{0,4}(.{0,60}?)\b(" + SPEECH_VERBS + r")\b(.{0,50})", after)
+        else re.match(r"[”\"’',.\s]{0,4}(.{0,120}?)\b(" + SPEECH_VERBS + r")\b(.{0,50})", after)
     )
     if m and (qe + m.start(2) > t > qe + 1) and ". " in m.group(1):
         m = None  # the verb of the next sentence
