@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
-from rdflib import RDFS, Dataset, URIRef
+from rdflib import RDFS, SKOS, Dataset, URIRef
 from rdflib.query import Result
 
 from parley.model.errors import InputError, Problem, UsageError
@@ -61,9 +61,15 @@ class Table:
     rows: list[list[object]]
 
 
+# what names a resource for people: rdfs:label, and skos:prefLabel (the ontology's concepts:
+# roles, statement kinds, offices, levels, date bases)
+LABEL_PROPERTIES = (RDFS.label, SKOS.prefLabel)
+
+
 def pick_labels(found: Iterable[tuple[str, str, str]]) -> dict[str, str]:
-    """One label per IRI from (iri, graph, label) triples: the registry's first, then the
-    label of the graph with the smallest IRI, the smallest label on ties: deterministic."""
+    """One label per IRI from (iri, graph, label) triples (rdfs:label or skos:prefLabel): the
+    registry's first, then the label of the graph with the smallest IRI, the smallest label on
+    ties: deterministic."""
     best: dict[str, tuple[tuple[bool, str, str], str]] = {}
     registry = str(REGISTRY_GRAPH)
     for iri, graph, label in found:
@@ -71,6 +77,10 @@ def pick_labels(found: Iterable[tuple[str, str, str]]) -> dict[str, str]:
         if iri not in best or key < best[iri][0]:
             best[iri] = (key, label)
     return {iri: label for iri, (_, label) in best.items()}
+
+
+# the pattern that finds them, in any graph (a UNION: every engine reads it alike)
+LABELLED = " UNION ".join(f"{{ GRAPH ?g {{ ?s <{p}> ?l }} }}" for p in LABEL_PROPERTIES)
 
 
 def registry_candidates(ident: str) -> list[str]:
@@ -151,12 +161,14 @@ class MemoryStore(Store):
         return Table(columns=columns, rows=rows)
 
     def labels(self, iris: set[str]) -> dict[str, str]:
-        """rdfs:label of each IRI (from any graph; the registry wins), when there is one."""
+        """The label of each IRI (`LABEL_PROPERTIES`, from any graph; the registry wins), when
+        there is one."""
         found = []
         for iri in iris:
-            for _, _, label, ctx in self.dataset.quads((URIRef(iri), RDFS.label, None, None)):
-                graph = ctx.identifier if hasattr(ctx, "identifier") else ctx
-                found.append((iri, str(graph), str(label)))
+            for prop in LABEL_PROPERTIES:
+                for _, _, label, ctx in self.dataset.quads((URIRef(iri), prop, None, None)):
+                    graph = ctx.identifier if hasattr(ctx, "identifier") else ctx
+                    found.append((iri, str(graph), str(label)))
         return pick_labels(found)
 
     def resolve_id(self, ident: str) -> str | None:
@@ -197,8 +209,7 @@ class SparqlLookups(Store):
         for start in range(0, len(ordered), 200):
             values = " ".join(f"<{iri}>" for iri in ordered[start : start + 200])
             table = self._run(
-                f"SELECT ?s ?g ?l WHERE {{ VALUES ?s {{ {values} }} "
-                f"GRAPH ?g {{ ?s <{RDFS.label}> ?l }} }}"
+                f"SELECT ?s ?g ?l WHERE {{ VALUES ?s {{ {values} }} {LABELLED} }}"
             )
             found += [(str(s), str(g), str(label)) for s, g, label in table.rows]
         return pick_labels(found)
@@ -292,11 +303,11 @@ class OxigraphStore(SparqlLookups):
         return Table(columns=names, rows=rows)
 
     def labels(self, iris: set[str]) -> dict[str, str]:
-        """As `SparqlLookups.labels`; for many IRIs, one scan of every label (there are few)."""
+        """As `SparqlLookups.labels`; for many IRIs, one scan of every label."""
         if len(iris) <= 200:
             return super().labels(iris)
         wanted = {i for i in iris if ABSOLUTE_IRI.match(i) and not IRI_FORBIDDEN.search(i)}
-        table = self._run(f"SELECT ?s ?g ?l WHERE {{ GRAPH ?g {{ ?s <{RDFS.label}> ?l }} }}")
+        table = self._run(f"SELECT ?s ?g ?l WHERE {{ {LABELLED} }}")
         return pick_labels(
             (str(s), str(g), str(label))
             for s, g, label in table.rows
