@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 
 from parley.model.iris import PARLEY
 
-
 UNNAMED_GROUP = "unnamed-group"  # the kind of an unnamed group (exports, `Facts.kind_of`)
 
 

@@ -208,9 +208,7 @@ class SparqlLookups(Store):
         ordered = sorted(i for i in iris if ABSOLUTE_IRI.match(i) and not IRI_FORBIDDEN.search(i))
         for start in range(0, len(ordered), 200):
             values = " ".join(f"<{iri}>" for iri in ordered[start : start + 200])
-            table = self._run(
-                f"SELECT ?s ?g ?l WHERE {{ VALUES ?s {{ {values} }} {LABELLED} }}"
-            )
+            table = self._run(f"SELECT ?s ?g ?l WHERE {{ VALUES ?s {{ {values} }} {LABELLED} }}")
             found += [(str(s), str(g), str(label)) for s, g, label in table.rows]
         return pick_labels(found)
 
