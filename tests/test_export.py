@@ -54,9 +54,11 @@ def test_meetings_are_consult_records_with_linked_parties(plover):
     assert round1["location"]["country"] == "Iraq"
     actors = {a["name"]: a["wikidata"] for a in round1["actors"]}
     assert actors == {"Iran": "Q794", "United States": "Q30"}
-    # 002: "Al-Maliki told both sides" (host) — Iraq is the third party, so the mode is mediate
+    # 002: "the meeting at the home of Nuri al-Maliki" (host:): Iraq hosts the US and Iranian
+    # delegations, the host is the recipient and the two meet where a third party hosts them
     assert [r["name"] for r in round1["recipients"]] == ["Iraq"]
-    assert round1["mode"] == "mediate"
+    assert round1["mode"] == "third-party" and round1["cameo"] == "044"
+    assert round1["context"] == []  # no mediator
     people = {p["person"]["name"] for p in round1["participants"] if p["person"]}
     assert {"Ryan Crocker", "Hassan Kazemi Qomi"} <= people
 
