@@ -194,7 +194,9 @@ def subgraph(graph: Graph, root: URIRef) -> Graph:
         seen.add(node)
         for s, p, o in graph.triples((node, None, None)):
             out.add((s, p, o))
-            owned = str(o).startswith(ART + "/") or "/delegation/" in str(o) or "/unnamed/" in str(o)
+            owned = str(o).startswith(ART + "/") or any(
+                part in str(o) for part in ("/delegation/", "/unnamed/")
+            )
             if isinstance(o, URIRef) and owned and p != RDF.type:
                 todo.append(o)
     return out
