@@ -22,7 +22,7 @@ from parley.model.errors import UsageError
 from parley.model.terms import with_values
 from parley.query.backends import Table
 from parley.query.catalogue import PARAM_TYPES, bind_params, catalogue, get_query, parse_query_file
-from parley.query.results import render
+from parley.query.results import iris_in, render
 
 ROOT = Path(__file__).resolve().parents[1]
 REQUIRED = {
@@ -505,3 +505,17 @@ def test_labels_read_as_people_expect(kg):
     kinds = api.run_query("statements", kg, {"kind": "make-statement"})
     text = render(kinds.table, "md", kinds.labels)
     assert "| make statement |" in text and "kind:" not in text and "pid:article" not in text
+
+
+def test_label_lookup_and_label_scan_agree(memory, oxigraph, kg, monkeypatch):
+    """Oxigraph looks labels up IRI by IRI, or scans every label for very many IRIs: the same
+    labels either way, and the same as rdflib's."""
+    from parley.query import backends
+
+    result = api.run_query("statements", kg, {}, store=oxigraph)
+    iris = iris_in(result.table)
+    looked_up = oxigraph.labels(iris)
+    monkeypatch.setattr(backends, "SCAN_LABELS_FROM", 1)
+    assert oxigraph.labels(iris) == looked_up == memory.labels(iris)
+    # every statement, article, speaker and kind has one
+    assert set(looked_up) == iris
