@@ -139,8 +139,8 @@ class Facts:
     assertions: list[AssertionFact] = field(default_factory=list)
     offices: list[OfficeFact] = field(default_factory=list)
     holders: dict[str, tuple[str, ...]] = field(default_factory=dict)  # post -> persons
-    # labels of everything else people read: articles, unnamed groups, statements, and the
-    # ontology's concepts (roles, kinds, levels, date bases, offices) and properties
+    # labels of everything else people read: articles, unnamed groups, and the ontology's
+    # concepts (roles, kinds, levels, date bases, offices) and properties
     names: dict[str, str] = field(default_factory=dict)
     groups: set[str] = field(default_factory=set)  # IRIs of the unnamed groups
 
