@@ -29,26 +29,31 @@ QUESTIONS: list[tuple[str, str, str]] = [
         "Both rounds: Kazemi Qomi and Crocker (every article); Amir Abdollahian and Amiri "
         "accompanied Qomi “in the first round” and in “the Tuesday meeting” (000); al-Maliki "
         "hosted round 2 (001: “The talks were hosted by al-Maliki”) and addressed round 1 (002: "
-        "“Al-Maliki told both sides”).",
+        "“Al-Maliki told both sides”); unnamed Iraqi officials attended both (002: “Iraqi "
+        "officials also attended the meeting”; 000: “in the presence of Iraqi officials”), one "
+        "“unnamed Iraqi delegation” per meeting.",
     ),
     (
         "Whom did Ryan Crocker meet after June 2007?",
         "query who-met-whom -p person=ryan-crocker -p since=2007-06-01",
         "Round 2 only (24 July 2007): “Iran’s Hassan Kazemi Qomi met US envoy to Baghdad Ryan "
-        "Crocker” (000), with Amir Abdollahian and Amiri on Qomi’s side (000) and al-Maliki as "
-        "host (001: “The talks were hosted by al-Maliki”).",
+        "Crocker” (000), with Amir Abdollahian and Amiri on Qomi’s side (000), al-Maliki as "
+        "host (001: “The talks were hosted by al-Maliki”) and Iraqi officials (000: “in the "
+        "presence of Iraqi officials”).",
     ),
     (
         "Who met someone acting for Iraq?",
         "query who-met-whom -p state=iraq",
-        "Only al-Maliki is a named Iraqi participant; the other Iraqi participants are unnamed "
-        "(“Iraqi officials also attended the meeting”, 002), so they appear in `participants`, "
-        "not in pairs.",
+        "Al-Maliki, the only named Iraqi participant, and the unnamed Iraqi officials (“Iraqi "
+        "officials also attended the meeting”, 002; “Senior Iraqi diplomats and Foreign Affairs "
+        "Ministry officials were also in attendance”, 003; “in the presence of Iraqi "
+        "officials”, 000), paired as the “unnamed Iraqi delegation” of each meeting.",
     ),
     (
         "Who met whom in July 2007?",
         "query who-met-whom -p since=2007-07-01 -p until=2007-07-31",
-        "Round 2, 24 July 2007 (“the Tuesday meeting”, 000; “the second direct meeting”, 001).",
+        "Round 2, 24 July 2007 (“the Tuesday meeting”, 000; “the second direct meeting”, 001): "
+        "five named people and the unnamed Iraqi officials (000).",
     ),
     (
         "When and where did the meetings take place, who hosted them, how many reports each?",

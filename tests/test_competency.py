@@ -26,6 +26,7 @@ QOMI, CROCKER, MALIKI = "hassan-kazemi-qomi", "ryan-crocker", "nouri-al-maliki"
 ABDOLLAHIAN, AMIRI = "hossein-amir-abdollahian", "reza-amiri"
 R1, R2 = "round-1", "round-2"
 IRAN, IRAQ, US = "iran", "iraq", "united-states"
+IRAQIS = "unnamed iraq"  # the unnamed Iraqi officials of a meeting ("unnamed Iraqi delegation")
 
 
 @pytest.fixture(scope="module")
@@ -41,11 +42,13 @@ def store(kg):
 
 
 def short(value: object) -> object:
-    """A readable cell: the last path segment of an IRI, the lexical form of a literal."""
+    """A readable cell: the last path segment of an IRI (`unnamed iraq` for the unnamed group
+    of Iraq at a meeting), the lexical form of a literal."""
     if value is None:
         return None
     if isinstance(value, URIRef):
-        return str(value).rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+        last = str(value).rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+        return f"unnamed {last}" if "/unnamed/" in str(value) else last
     assert isinstance(value, Literal)
     return str(value)
 
@@ -68,8 +71,11 @@ def test_q1_who_met_whom(store, kg):
     # 000: "Iran’s Hassan Kazemi Qomi met US envoy to Baghdad Ryan Crocker" (round 2);
     # "In the Tuesday meeting, Qomi was accompanied by the same officials who helped him in the
     # first round of talks, namely, … Hossein Amir Abdollahian and … Reza Amiri" (both rounds);
-    # 001: "The talks were hosted by al-Maliki" (round 2); 002: "Al-Maliki told both sides".
-    people = {QOMI, CROCKER, MALIKI, ABDOLLAHIAN, AMIRI}
+    # 001: "The talks were hosted by al-Maliki" (round 2); 002: "Al-Maliki told both sides";
+    # unnamed Iraqi officials: 002 "Iraqi officials also attended the meeting", 003 "Senior
+    # Iraqi diplomats … were also in attendance" (round 1), 000 "in the presence of Iraqi
+    # officials" (round 2).
+    people = {QOMI, CROCKER, MALIKI, ABDOLLAHIAN, AMIRI, IRAQIS}
     expected = {
         (meeting, frozenset((a, b)))
         for meeting in (R1, R2)
@@ -78,7 +84,7 @@ def test_q1_who_met_whom(store, kg):
         if a < b
     }
     assert pairs == expected
-    assert len(rows) == 20
+    assert len(rows) == 30  # C(6, 2) pairs at each round
     qomi_crocker = {
         r["meeting"]: r for r in rows if {r["person_a"], r["person_b"]} == {QOMI, CROCKER}
     }
@@ -87,30 +93,36 @@ def test_q1_who_met_whom(store, kg):
     assert qomi_crocker[R2]["joint_sources"] == "2"
     assert {r["date"] for r in rows} == {"2007-05-28", "2007-07-24"}  # sources: round-1, round-2
     assert {r["place"] for r in rows} == {"baghdad"}
-    for r in rows:  # STR(person_a) < STR(person_b): each pair once
-        assert r["person_a"] < r["person_b"]
+    for r in rows:  # STR(person_a) < STR(person_b): each pair once (a group's IRI sorts first)
+        assert r["person_a"] == IRAQIS or r["person_a"] < r["person_b"]
+    # 002 and 003 place the Iraqi officials and Crocker at round 1
+    iraqis_crocker = [r for r in rows if (r["person_a"], r["person_b"]) == (IRAQIS, CROCKER)]
+    assert [(r["meeting"], r["joint_sources"]) for r in iraqis_crocker] == [(R1, "2"), (R2, "1")]
 
 
 def test_q2_crocker_after_june(store, kg):
     rows = ask(store, kg, "who-met-whom", person=CROCKER, since="2007-06-01")
-    # Only round 2 (24 July 2007) is after June; Crocker met Qomi, his two officials, al-Maliki.
+    # Only round 2 (24 July 2007) is after June; Crocker met Qomi, his two officials, al-Maliki
+    # and (000 "in the presence of Iraqi officials") unnamed Iraqi officials.
     assert {r["meeting"] for r in rows} == {R2}
     others = {r["person_a"] if r["person_b"] == CROCKER else r["person_b"] for r in rows}
-    assert others == {QOMI, ABDOLLAHIAN, AMIRI, MALIKI}
+    assert others == {QOMI, ABDOLLAHIAN, AMIRI, MALIKI, IRAQIS}
 
 
 def test_q3_pairs_with_iraq(store, kg):
     rows = ask(store, kg, "who-met-whom", state=IRAQ)
-    # al-Maliki is the only named participant acting for Iraq ("Iraqi officials" are unnamed).
-    assert all(MALIKI in (r["person_a"], r["person_b"]) for r in rows)
+    # al-Maliki is the only named participant acting for Iraq; the "Iraqi officials" (002, 003,
+    # 000) are the unnamed Iraqi delegation of each round.
+    assert all({MALIKI, IRAQIS} & {r["person_a"], r["person_b"]} for r in rows)
     assert all(IRAQ in (r["party_a"], r["party_b"]) for r in rows)
-    assert len(rows) == 8  # four partners at each of the two rounds
+    assert len(rows) == 18  # per round: al-Maliki with five others, the officials with four more
 
 
 def test_q4_july_2007(store, kg):
     rows = ask(store, kg, "who-met-whom", since="2007-07-01", until="2007-07-31")
     assert {r["meeting"] for r in rows} == {R2}
-    assert len(rows) == 10  # C(5, 2) pairs among Qomi, Crocker, Abdollahian, Amiri, al-Maliki
+    # C(6, 2) pairs among Qomi, Crocker, Abdollahian, Amiri, al-Maliki and the Iraqi officials
+    assert len(rows) == 15
 
 
 # --- meetings, participants, delegations --------------------------------------------------------
@@ -152,7 +164,7 @@ def test_q7_participants_round_1(store, kg):
         # 002 "Al-Maliki told both sides"
         (MALIKI, "host", IRAQ): "1",
         # 002 "Iraqi officials also attended the meeting."; 003 "were also in attendance"
-        (None, "attendee", IRAQ): "2",
+        (IRAQIS, "attendee", IRAQ): "2",
     }
     # ordered by party, then host / head / member / attendee
     assert [r["party"] for r in rows] == [IRAN, IRAN, IRAN, IRAQ, IRAQ, US]
@@ -173,7 +185,7 @@ def test_q8_participants_round_2(store, kg):
         (ABDOLLAHIAN, "delegation-member", IRAN): "1",  # 000 "Qomi was accompanied by"
         (AMIRI, "delegation-member", IRAN): "1",
         (MALIKI, "host", IRAQ): "1",  # 001 "The talks were hosted by al-Maliki"
-        (None, "attendee", IRAQ): "1",  # 000 "in the presence of Iraqi officials"
+        (IRAQIS, "attendee", IRAQ): "1",  # 000 "in the presence of Iraqi officials"
     }
 
 

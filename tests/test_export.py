@@ -54,9 +54,11 @@ def test_meetings_are_consult_records_with_linked_parties(plover):
     assert round1["location"]["country"] == "Iraq"
     actors = {a["name"]: a["wikidata"] for a in round1["actors"]}
     assert actors == {"Iran": "Q794", "United States": "Q30"}
-    # 002: "Al-Maliki told both sides" (host) — Iraq is the third party, so the mode is mediate
+    # 002: "the meeting at the home of Nuri al-Maliki" (host:): Iraq hosts the US and Iranian
+    # delegations, the host is the recipient and the two meet where a third party hosts them
     assert [r["name"] for r in round1["recipients"]] == ["Iraq"]
-    assert round1["mode"] == "mediate"
+    assert round1["mode"] == "third-party" and round1["cameo"] == "044"
+    assert round1["context"] == []  # no mediator
     people = {p["person"]["name"] for p in round1["participants"] if p["person"]}
     assert {"Ryan Crocker", "Hassan Kazemi Qomi"} <= people
 
@@ -116,9 +118,16 @@ def test_cameo_csv(kg):
     assert tuple(rows[0].keys()) == CSV_COLUMNS
     meeting = [r for r in rows if r["Event ID"].startswith(PID + "meeting/round-2#")]
     dyads = {(r["Source Name"], r["Target Name"], r["CAMEO Code"]) for r in meeting}
-    # round 2 in Baghdad between the Iranian and US delegations: a third location for both
-    assert ("Iran", "United States", "044") in dyads
-    assert ("United States", "Iran", "044") in dyads
+    # round 2 in Baghdad, "hosted by al-Maliki" (001, `host:`): Iraq hosts the Iranian and US
+    # delegations, who visit it and meet each other at a third location
+    assert dyads == {
+        ("Iran", "United States", "044"),
+        ("United States", "Iran", "044"),
+        ("Iraq", "Iran", "043"),
+        ("Iraq", "United States", "043"),
+        ("Iran", "Iraq", "042"),
+        ("United States", "Iraq", "042"),
+    }
     assert all(r["City"] == "Baghdad" and r["Country"] == "Iraq" for r in meeting)
     accuse = [r for r in rows if r["CAMEO Code"] == "112" and r["Source Name"] == "Ryan Crocker"]
     assert accuse and all(r["Target Wikidata"] == "Q794" for r in accuse)
@@ -159,3 +168,84 @@ def test_cli_export_without_graph_is_a_usage_error(tmp_path):
     assert result.exit_code == 2
     assert "parley build" in result.output
     assert "Traceback" not in result.output
+
+
+# --- meetings coded from host and place, with unnamed participants -----------------------------
+
+UNNAMED = ROOT / "tests" / "data" / "unnamed"  # three fictional articles: see its README.md
+
+
+@pytest.fixture(scope="module")
+def unnamed_kg(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("kg-unnamed")
+    build(UNNAMED, out)
+    return out
+
+
+def meeting_dyads(kg: Path) -> dict[str, set[tuple[str, str, str, str]]]:
+    """Meeting id -> its CAMEO rows as (source, target, code, event text)."""
+    rows = csv.DictReader(io.StringIO(export(kg, "cameo-csv").decode("utf-8")))
+    out: dict[str, set] = {}
+    for r in rows:
+        if r["Event ID"].startswith(PID + "meeting/"):
+            meeting = r["Event ID"][len(PID + "meeting/") :].split("#")[0]
+            out.setdefault(meeting, set()).add(
+                (r["Source Name"], r["Target Name"], r["CAMEO Code"], r["Event Text"])
+            )
+    return out
+
+
+def test_cameo_codes_follow_host_and_place(unnamed_kg):
+    dyads = meeting_dyads(unnamed_kg)
+    # a1: talks "hosted by Prime Minister Nouri al-Maliki in Baghdad" (`host:`), with "an
+    # Iranian delegation" and "an Iraqi delegation" unnamed: Iraq hosts even though it sent a
+    # delegation too, the others visit it and meet each other at a third location
+    assert dyads["baghdad-talks"] == {
+        ("Iraq", "Iran", "043", "Host a visit"),
+        ("Iraq", "United States", "043", "Host a visit"),
+        ("Iran", "Iraq", "042", "Make a visit"),
+        ("United States", "Iraq", "042", "Make a visit"),
+        ("Iran", "United States", "044", "Meet at a third location"),
+        ("United States", "Iran", "044", "Meet at a third location"),
+    }
+    # a2: "Iranian officials met the US delegation … in Geneva … A UN envoy mediated": no
+    # host, Switzerland is no party; the UN mediates toward both
+    assert dyads["geneva-talks"] == {
+        ("Iran", "United States", "044", "Meet at a third location"),
+        ("United States", "Iran", "044", "Meet at a third location"),
+        ("United Nations", "Iran", "045", "Mediate"),
+        ("United Nations", "United States", "045", "Mediate"),
+    }
+    # a3: "Hoshyar Zebari met US officials in Washington": no host stated, the place is in the
+    # United States, a party: it hosts the Iraqi visit
+    assert dyads["washington-visit"] == {
+        ("Iraq", "United States", "042", "Make a visit"),
+        ("United States", "Iraq", "043", "Host a visit"),
+    }
+
+
+def test_plover_consult_modes_and_unnamed_participants(unnamed_kg):
+    records = [json.loads(line) for line in export(unnamed_kg, "plover").decode().splitlines()]
+    consult = {r["id"][len(PID + "meeting/") :]: r for r in records if r["event_type"] == "CONSULT"}
+
+    def names(entries):
+        return [e["name"] for e in entries]
+
+    baghdad = consult["baghdad-talks"]  # hosted by a third party (Iraq) for Iran and the US
+    assert (baghdad["mode"], baghdad["cameo"], baghdad["context"]) == ("third-party", "044", [])
+    assert names(baghdad["actors"]) == ["Iran", "United States"]
+    assert names(baghdad["recipients"]) == ["Iraq"]
+    unnamed = {p["person"]["name"]: p["person"] for p in baghdad["participants"]}
+    assert unnamed["unnamed Iraqi delegation"] == {
+        "id": PID + "meeting/baghdad-talks/unnamed/iraq",
+        "kind": "unnamed-group",
+        "name": "unnamed Iraqi delegation",
+        "wikidata": None,
+    }
+    geneva = consult["geneva-talks"]  # a third location, mediated (CAMEO 045: diplomatic)
+    assert (geneva["mode"], geneva["context"]) == ("third-party", ["diplomatic"])
+    assert names(geneva["actors"]) == ["Iran", "United States"]
+    assert names(geneva["recipients"]) == ["United Nations"]
+    visit = consult["washington-visit"]  # the visitor is the source, the host the recipient
+    assert (visit["mode"], visit["cameo"]) == ("visit", "042")
+    assert names(visit["actors"]) == ["Iraq"] and names(visit["recipients"]) == ["United States"]

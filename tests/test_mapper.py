@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from rdflib import RDF, BNode, Dataset, Graph, URIRef
+from rdflib import RDF, RDFS, BNode, Dataset, Graph, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
 from parley.builder.corpus import build, load_corpus
@@ -127,6 +127,7 @@ PREFIXES = """
 @prefix sem: <http://semanticweb.cs.vu.nl/2009/11/sem/> .
 @prefix schema: <https://schema.org/> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 """
 PID = "https://w3id.org/parley/id/"
 ART = f"{PID}article/{ARTICLE_ID}"
@@ -193,7 +194,9 @@ def subgraph(graph: Graph, root: URIRef) -> Graph:
         seen.add(node)
         for s, p, o in graph.triples((node, None, None)):
             out.add((s, p, o))
-            owned = str(o).startswith(ART + "/") or "/delegation/" in str(o)
+            owned = str(o).startswith(ART + "/") or any(
+                part in str(o) for part in ("/delegation/", "/unnamed/")
+            )
             if isinstance(o, URIRef) and owned and p != RDF.type:
                 todo.append(o)
     return out
@@ -235,18 +238,25 @@ def test_participation_golden(dataset):
 
 
 def test_unnamed_group_participation_golden(dataset):
-    """An unnamed group ("for" only): no participant, keyed by the party, not a delegation."""
+    """An unnamed group ("for" only): keyed by the party, not a delegation; its participant is
+    the party's unnamed group at the meeting, one node per meeting and party, labelled with the
+    party's name (no `adjective:` in the registry: "unnamed delegation of Freedonia")."""
     span, span_data = span_ttl("It was the first meeting")
     node = URIRef(f"{ART}/participation/round-1/freedonia-attendee")
+    group = f"{PID}meeting/round-1/unnamed/freedonia"
     expected = f"""
 <{node}> a parley:Participation ;
     parley:meeting <{PID}meeting/round-1> ;
+    parley:unnamedParticipant <{group}> ;
     parley:actingFor <{PID}state/freedonia> ;
     parley:role role:attendee ;
     parley:evidence <{span}> .
 <{PID}meeting/round-1> parley:hasParticipation <{node}> .
+<{group}> a parley:UnnamedGroup ; rdfs:label "unnamed delegation of Freedonia" .
 {span_data}"""
-    assert_same(subgraph(article_graph(dataset), node), expected)
+    graph = article_graph(dataset)
+    assert_same(subgraph(graph, node), expected)
+    assert not list(graph.triples((node, iris.PARLEY.participant, None)))
 
 
 def test_statement_golden(dataset):
@@ -258,6 +268,7 @@ def test_statement_golden(dataset):
     node = URIRef(f"{ART}/statement/{start}-{start + 12}-demand-anna-smith")
     expected = f"""
 <{node}> a parley:Statement, schema:Quotation ;
+    rdfs:label "Anna Smith: “We want calm”" ;
     parley:speaker <{PID}person/anna-smith> ;
     parley:quote "We want calm" ;
     parley:isParaphrase false ;
@@ -270,6 +281,16 @@ def test_statement_golden(dataset):
     parley:evidence <{quote}>, <{said}>, <{monday}> .
 {quote_data}{said_data}{monday_data}"""
     assert_same(subgraph(article_graph(dataset), node), expected)
+
+
+def test_labels_of_article_and_registry_graph(dataset):
+    """What people read for nodes without a name: the article by outlet (none here), headline
+    (none: its id) and date (none); the registry graph as "registry"."""
+    label = RDFS.label
+    graph = article_graph(dataset)
+    assert str(graph.value(URIRef(ART), label)) == f"article {ARTICLE_ID}"
+    registry = dataset.graph(iris.REGISTRY_GRAPH)
+    assert str(registry.value(iris.REGISTRY_GRAPH, label)) == "registry"
 
 
 def test_paraphrase_is_not_a_quotation(dataset):

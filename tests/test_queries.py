@@ -22,7 +22,7 @@ from parley.model.errors import UsageError
 from parley.model.terms import with_values
 from parley.query.backends import Table
 from parley.query.catalogue import PARAM_TYPES, bind_params, catalogue, get_query, parse_query_file
-from parley.query.results import render
+from parley.query.results import iris_in, render
 
 ROOT = Path(__file__).resolve().parents[1]
 REQUIRED = {
@@ -278,7 +278,8 @@ def test_csv_has_label_columns_beside_iris():
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0] == ["who", "who_label", "n", "note"]
     assert rows[1] == [str(TABLE.rows[0][0]), "Ryan Crocker", "2", 'a\tb\n"c"']
-    assert rows[2][:3] == [str(TABLE.rows[1][0]), "", ""]
+    # an IRI without a label: its prefixed name, as the table and markdown formats show it
+    assert rows[2][:3] == [str(TABLE.rows[1][0]), "role:host", ""]
 
 
 def test_tsv_escapes_and_uses_turtle_terms():
@@ -286,7 +287,7 @@ def test_tsv_escapes_and_uses_turtle_terms():
     assert lines[0] == "?who\t?who_label\t?n\t?note"
     cells = lines[1].split("\t")
     assert cells == [f"<{TABLE.rows[0][0]}>", '"Ryan Crocker"', "2", '"a\\tb\\n\\"c\\""']
-    assert lines[2].split("\t") == [f"<{TABLE.rows[1][0]}>", "", "", '"x"@en']
+    assert lines[2].split("\t") == [f"<{TABLE.rows[1][0]}>", '"role:host"', "", '"x"@en']
     assert lines[3] == "" and len(lines) == 4
 
 
@@ -380,3 +381,145 @@ def test_cli_sparql_rejects_other_queries(kg, text, message):
     out = CliRunner().invoke(main, ["sparql", "-", "--kg", str(kg)], input=text)
     assert out.exit_code == 2
     assert message in out.output and "Traceback" not in out.output
+
+
+# --- unnamed participants, and labels where people read -----------------------------------------
+
+UNNAMED = ROOT / "tests" / "data" / "unnamed"  # three fictional articles: see its README.md
+
+
+@pytest.fixture(scope="module")
+def unnamed_kg(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("kg-unnamed")
+    build(UNNAMED, out)
+    return out
+
+
+def csv_rows(kg: Path, name: str, params: dict | None = None, store=None) -> list[dict]:
+    """The rows of a saved query as `--format csv` prints them (with the `*_label` columns)."""
+    result = api.run_query(name, kg, params or {}, store=store or api.open_store(kg, "memory"))
+    return list(csv.DictReader(io.StringIO(render(result.table, "csv", result.labels))))
+
+
+PID = "https://w3id.org/parley/id/"
+
+
+@pytest.mark.parametrize("backend", ["memory", "oxigraph"])
+def test_who_met_whom_pairs_people_with_unnamed_delegations(unnamed_kg, backend):
+    store = api.open_store(unnamed_kg, backend)
+    rows = csv_rows(unnamed_kg, "who-met-whom", store=store)
+    # a1: "Ryan Crocker met an Iranian delegation … An Iraqi delegation also took part"
+    baghdad = {
+        (r["person_a_label"], r["person_b_label"])
+        for r in rows
+        if r["meeting"] == PID + "meeting/baghdad-talks"
+    }
+    assert baghdad == {
+        ("unnamed Iranian delegation", "unnamed Iraqi delegation"),
+        ("unnamed Iranian delegation", "Ryan Crocker"),
+        ("unnamed Iraqi delegation", "Ryan Crocker"),
+    }
+    # the unnamed side has an identifier of its own (one per meeting and party), not a person's
+    (row,) = [r for r in rows if r["person_a_label"] == "unnamed Iraqi delegation"]
+    assert row["person_a"] == PID + "meeting/baghdad-talks/unnamed/iraq"
+    assert (row["party_a_label"], row["person_b"]) == ("Iraq", PID + "person/ryan-crocker")
+    geneva = [r for r in rows if r["meeting"] == PID + "meeting/geneva-talks"]
+    assert PID + "meeting/geneva-talks/unnamed/iran" in {r["person_a"] for r in geneva}
+    # a3: "Hoshyar Zebari met US officials"
+    (visit,) = [r for r in rows if r["meeting"] == PID + "meeting/washington-visit"]
+    assert (visit["person_a_label"], visit["person_b_label"]) == (
+        "unnamed US delegation",
+        "Hoshyar Zebari",
+    )
+
+
+def test_who_met_whom_on_the_seeds_counts_iraqi_officials(kg):
+    # 002: "Iraqi officials also attended the meeting"; 003: "Senior Iraqi diplomats and Foreign
+    # Affairs Ministry officials were also in attendance" (round 1): one unnamed group, two sources
+    rows = csv_rows(kg, "who-met-whom", {"person": "ryan-crocker", "until": "2007-06-01"})
+    (row,) = [r for r in rows if r["person_a_label"] == "unnamed Iraqi delegation"]
+    assert row["person_a"] == PID + "meeting/round-1/unnamed/iraq"
+    assert row["joint_sources"] == "2"  # both 002 and 003 place Crocker there too
+
+
+def test_delegations_list_unnamed_members(unnamed_kg):
+    rows = csv_rows(unnamed_kg, "delegations", {"meeting": "baghdad-talks"})
+    assert [(r["party_label"], r["role_label"], r["person_label"]) for r in rows] == [
+        ("Iran", "delegation member", "unnamed Iranian delegation"),
+        ("Iraq", "delegation member", "unnamed Iraqi delegation"),
+        ("United States", "head of delegation", "Ryan Crocker"),
+    ]
+
+
+def test_participants_name_unnamed_groups(unnamed_kg):
+    rows = csv_rows(unnamed_kg, "participants", {"meeting": "geneva-talks"})
+    # a2: "Iranian officials met the US delegation led by Ryan Crocker … A UN envoy mediated"
+    assert {(r["person_label"], r["role_label"]) for r in rows} == {
+        ("unnamed Iranian delegation", "attendee"),
+        ("Ryan Crocker", "head of delegation"),
+        ("unnamed UN delegation", "mediator"),
+    }
+
+
+def test_state_dyads_count_parties_present_only_unnamed(unnamed_kg):
+    rows = csv_rows(unnamed_kg, "state-dyads")
+    dyads = {(r["state_a_label"], r["state_b_label"]): r["meetings"] for r in rows}
+    # Iran–US in Baghdad and Geneva ("Iranian officials"), Iraq–US in Baghdad and Washington
+    # ("US officials"), Iran–Iraq in Baghdad only
+    assert dyads == {
+        ("Iran", "Iraq"): "1",
+        ("Iran", "United States"): "2",
+        ("Iraq", "United States"): "2",
+    }
+
+
+INTERNAL = re.compile(r"^(pid|pg|kind|role|basis|level|office|parley):|^https?://")
+
+
+@pytest.mark.parametrize(("name", "params"), CASES)
+def test_every_label_column_is_filled_with_words(kg, oxigraph, name, params):
+    """Beside every IRI, a label people read: never empty, never an internal id (a column
+    that also holds literals, such as conflicts' `value`, leaves their label empty)."""
+    rows = csv_rows(kg, name, params, store=oxigraph)
+    assert rows, f"{name} {params}: the seeds should answer this"
+    for row in rows:
+        for column, label in row.items():
+            if column.endswith("_label") and row[column[: -len("_label")]].startswith("http"):
+                assert label and not INTERNAL.match(label), (name, column, row)
+
+
+def test_labels_read_as_people_expect(kg):
+    (dpa,) = [r for r in csv_rows(kg, "articles") if r["article"].endswith("/003-dpa")]
+    assert dpa["article_label"] == (
+        "Deutsche Presse-Agentur (DPA), “US-Iran meet in Baghdad focuses on Iraq security”, "
+        "2007-05-28"
+    )
+    assert dpa["basis_label"] == "inferred"
+    accused = csv_rows(kg, "statements", {"kind": "accuse", "speaker": "ryan-crocker"})
+    # 001 (no outlet named): Crocker said "we have actually seen militia-related activity…"
+    (row,) = accused
+    assert row["kind_label"] == "accuse"
+    assert row["article_label"] == "“US and Iran clash at Iraq talks”, 2007-07-24"
+    assert row["statement_label"].startswith("Ryan Crocker: “we have actually seen militia")
+    levels = csv_rows(kg, "conflicts", {"property": "level"})
+    assert {r["value_label"] for r in levels} == {"ambassadorial", "formal", "high-level"}
+    offices = csv_rows(kg, "offices", {"person": "hassan-kazemi-qomi", "office": "ambassador"})
+    assert {r["source_label"] for r in offices if "/graph/" in r["source"]} == {"registry"}
+    assert {r["office_label"] for r in offices} == {"ambassador"}
+    kinds = api.run_query("statements", kg, {"kind": "make-statement"})
+    text = render(kinds.table, "md", kinds.labels)
+    assert "| make statement |" in text and "kind:" not in text and "pid:article" not in text
+
+
+def test_label_lookup_and_label_scan_agree(memory, oxigraph, kg, monkeypatch):
+    """Oxigraph looks labels up IRI by IRI, or scans every label for very many IRIs: the same
+    labels either way, and the same as rdflib's."""
+    from parley.query import backends
+
+    result = api.run_query("statements", kg, {}, store=oxigraph)
+    iris = iris_in(result.table)
+    looked_up = oxigraph.labels(iris)
+    monkeypatch.setattr(backends, "SCAN_LABELS_FROM", 1)
+    assert oxigraph.labels(iris) == looked_up == memory.labels(iris)
+    # every statement, article, speaker and kind has one
+    assert set(looked_up) == iris

@@ -5,6 +5,7 @@ Chromium comes from Debian (`scripts/ensure-chromium.sh`, run by `make test`).""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import struct
 import subprocess
@@ -114,6 +115,37 @@ def test_conflicts_list_both_sources(rendered):
     assert "<mark>First high-level meeting in 27 years</mark>" in section
     # 002 calls Mottaki "Iraq‘s foreign minister"; the registry gives that post to Zebari
     assert "Manouchehr Mottaki" in section and "Hoshyar Zebari" in section
+
+
+def _visible_text(html: str) -> str:
+    """The text a reader sees (tags and the File column's paths left out)."""
+    text = re.sub(r"<code>[^<]*</code>", "", html)
+    return re.sub(r"<[^>]+>", "", text)
+
+
+def test_articles_named_by_outlet_headline_and_date(rendered):
+    html = rendered[0].html
+    text = _visible_text(html)
+    for article in ("000-fars-ahmadinejad", "001-blog-clash", "002-aljazeera", "003-dpa"):
+        assert article not in text, f"the report shows the file id {article}"
+    timeline = _visible_text(html[html.index('id="timeline"') : html.index('id="network"')])
+    # 004 (Iran Focus, dateline "London, May 31") gives round 1 its date ("on Monday")
+    assert (
+        "28 May 2007 per Iran Focus, “U.S.’s Crocker gives details of meeting with Iran envoy”, "
+        "2007-05-31"
+    ) in timeline
+    conflicts = html[html.index('id="conflicts"') : html.index('id="sources"')]
+    assert ">Al Jazeera, “Iran and US hold ‘positive’ talks”, 2007-05-28</a>" in conflicts
+
+
+def test_unnamed_participants_are_named_by_their_party(rendered):
+    html = rendered[0].html
+    meetings = html[html.index('id="meetings"') : html.index('id="statements"')]
+    # 002: "Iraqi officials also attended the meeting"
+    assert "<td><em>unnamed Iraqi delegation</em></td><td>Iraq</td><td>attendee</td>" in meetings
+    assert "<em>unnamed</em>" not in meetings
+    network = html[html.index('id="network"') : html.index('id="meetings"')]
+    assert "<td>unnamed Iraqi delegation</td><td>Ryan Crocker</td>" in network
 
 
 def test_sentence_bounds():

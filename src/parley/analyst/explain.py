@@ -12,7 +12,7 @@ from parley.analyst.facts_reader import read_facts
 from parley.analyst.sentences import article_texts, in_sentence
 from parley.analyst.wording import property_slug, property_words, role_words
 from parley.model.errors import UsageError
-from parley.model.iris import PARLEY, PID, camel
+from parley.model.iris import BASIS, KIND, PARLEY, PID, camel
 from parley.query.backends import MemoryStore
 from parley.seeds.checks import closest
 
@@ -44,11 +44,12 @@ class _Trail:
         self.texts = article_texts(facts, seeds)
 
     def source(self, article: str) -> str:
-        info = self.facts.articles.get(article)
-        if info is None:
-            return article
-        outlet = self.facts.label(info.publisher) if info.publisher else "outlet not named"
-        return f"{article} ({outlet}, {info.date or 'date unknown'})"
+        """The article as people know it: outlet, headline and date."""
+        return self.facts.article_label(article)
+
+    def kind(self, s: StatementFact) -> str:
+        """A statement's kind in words (the concept's skos:prefLabel)."""
+        return self.facts.label(str(KIND[s.kind]))
 
     def sentence(self, span: Evidence | None) -> str:
         if span is None:
@@ -113,7 +114,8 @@ def _meeting(trail: _Trail, iri: str) -> Explanation:
         (
             "Statements made in the context of this meeting",
             tuple(
-                f"{facts.label(s.speaker)} ({s.kind}), {s.article}: {trail.sentence(s.quote_span)}"
+                f"{facts.label(s.speaker)} ({trail.kind(s)}), {trail.source(s.article)}: "
+                f"{trail.sentence(s.quote_span)}"
                 for s in said
             ),
         ),
@@ -138,7 +140,7 @@ def _meeting_reports(trail: _Trail, iri: str) -> list[Section]:
         by_article[a.article].append(f"{what} — {trail.sentence(a.evidence)}")
     for p in facts.participations:
         if p.meeting == iri:
-            who = facts.label(p.person) if p.person else "unnamed people"
+            who = facts.label(facts.who(p))
             by_article[p.article].append(
                 f"{who} took part for {facts.label(p.party)} as "
                 f"{role_words(p.role)} — {trail.sentence(p.evidence)}"
@@ -152,7 +154,8 @@ def _conflict_lines(facts: Facts, subject: str) -> tuple[str, ...]:
         if c.subject != subject:
             continue
         parts = [
-            f"{facts.value_label(group[0])} per {', '.join(a.article for a in group)}"
+            f"{facts.value_label(group[0])} per "
+            + "; ".join(facts.article_label(a) for a in sorted({a.article for a in group}))
             for _, group in c.values
         ]
         lines.append(f"{property_words(c.property)}: " + "; ".join(parts))
@@ -166,7 +169,8 @@ def _statement(trail: _Trail, s: StatementFact) -> Explanation:
     facts = trail.facts
     lines = [
         f"speaker: {facts.label(s.speaker)}",
-        f"kind: {s.kind}; {'reported speech (paraphrase)' if s.paraphrase else 'direct quotation'}",
+        f"kind: {trail.kind(s)}; "
+        f"{'reported speech (paraphrase)' if s.paraphrase else 'direct quotation'}",
         f"quote: “{s.quote}”",
     ]
     if s.target:
@@ -174,7 +178,8 @@ def _statement(trail: _Trail, s: StatementFact) -> Explanation:
     if s.meeting:
         lines.append(f"context: {facts.label(s.meeting)}")
     if s.date:
-        lines.append(f"date: {s.date} ({s.date_basis or 'basis unknown'})")
+        basis = facts.label(str(BASIS[s.date_basis])) if s.date_basis else "basis unknown"
+        lines.append(f"date: {s.date} ({basis})")
     evidence = tuple(trail.sentence(e) for e in s.evidence)
     return Explanation(
         s.iri,
@@ -207,11 +212,11 @@ def _entity(trail: _Trail, iri: str) -> Explanation:
 def _entity_meetings(trail: _Trail, iri: str) -> tuple[str, ...]:
     facts = trail.facts
     return tuple(
-        f"{facts.label(p.meeting)}: {facts.label(p.person) if p.person else 'unnamed'} "
+        f"{facts.label(p.meeting)}: {facts.label(facts.who(p))} "
         f"for {facts.label(p.party)} as {role_words(p.role)}, per "
         f"{trail.source(p.article)} — {trail.sentence(p.evidence)}"
         for p in facts.participations
-        if iri in (p.person, p.party)
+        if iri in (p.person, p.group, p.party)
     )
 
 
@@ -219,12 +224,13 @@ def _entity_statements(trail: _Trail, iri: str) -> tuple[Section, Section]:
     """The statements it made, and those addressed to or about it."""
     facts = trail.facts
     made = tuple(
-        f"{s.kind}, per {trail.source(s.article)} — {trail.sentence(s.quote_span)}"
+        f"{trail.kind(s)}, per {trail.source(s.article)} — {trail.sentence(s.quote_span)}"
         for s in facts.statements
         if s.speaker == iri
     )
     about = tuple(
-        f"{facts.label(s.speaker)} ({s.kind}), per {s.article} — {trail.sentence(s.quote_span)}"
+        f"{facts.label(s.speaker)} ({trail.kind(s)}), per {trail.source(s.article)} — "
+        f"{trail.sentence(s.quote_span)}"
         for s in facts.statements
         if s.target == iri
     )

@@ -19,10 +19,12 @@ CAMEO_NAMES = {
     "020": "Make an appeal or request",
     "030": "Express intent to cooperate",
     "040": "Consult",
+    "041": "Discuss by telephone",
     "042": "Make a visit",
     "043": "Host a visit",
     "044": "Meet at a third location",
     "045": "Mediate",
+    "046": "Engage in negotiation",
     "051": "Praise or endorse",
     "100": "Demand",
     "111": "Criticize or denounce",
@@ -64,8 +66,9 @@ def write_cameo_csv(facts: Facts, alignment: dict[str, Alignment]) -> bytes:
 
 
 def cameo_rows(facts: Facts, alignment: dict[str, Alignment]) -> list[dict[str, str]]:
-    """Dyadic rows: meetings coded both ways per pair of delegations, hosts toward each
-    delegation, and one row per statement (speaker -> target)."""
+    """Dyadic rows: meetings coded both ways per pair of parties present (named or unnamed
+    participants), by host and place (`parley.analyst.meeting_shape`), and one row per
+    statement (speaker -> target)."""
     rows = _meeting_rows(facts)
     for s, align in coded_statements(facts.statements, alignment, "cameo"):
         rows.append(_statement_row(facts, s, align))
@@ -77,14 +80,10 @@ def _meeting_rows(facts: Facts) -> list[dict[str, str]]:
     for shape, parts in attended_meetings(facts):
         meeting = shape.meeting
         stories = " ".join(sorted({p.article for p in parts}))
-        code = "042" if shape.mode == "visit" else "044"
-        dyads = [(a, b, code) for a, b in permutations(shape.delegations, 2)]
-        dyads += [
-            (h, d, "043" if h == shape.place_country else "045")
-            for h in shape.hosts
-            for d in shape.delegations
-        ]
+        dyads = [(a, b, shape.cameo(a, b)) for a, b in permutations(shape.parties, 2)]
         for source, target, cameo in dyads:
+            if cameo is None:
+                continue
             rows.append(
                 _row(
                     facts,
@@ -139,13 +138,13 @@ def _row(
         "Event ID": event_id,
         "Event Date": date or "",
         "Source Name": facts.label(source),
-        "Source Kind": facts.entities[source].kind if source in facts.entities else "",
+        "Source Kind": facts.kind_of(source) or "",
         "Source Country": facts.label(_country_of_agent(facts, source)),
         "Source Wikidata": facts.qid(source) or "",
         "Event Text": CAMEO_NAMES.get(cameo, event_text),
         "CAMEO Code": cameo,
         "Target Name": facts.label(target),
-        "Target Kind": facts.entities[target].kind if target in facts.entities else "",
+        "Target Kind": facts.kind_of(target) or "",
         "Target Country": facts.label(_country_of_agent(facts, target)),
         "Target Wikidata": facts.qid(target) or "",
         "Story ID": story,

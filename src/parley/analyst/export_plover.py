@@ -6,7 +6,7 @@ import json
 
 from parley.analyst.alignment import Alignment, coded_statements
 from parley.analyst.facts import ArticleInfo, Evidence, Facts, ParticipationFact, StatementFact
-from parley.analyst.meeting_shape import MeetingShape, attended_meetings
+from parley.analyst.meeting_shape import MODE_CAMEO, MeetingShape, attended_meetings
 
 
 def write_plover(facts: Facts, alignment: dict[str, Alignment]) -> bytes:
@@ -27,19 +27,20 @@ def plover_records(facts: Facts, alignment: dict[str, Alignment]) -> list[dict]:
 def _meeting_record(facts: Facts, shape: MeetingShape, parts: list[ParticipationFact]) -> dict:
     meeting = shape.meeting
     sources = sorted({p.article for p in parts})
+    hosts = [shape.host] if shape.host else []
     return {
         "id": meeting.iri,
         "date": meeting.date,
         "event_type": "CONSULT",
         "mode": shape.mode,
-        "context": [],
-        "cameo": _meeting_cameo(shape),
+        "context": ["diplomatic"] if shape.mediators else [],
+        "cameo": MODE_CAMEO[shape.mode],
         "label": meeting.label,
-        "actors": [_party_entry(facts, p) for p in shape.delegations],
-        "recipients": [_party_entry(facts, p) for p in shape.third_parties],
+        "actors": [_party_entry(facts, p) for p in shape.visitors],
+        "recipients": [_party_entry(facts, p) for p in [*hosts, *shape.mediators]],
         "participants": [
             {
-                "person": _party_entry(facts, p.person) if p.person else None,
+                "person": _party_entry(facts, facts.who(p)),
                 "acting_for": _party_entry(facts, p.party),
                 "role": p.role,
                 "citation": _citation(facts, p.evidence, p.article),
@@ -49,10 +50,6 @@ def _meeting_record(facts: Facts, shape: MeetingShape, parts: list[Participation
         "location": _location(facts, meeting.place),
         "sources": [_citation(facts, None, a) for a in sources],
     }
-
-
-def _meeting_cameo(shape: MeetingShape) -> str:
-    return {"mediate": "045", "visit": "042", "meet": "044"}[shape.mode]
 
 
 def _statement_record(facts: Facts, s: StatementFact, align: Alignment) -> dict:
@@ -103,13 +100,15 @@ def _citation(facts: Facts, span: Evidence | None, article: str) -> dict:
     return out
 
 
-def _party_entry(facts: Facts, iri: str) -> dict:
-    info = facts.entities.get(iri)
+def _party_entry(facts: Facts, iri: str | None) -> dict | None:
+    """A registry entity (or an unnamed group, kind `unnamed-group`) as PLOVER's actor entry."""
+    if iri is None:
+        return None
     return {
         "id": iri,
         "name": facts.label(iri),
-        "kind": info.kind if info else None,
-        "wikidata": info.qid if info else None,
+        "kind": facts.kind_of(iri),
+        "wikidata": facts.qid(iri),
     }
 
 

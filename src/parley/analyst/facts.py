@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 
 from parley.model.iris import PARLEY
 
+UNNAMED_GROUP = "unnamed-group"  # the kind of an unnamed group (exports, `Facts.kind_of`)
+
 
 @dataclass(frozen=True)
 class Evidence:
@@ -39,6 +41,7 @@ class EntityInfo:
 class ArticleInfo:
     id: str
     iri: str
+    label: str  # outlet, headline and date (`parley.model.labels.article_label`)
     headline: str | None
     publisher: str | None  # IRI
     date: str | None
@@ -63,6 +66,7 @@ class ParticipationFact:
     article: str
     meeting: str
     person: str | None
+    group: str | None  # IRI of the party's unnamed group at the meeting, when no person
     party: str
     role: str  # role slug
     delegation: str | None
@@ -136,7 +140,17 @@ class Facts:
     assertions: list[AssertionFact] = field(default_factory=list)
     offices: list[OfficeFact] = field(default_factory=list)
     holders: dict[str, tuple[str, ...]] = field(default_factory=dict)  # post -> persons
-    kind_labels: dict[str, str] = field(default_factory=dict)
+    # labels of everything else people read: articles, unnamed groups, and the ontology's
+    # concepts (roles, kinds, levels, date bases, offices) and properties
+    names: dict[str, str] = field(default_factory=dict)
+    groups: set[str] = field(default_factory=set)  # IRIs of the unnamed groups
+
+    def kind_of(self, iri: str | None) -> str | None:
+        """A registry entity's kind, `unnamed-group` for an unnamed group, else None."""
+        info = self.entities.get(iri or "")
+        if info is not None:
+            return info.kind
+        return UNNAMED_GROUP if iri in self.groups else None
 
     def label(self, iri: str | None) -> str:
         if iri is None:
@@ -145,7 +159,16 @@ class Facts:
             return self.entities[iri].label
         if iri in self.meetings:
             return self.meetings[iri].label
-        return local_name(iri)
+        return self.names.get(iri) or local_name(iri)
+
+    def article_label(self, article: str) -> str:
+        """How people know an article (outlet, headline, date), from its id."""
+        info = self.articles.get(article)
+        return info.label if info else article
+
+    def who(self, p: ParticipationFact) -> str | None:
+        """The person of a participation, else its unnamed group."""
+        return p.person or p.group
 
     def qid(self, iri: str | None) -> str | None:
         info = self.entities.get(iri or "")
@@ -165,10 +188,11 @@ class Facts:
         return None
 
     def party_of(self, person: str) -> str | None:
-        """The party a person acts for in most participations (ties: the first in IRI order)."""
+        """The party a person (or an unnamed group) acts for in most participations (ties: the
+        first in IRI order)."""
         counts: dict[str, int] = defaultdict(int)
         for p in self.participations:
-            if p.person == person:
+            if self.who(p) == person:
                 counts[p.party] += 1
         if not counts:
             info = self.entities.get(person)

@@ -23,6 +23,8 @@ from parley.analyst.facts import (
     local_name,
 )
 from parley.model.iris import OA, PARLEY, PG, REGISTRY_GRAPH, SCHEMA, STATUS, WD
+from parley.model.labels import article_label
+from parley.model.layout import ONTOLOGY_GRAPH
 
 ARTICLE_GRAPH_PREFIX = str(PG) + "article/"
 KIND_OF_CLASS = {
@@ -46,6 +48,7 @@ def article_id_of_graph(graph_iri: str) -> str | None:
 def read_facts(ds: Dataset) -> Facts:
     """Everything the report, the export and explain need, read once from the dataset."""
     facts = Facts()
+    _names(ds.graph(URIRef(ONTOLOGY_GRAPH)), facts)
     _registry(ds.graph(REGISTRY_GRAPH), facts)
     graphs = sorted(
         (str(g.identifier), g) for g in ds.graphs() if article_id_of_graph(str(g.identifier))
@@ -69,6 +72,14 @@ def _slug(value) -> str | None:
 
 def _label(g: Graph, node) -> str:
     return _text(g, node, RDFS.label) or local_name(str(node))
+
+
+def _names(g: Graph, facts: Facts) -> None:
+    """The ontology's labels: skos:prefLabel of its concepts, rdfs:label of its terms."""
+    for prop in (RDFS.label, SKOS.prefLabel):
+        for node, label in g.subject_objects(prop):
+            if isinstance(node, URIRef):
+                facts.names.setdefault(str(node), str(label))
 
 
 # --- the registry ------------------------------------------------------------------------
@@ -152,7 +163,11 @@ def _first_span(g: Graph, article: str, node) -> Evidence | None:
 
 def _article(article: str, g: Graph, facts: Facts) -> None:
     for node in g.subjects(RDF.type, PARLEY.NewsArticle):
-        facts.articles[article] = _article_info(g, node, article)
+        info = facts.articles[article] = _article_info(g, node, article, facts)
+        facts.names[info.iri] = info.label
+    for node in g.subjects(RDF.type, PARLEY.UnnamedGroup):
+        facts.names[str(node)] = _label(g, node)
+        facts.groups.add(str(node))
     for node in g.subjects(RDF.type, PARLEY.Participation):
         facts.participations.append(_participation(g, node, article))
     for node in g.subjects(RDF.type, PARLEY.Statement):
@@ -168,13 +183,18 @@ def _article(article: str, g: Graph, facts: Facts) -> None:
     facts.offices.sort(key=lambda o: (o.article, o.person, o.post))
 
 
-def _article_info(g: Graph, node, article: str) -> ArticleInfo:
+def _article_info(g: Graph, node, article: str, facts: Facts) -> ArticleInfo:
+    headline = _text(g, node, SCHEMA.headline)
+    publisher = _text(g, node, SCHEMA.publisher)
+    date = _text(g, node, SCHEMA.datePublished)
+    outlet = facts.label(publisher) if publisher else None
     return ArticleInfo(
         id=article,
         iri=str(node),
-        headline=_text(g, node, SCHEMA.headline),
-        publisher=_text(g, node, SCHEMA.publisher),
-        date=_text(g, node, SCHEMA.datePublished),
+        label=_text(g, node, RDFS.label) or article_label(article, outlet, headline, date),
+        headline=headline,
+        publisher=publisher,
+        date=date,
         date_basis=_slug(g.value(node, PARLEY.dateBasis)),
         source_file=_text(g, node, PARLEY.sourceFile),
         sha256=_text(g, node, PARLEY.sha256),
@@ -187,6 +207,7 @@ def _participation(g: Graph, node, article: str) -> ParticipationFact:
         article=article,
         meeting=_text(g, node, PARLEY.meeting) or "",
         person=_text(g, node, PARLEY.participant),
+        group=_text(g, node, PARLEY.unnamedParticipant),
         party=_text(g, node, PARLEY.actingFor) or "",
         role=_slug(g.value(node, PARLEY.role)) or "",
         delegation=_text(g, node, PARLEY.delegation),

@@ -31,14 +31,10 @@ def meeting_anchor(iri: str) -> str:
 
 
 def cite(facts: Facts, article: str) -> str:
-    """A link to the article in the source list, with its outlet and date."""
-    info = facts.articles.get(article)
-    if info is None:
+    """A link to the article in the source list, named by its outlet, headline and date."""
+    if article not in facts.articles:
         return esc(article)
-    bits = [facts.label(info.publisher) if info.publisher else "outlet not named"]
-    if info.date:
-        bits.append(info.date)
-    return f'<a href="#src-{esc(article)}">{esc(article)}</a> ({esc(", ".join(bits))})'
+    return f'<a href="#src-{esc(article)}">{esc(facts.article_label(article))}</a>'
 
 
 def in_sentence_html(span: Evidence | None, quote: str, text: str | None) -> str:

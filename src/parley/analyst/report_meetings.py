@@ -44,7 +44,7 @@ def _timeline_item(facts: Facts, m: MeetingInfo) -> str:
         if m.date
         else "date unknown"
     )
-    notes = "; ".join(f"{date_text(v)} per {esc(a)}" for v, a in stated)
+    notes = "; ".join(f"{date_text(v)} per {cite(facts, a)}" for v, a in stated)
     return (
         f'<li>{date_html}: <a href="#{meeting_anchor(m.iri)}">{esc(m.label)}</a>'
         f"{' in ' + esc(facts.label(m.place)) if m.place else ''}. "
@@ -88,7 +88,7 @@ def _meeting_entry(facts: Facts, m: MeetingInfo) -> list[str]:
 
 
 def _participant_row(facts: Facts, p: ParticipationFact) -> str:
-    who = esc(facts.label(p.person)) if p.person else "<em>unnamed</em>"
+    who = esc(facts.label(p.person)) if p.person else f"<em>{esc(facts.label(p.group))}</em>"
     evidence = f"“{esc(p.evidence.exact)}”" if p.evidence else ""
     return (
         f"<tr><td>{who}</td><td>{esc(facts.label(p.party))}</td>"
@@ -100,8 +100,8 @@ def _participant_row(facts: Facts, p: ParticipationFact) -> str:
 def _delegation_items(facts: Facts, parts: list[ParticipationFact]) -> list[str]:
     delegations: dict[str, set[tuple[str, str]]] = defaultdict(set)
     for p in parts:
-        if p.delegation and p.person:
-            delegations[p.party].add((facts.label(p.person), role_words(p.role)))
+        if p.delegation and facts.who(p):
+            delegations[p.party].add((facts.label(facts.who(p)), role_words(p.role)))
     return [
         f"<li><strong>{esc(facts.label(party))}</strong>: "
         + ", ".join(f"{esc(n)} ({esc(r)})" for n, r in sorted(members))

@@ -26,18 +26,20 @@ def party_colours(facts: Facts) -> dict[str, str]:
 
 
 def _people(facts: Facts) -> list[str]:
+    """Everyone who took part: the people, and the unnamed groups of parties."""
     return sorted(
-        {p.person for p in facts.participations if p.person},
+        {who for p in facts.participations if (who := facts.who(p))},
         key=lambda iri: (facts.label(iri), iri),
     )
 
 
 def met_pairs(facts: Facts) -> dict[tuple[str, str], set[str]]:
-    """(person a, person b) in IRI order -> the meetings both took part in (any source)."""
+    """(person a, person b) in IRI order -> the meetings both took part in (any source); an
+    unnamed group ("unnamed Iraqi delegation") takes part like a person."""
     by_meeting: dict[str, set[str]] = defaultdict(set)
     for p in facts.participations:
-        if p.person:
-            by_meeting[p.meeting].add(p.person)
+        if who := facts.who(p):
+            by_meeting[p.meeting].add(who)
     pairs: dict[tuple[str, str], set[str]] = defaultdict(set)
     for meeting, people in by_meeting.items():
         for a, b in combinations(sorted(people), 2):
@@ -63,7 +65,8 @@ def network_svg(facts: Facts, colours: dict[str, str]) -> str:
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
         f'width="{WIDTH}" height="{HEIGHT}" role="img" aria-labelledby="net-title net-desc">',
-        '<title id="net-title">Who met whom: people who took part in the same meeting</title>',
+        '<title id="net-title">Who met whom: people (and unnamed delegations) who took part in '
+        "the same meeting</title>",
         f'<desc id="net-desc">{esc(desc or "No pairs of named participants.")}</desc>',
         f'<rect x="0" y="0" width="{WIDTH}" height="{HEIGHT}" fill="#ffffff"/>',
         '<g stroke="#555555" stroke-opacity="0.7">',
@@ -132,8 +135,9 @@ def network_section(facts: Facts, colours: dict[str, str]) -> str:
     body = [
         "<figure>",
         network_svg(facts, colours),
-        "<figcaption>People are placed on a circle in alphabetical order and coloured by the "
-        "party they act for; a line joins two people who took part in the same meeting "
+        "<figcaption>People, and the unnamed delegations of parties whose people an article "
+        "does not name, are placed on a circle in alphabetical order and coloured by the "
+        "party they act for; a line joins two who took part in the same meeting "
         "(thicker: more meetings).</figcaption>",
         "</figure>",
         *legend,

@@ -8,6 +8,7 @@ from parley.analyst.alignment import Alignment, kind_alignment
 from parley.analyst.facts import Facts, StatementFact
 from parley.analyst.report_html import cite, esc, in_sentence_html, section
 from parley.analyst.wording import property_words
+from parley.model.iris import BASIS
 
 
 def statements_section(facts: Facts, texts: dict[str, str | None]) -> str:
@@ -18,7 +19,7 @@ def statements_section(facts: Facts, texts: dict[str, str | None]) -> str:
         by_article[s.article].append(s)
     for article in sorted(by_article):
         info = facts.articles.get(article)
-        title = info.headline if info and info.headline else article
+        title = info.headline if info and info.headline else facts.article_label(article)
         body += [
             f'<article aria-labelledby="st-{esc(article)}-h">',
             f'<h3 id="st-{esc(article)}-h">{esc(title)}</h3>',
@@ -106,18 +107,18 @@ def _office_rows(facts: Facts) -> list[str]:
 
 def sources_section(facts: Facts) -> str:
     rows = []
-    for article, info in sorted(facts.articles.items()):
+    for article, info in sorted(facts.articles.items(), key=lambda kv: (kv[1].date or "", kv[0])):
+        basis = facts.label(str(BASIS[info.date_basis])) if info.date_basis else "unknown"
         rows.append(
-            f'<tr id="src-{esc(article)}"><td>{esc(article)}</td>'
-            f"<td>{esc(info.headline or '')}</td>"
+            f'<tr id="src-{esc(article)}"><td>{esc(info.headline or "")}</td>'
             f"<td>{esc(facts.label(info.publisher) if info.publisher else 'not named')}</td>"
-            f"<td>{esc(info.date or 'unknown')} ({esc(info.date_basis or 'unknown')})</td>"
+            f"<td>{esc(info.date or 'unknown')} ({esc(basis)})</td>"
             f"<td><code>{esc(info.source_file or '')}</code></td></tr>"
         )
     body = [
         "<table>",
         "<caption>The articles this report is built from</caption>",
-        '<thead><tr><th scope="col">Id</th><th scope="col">Headline</th>'
+        '<thead><tr><th scope="col">Headline</th>'
         '<th scope="col">Outlet</th><th scope="col">Date (how known)</th>'
         '<th scope="col">File</th></tr></thead>',
         "<tbody>",

@@ -25,6 +25,12 @@ from parley.builder.mapterms import offset_literal
 from parley.model import iris
 from parley.model.iris import PID
 from parley.model.kgio import new_dataset
+from parley.model.labels import (
+    REGISTRY_LABEL,
+    article_label,
+    statement_label,
+    unnamed_group_label,
+)
 from parley.model.records import (
     CLAIM_PROPERTIES,
     DELEGATION_ROLES,
@@ -52,6 +58,7 @@ CLASS_OF_KIND = {
 def registry_graph(registry: Registry, graph: Graph) -> Graph:
     """Add the registry's triples to `graph`."""
     add = graph.add
+    add((iris.REGISTRY_GRAPH, RDFS.label, Literal(REGISTRY_LABEL)))
     topics = PID["topic"]
     add((topics, RDF.type, SKOS.ConceptScheme))
     add((topics, RDFS.label, Literal("Parley statement topics")))
@@ -230,6 +237,10 @@ class ArticleMapper:
         g.add((node, PARLEY.sha256, Literal(a.sha256)))
         g.add((node, PARLEY.sourceFile, Literal(f"seeds/articles/{a.file}")))
         g.add((node, PARLEY.dateBasis, BASIS[a.date_basis]))
+        outlet = self.registry.get(a.outlet) if a.outlet else None
+        title = a.title.exact if a.title else None
+        label = article_label(a.id, outlet.label if outlet else None, title, a.date)
+        g.add((node, RDFS.label, Literal(label)))
         if a.title:
             self.assertion(node, SCHEMA.headline, Literal(a.title.exact), a.title)
         if a.outlet:
@@ -282,12 +293,25 @@ class ArticleMapper:
                 person = self.iri(p.person)
                 add((node, PARLEY.participant, person))
                 add((meeting, SEM.hasActor, person))
+            else:
+                add((node, PARLEY.unnamedParticipant, self._unnamed(p.meeting, p.party)))
             if p.role in DELEGATION_ROLES:
                 delegation = iris.delegation(p.meeting, p.party)
                 add((node, PARLEY.delegation, delegation))
                 add((delegation, RDF.type, PARLEY.Delegation))
                 add((delegation, PARLEY.delegationOf, party))
                 add((delegation, PARLEY.delegationTo, meeting))
+
+    def _unnamed(self, meeting: str, party: str) -> URIRef:
+        """The node of the unnamed people of `party` at `meeting`, typed and labelled."""
+        node = iris.unnamed_group(meeting, party)
+        entity = self.registry.get(party)
+        adjective = entity.attr("adjective") if entity else None
+        name = entity.label if entity else party
+        label = unnamed_group_label(name, str(adjective) if adjective else None)
+        self.g.add((node, RDF.type, PARLEY.UnnamedGroup))
+        self.g.add((node, RDFS.label, Literal(label)))
+        return node
 
     def _statement(self, s) -> None:
         q = s.quote
@@ -297,6 +321,9 @@ class ArticleMapper:
         if not s.paraphrase:
             add((node, RDF.type, SCHEMA.Quotation))
         add((node, PARLEY.speaker, self.iri(s.speaker)))
+        speaker = self.registry.get(s.speaker)
+        label = statement_label(speaker.label if speaker else s.speaker, q.exact, s.paraphrase)
+        add((node, RDFS.label, Literal(label)))
         add((node, PARLEY.quote, Literal(q.exact)))
         add((node, PARLEY.isParaphrase, Literal(s.paraphrase)))
         add((node, PARLEY.kind, KIND[s.kind]))

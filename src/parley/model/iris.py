@@ -75,6 +75,12 @@ def delegation(meeting: str, party: str) -> URIRef:
     return PID[f"meeting/{meeting}/delegation/{party}"]
 
 
+def unnamed_group(meeting: str, party: str) -> URIRef:
+    """The unnamed people of `party` at `meeting` ("Iraqi officials"): one node that every
+    article naming no person for that party shares."""
+    return PID[f"meeting/{meeting}/unnamed/{party}"]
+
+
 def holding(post: str, person: str) -> URIRef:
     return PID[f"post/{post}/holder/{person}"]
 

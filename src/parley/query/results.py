@@ -29,19 +29,25 @@ def prefixed(iri: str) -> str:
     return f"{best}:{iri[len(str(PREFIXES[best])) :]}" if best else iri
 
 
+def label_text(iri: str, labels: dict[str, str]) -> str:
+    """What people read for an IRI: its label, else its prefixed name (else the IRI itself)."""
+    return labels.get(iri) or prefixed(iri)
+
+
 def _plain(value: object, labels: dict[str, str] | None = None) -> str:
     """A cell for people: labels for IRIs (else a prefixed name), line breaks shown as ⏎."""
     if value is None:
         return ""
     if isinstance(value, URIRef) and labels is not None:
-        text = labels.get(str(value)) or prefixed(str(value))
+        text = label_text(str(value), labels)
     else:
         text = str(value)
     return text.replace("\r\n", "⏎").replace("\n", "⏎").replace("\r", "⏎")
 
 
 def _with_label_columns(table: Table, labels: dict[str, str]) -> tuple[list[str], list[list]]:
-    """Columns with a `*_label` column beside every column that holds IRIs."""
+    """Columns with a `*_label` column beside every column that holds IRIs: each IRI's label,
+    else its prefixed name (what the table and markdown formats show in its place)."""
     header: list[str] = []
     columns: list[list[str]] = []
     # cells worked out once per distinct term object, column by column (the stores hand out
@@ -54,7 +60,7 @@ def _with_label_columns(table: Table, labels: dict[str, str]) -> tuple[list[str]
         columns.append([text[id(value)] for value in column])
         if any(isinstance(value, URIRef) for value in distinct.values()):
             label = {
-                ident: labels.get(str(value), "") if isinstance(value, URIRef) else ""
+                ident: label_text(str(value), labels) if isinstance(value, URIRef) else ""
                 for ident, value in distinct.items()
             }
             header.append(f"{name}_label")
@@ -139,7 +145,7 @@ def write_tsv(table: Table, labels: dict[str, str]) -> str:
         for i, value in enumerate(row):
             out.append(_tsv_value(value))
             if i in iri_cols:
-                label = labels.get(str(value)) if isinstance(value, URIRef) else None
+                label = label_text(str(value), labels) if isinstance(value, URIRef) else None
                 out.append(_tsv_string(label) if label else "")
         lines.append("\t".join(out))
     return "\n".join(lines) + "\n"

@@ -24,10 +24,10 @@ from parley.seeds.yamlfile import Items, Node, read_yaml
 # values, or "ref:" followed by the entity kinds the reference may point at.
 REGISTRY_SECTIONS: dict[str, tuple[str, dict[str, object]]] = {
     "people": ("person", {"nationality": "ref:state"}),
-    "states": ("state", {}),
+    "states": ("state", {"adjective": "text"}),
     "organisations": (
         "organisation",
-        {"kind": ORGANISATION_KINDS, "part_of": "ref:state,organisation"},
+        {"kind": ORGANISATION_KINDS, "part_of": "ref:state,organisation", "adjective": "text"},
     ),
     "places": ("place", {"kind": PLACE_KINDS, "in": "ref:place,state"}),
     "posts": (
