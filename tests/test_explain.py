@@ -47,7 +47,7 @@ def test_person_trail(kg):
     assert "Kazemi-Qomi told reporters that «Iran had offered to help train and arm" in text
     assert "head of delegation" in text
     # 004: "Kazemi Qomi, who was previously Iran’s charge d’affaires in Iraq" (status: former)
-    assert "Iranian chargé d'affaires in Iraq (formerly), per 004-iranfocus" in text
+    assert "Iranian chargé d'affaires in Iraq (formerly), per Iran Focus, “U.S.’s Crocker" in text
     assert "Iranian Ambassador to Iraq (formerly)" not in text
 
 
