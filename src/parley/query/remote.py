@@ -1,0 +1,115 @@
+"""Parley's graphs read from a SPARQL endpoint into an rdflib Dataset: what `validate`,
+`explain`, `export` and `report` read with `--endpoint`.
+
+Each named graph is fetched with its own `SELECT ?s ?p ?o WHERE { GRAPH <g> { … } }`, after
+the triples of all of them were counted: above `MAX_REMOTE_TRIPLES` the command refuses
+before fetching anything (rdflib holds roughly 1 KB per triple with its indexes, so the
+limit keeps such a command near 1 GB of memory). Every graph must come back whole: a server
+that cuts results short (Virtuoso's `ResultSetMaxRows`) is reported, never half-read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rdflib import Dataset, URIRef
+
+from parley.model.errors import UsageError
+from parley.model.iris import PID, REGISTRY_GRAPH
+from parley.model.layout import GRAPH_PREFIX, INFERRED_GRAPH, ONTOLOGY_GRAPH, WIKIDATA_GRAPH
+from parley.model.terms import IRI_FORBIDDEN, from_json
+from parley.query.backends import NO_DEFAULT_GRAPH, EndpointStore, registry_candidates
+
+MAX_REMOTE_TRIPLES = 1_000_000
+EXTRA_GRAPHS = frozenset({INFERRED_GRAPH, ONTOLOGY_GRAPH, WIKIDATA_GRAPH})
+
+
+def built_graph(graph: str) -> bool:
+    """Whether `graph` is one of kg/parley.trig's (an article's or the registry), not the
+    inferences, the ontology or Wikidata's."""
+    return graph.startswith(GRAPH_PREFIX) and graph not in EXTRA_GRAPHS
+
+
+def graphs_about(store: EndpointStore, thing: str) -> list[str]:
+    """The graphs `parley explain THING` reads: the registry, and every graph in which an IRI
+    that THING (a registry id, `pid:` name, IRI, or the subject of SUBJECT/PROPERTY) may stand
+    for occurs as subject or object."""
+    iris = sorted({iri for iri in thing_iris(thing) if not IRI_FORBIDDEN.search(iri)})
+    found = set(graphs_with(store, iris)) | {str(REGISTRY_GRAPH)}
+    return [g for g in store.graphs if g in found]
+
+
+def thing_iris(thing: str) -> list[str]:
+    """The IRIs `analyst.explain` may resolve `thing` to."""
+    iris = [thing] if thing.startswith("http") else []
+    if thing.startswith("pid:"):
+        iris.append(str(PID) + thing[4:])
+    elif not thing.startswith("http"):
+        iris += [str(PID) + thing, *registry_candidates(thing)]
+    if "/" in thing:  # SUBJECT/PROPERTY: the claims about SUBJECT
+        iris += thing_iris(thing.rpartition("/")[0])
+    return iris
+
+
+def graphs_with(store: EndpointStore, iris: list[str]) -> list[str]:
+    """Parley's graphs of the store in which any of `iris` is a subject or an object."""
+    if not iris:
+        return []
+    values = " ".join(f"<{iri}>" for iri in iris)
+    default, named = _one_graph_dataset(store, store.graphs)
+    _, rows = store.endpoint.select(
+        f"SELECT DISTINCT ?g WHERE {{ VALUES ?x {{ {values} }} "
+        "{ GRAPH ?g { ?x ?p ?o } } UNION { GRAPH ?g { ?s ?p ?x } } }",
+        default,
+        named,
+    )
+    found = {row["g"]["value"] for row in rows if row.get("g", {}).get("type") == "uri"}
+    return sorted(g for g in store.graphs if g in found)
+
+
+def read_dataset(
+    store: EndpointStore,
+    keep: Callable[[str], bool] = lambda graph: True,
+    limit: int = MAX_REMOTE_TRIPLES,
+    graphs: list[str] | None = None,
+) -> Dataset:
+    """The Parley graphs of the store that `keep` accepts (or `graphs`), as an rdflib Dataset
+    holding the same triples as the files of kg/ they were loaded from. `UsageError` above
+    `limit` triples, or when a graph does not come back whole."""
+    chosen = [g for g in (store.graphs if graphs is None else graphs) if keep(g)]
+    counts = store.endpoint.count_triples(chosen)
+    total = sum(counts.values())
+    if total > limit:
+        raise UsageError(
+            f"{store.endpoint.query_url}: the graphs to read hold {total:,} triples, over the "
+            f"{limit:,} a command reads into memory from an endpoint — run it on a local kg/ "
+            "(`--kg DIR`), or query the endpoint with `parley query`/`parley sparql`"
+        )
+    ds = Dataset()
+    for graph in chosen:
+        default, named = _one_graph_dataset(store, [graph])
+        _, rows = store.endpoint.select(
+            f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}", default, named
+        )
+        target = ds.graph(URIRef(graph))
+        try:
+            for row in rows:
+                target.add((from_json(row["s"]), from_json(row["p"]), from_json(row["o"])))
+        except (KeyError, ValueError, TypeError, AttributeError):
+            raise UsageError(
+                f"{store.endpoint.query_url}: the answer holds rows that are not SPARQL 1.1 "
+                "JSON terms — check that the URL is a SPARQL endpoint"
+            ) from None
+        if len(target) != counts[graph]:
+            raise UsageError(
+                f"{store.endpoint.query_url}: graph <{graph}> came back with {len(target):,} of "
+                f"its {counts[graph]:,} triples — the server cuts results short (Virtuoso: "
+                "raise ResultSetMaxRows in the [SPARQL] section of virtuoso.ini)"
+            )
+    return ds
+
+
+def _one_graph_dataset(store: EndpointStore, graphs: list[str]) -> tuple[list[str], list[str]]:
+    """The protocol dataset of a query that reads only `graphs` (none on a clean store)."""
+    default, _ = store.dataset
+    return ([NO_DEFAULT_GRAPH], list(graphs)) if default else ([], [])
