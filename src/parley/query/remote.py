@@ -6,22 +6,35 @@ the triples of all of them were counted: above `MAX_REMOTE_TRIPLES` the command 
 before fetching anything (rdflib holds roughly 1 KB per triple with its indexes, so the
 limit keeps such a command near 1 GB of memory). Every graph must come back whole: a server
 that cuts results short (Virtuoso's `ResultSetMaxRows`) is reported, never half-read.
+
+Oxigraph and Virtuoso keep a number typed with a type derived from `xsd:integer` (the
+`xsd:nonNegativeInteger` of evidence offsets) as a plain `xsd:integer`: such a literal gets
+back the type the shapes (`sh:datatype`) demand of its property, so that the Dataset holds
+the very terms of kg/'s files. (So a kg/ whose offsets were wrongly typed `xsd:integer` would
+pass that shape on an endpoint: the store no longer tells the two apart.)
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from rdflib import Dataset, URIRef
+from rdflib import XSD, Dataset, Literal, Namespace, URIRef
 
 from parley.model.errors import UsageError
 from parley.model.iris import PID, REGISTRY_GRAPH
-from parley.model.layout import GRAPH_PREFIX, INFERRED_GRAPH, ONTOLOGY_GRAPH, WIKIDATA_GRAPH
-from parley.model.terms import IRI_FORBIDDEN, from_json
+from parley.model.layout import (
+    GRAPH_PREFIX,
+    INFERRED_GRAPH,
+    ONTOLOGY_GRAPH,
+    WIKIDATA_GRAPH,
+    load_shapes,
+)
+from parley.model.terms import INTEGER_TYPES, IRI_FORBIDDEN, from_json
 from parley.query.backends import NO_DEFAULT_GRAPH, EndpointStore, registry_candidates
 
 MAX_REMOTE_TRIPLES = 1_000_000
 EXTRA_GRAPHS = frozenset({INFERRED_GRAPH, ONTOLOGY_GRAPH, WIKIDATA_GRAPH})
+SH = Namespace("http://www.w3.org/ns/shacl#")
 
 
 def built_graph(graph: str) -> bool:
@@ -86,6 +99,7 @@ def read_dataset(
             "(`--kg DIR`), or query the endpoint with `parley query`/`parley sparql`"
         )
     ds = Dataset()
+    typed = integer_types()
     for graph in chosen:
         default, named = _one_graph_dataset(store, [graph])
         _, rows = store.endpoint.select(
@@ -94,7 +108,8 @@ def read_dataset(
         target = ds.graph(URIRef(graph))
         try:
             for row in rows:
-                target.add((from_json(row["s"]), from_json(row["p"]), from_json(row["o"])))
+                p = from_json(row["p"])
+                target.add((from_json(row["s"]), p, _retyped(from_json(row["o"]), typed.get(p))))
         except (KeyError, ValueError, TypeError, AttributeError):
             raise UsageError(
                 f"{store.endpoint.query_url}: the answer holds rows that are not SPARQL 1.1 "
@@ -107,6 +122,28 @@ def read_dataset(
                 "raise ResultSetMaxRows in the [SPARQL] section of virtuoso.ini)"
             )
     return ds
+
+
+def integer_types() -> dict[object, URIRef]:
+    """Property -> the integer type (derived from xsd:integer) its values must have:
+    `sh:datatype` of a shape on that path. (Not the ontology's `rdfs:range`: claim values are
+    written as plain `xsd:integer`.)"""
+    found: dict[object, URIRef] = {}
+    shapes = load_shapes()
+    for shape, _, datatype in shapes.triples((None, SH.datatype, None)):
+        path = shapes.value(shape, SH.path)
+        if isinstance(path, URIRef) and str(datatype) in INTEGER_TYPES:
+            found[path] = datatype
+    return found
+
+
+def _retyped(term, declared: URIRef | None):
+    """`term`, with its declared integer type if a store folded it into another one."""
+    if declared is None or not isinstance(term, Literal) or term.datatype == declared:
+        return term
+    if term.datatype != XSD.integer and str(term.datatype) not in INTEGER_TYPES:
+        return term
+    return Literal(str(term), datatype=declared)
 
 
 def _one_graph_dataset(store: EndpointStore, graphs: list[str]) -> tuple[list[str], list[str]]:
