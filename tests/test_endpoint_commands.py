@@ -98,11 +98,15 @@ def test_explain_same_text(server, thing, request, kg_dir, seeds):
     assert remote.stderr == local.stderr
 
 
-def test_explain_reads_only_the_graphs_of_the_thing(loaded_oxigraph):
+def test_explain_reads_only_the_graphs_of_the_thing(loaded_oxigraph, kg_dir):
     store = EndpointStore(loaded_oxigraph.endpoint())
-    graphs = graphs_about(store, "round-1")
+    statement = _statement_iri(kg_dir)
+    graphs = graphs_about(store, statement)
+    article = statement.split("/id/article/")[1].split("/")[0]
     assert "https://w3id.org/parley/graph/registry" in graphs
-    assert len(graphs) < len(store.graphs)
+    assert [g for g in graphs if "/graph/article/" in g] == [
+        f"https://w3id.org/parley/graph/article/{article}"
+    ]
 
 
 def test_over_the_limit_refused(loaded_oxigraph):

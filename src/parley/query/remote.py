@@ -44,11 +44,12 @@ def built_graph(graph: str) -> bool:
 
 
 def graphs_about(store: EndpointStore, thing: str) -> list[str]:
-    """The graphs `parley explain THING` reads: the registry, and every graph in which an IRI
+    """The graphs `parley explain THING` reads: the registry, the ontology (the words of
+    statement kinds), and every graph in which an IRI
     that THING (a registry id, `pid:` name, IRI, or the subject of SUBJECT/PROPERTY) may stand
     for occurs as subject or object."""
     iris = sorted({iri for iri in thing_iris(thing) if not IRI_FORBIDDEN.search(iri)})
-    found = set(graphs_with(store, iris)) | {str(REGISTRY_GRAPH)}
+    found = set(graphs_with(store, iris)) | {str(REGISTRY_GRAPH), ONTOLOGY_GRAPH}
     return [g for g in store.graphs if g in found]
 
 
