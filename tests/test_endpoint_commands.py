@@ -74,9 +74,7 @@ def test_report_same_html(server, request, kg_dir, seeds, tmp_path):
     local_out, remote_out = tmp_path / "local.html", tmp_path / "remote.html"
     common = ["report", "--kg", str(kg_dir), "--seeds", str(seeds)]
     local = _run([*common, "--out", str(local_out)])
-    remote = _run(
-        [*common, "--out", str(remote_out), "--endpoint", loaded.query_url], loaded.env()
-    )
+    remote = _run([*common, "--out", str(remote_out), "--endpoint", loaded.query_url], loaded.env())
     assert local.exit_code == 0 and remote.exit_code == 0, remote.output
     assert remote_out.read_bytes() == local_out.read_bytes()
     assert remote.stdout.replace(str(remote_out), "") == local.stdout.replace(str(local_out), "")

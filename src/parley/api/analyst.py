@@ -16,9 +16,7 @@ if TYPE_CHECKING:
     from parley.analyst.report import ReportResult
 
 
-def export(
-    kg: Path, fmt: str, ontology: Path | None = None, endpoint: str | None = None
-) -> bytes:
+def export(kg: Path, fmt: str, ontology: Path | None = None, endpoint: str | None = None) -> bytes:
     """The graph in `kg/` in format `fmt` (see `analyst.export.EXPORT_FORMATS`): event data
     from the whole store (or every Parley graph of `endpoint`), RDF from the built graph file
     alone."""
