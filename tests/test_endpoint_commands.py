@@ -15,6 +15,7 @@ from servers import ROOT, free_port, start_oxigraph
 from parley.analyst.facts_reader import read_facts
 from parley.api import open_store
 from parley.cli.main import main
+from parley.model.errors import UsageError
 from parley.query.backends import EndpointStore
 from parley.query.remote import graphs_about, read_dataset
 
@@ -109,7 +110,7 @@ def test_explain_reads_only_the_graphs_of_the_thing(loaded_oxigraph, kg_dir):
 
 def test_over_the_limit_refused(loaded_oxigraph):
     store = EndpointStore(loaded_oxigraph.endpoint())
-    with pytest.raises(Exception, match="over the 10 a command reads into memory"):
+    with pytest.raises(UsageError, match="over the 10 a command reads into memory"):
         read_dataset(store, limit=10)
 
 
