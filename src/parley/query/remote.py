@@ -4,8 +4,9 @@
 Each named graph is fetched with its own `SELECT ?s ?p ?o WHERE { GRAPH <g> { … } }`, after
 the triples of all of them were counted: above `MAX_REMOTE_TRIPLES` the command refuses
 before fetching anything (rdflib holds roughly 1 KB per triple with its indexes, so the
-limit keeps such a command near 1 GB of memory). Every graph must come back whole: a server
-that cuts results short (Virtuoso's `ResultSetMaxRows`) is reported, never half-read.
+limit keeps such a command near 1 GB of memory). A graph larger than `PAGE_ROWS` is read
+in pages (`ORDER BY ?s ?p ?o LIMIT … OFFSET …`): Virtuoso cuts longer results short
+(`ResultSetMaxRows`). Every graph must come back whole, else the command says so.
 
 Oxigraph and Virtuoso keep a number typed with a type derived from `xsd:integer` (the
 `xsd:nonNegativeInteger` of evidence offsets) as a plain `xsd:integer`: such a literal gets
@@ -33,6 +34,7 @@ from parley.model.terms import INTEGER_TYPES, IRI_FORBIDDEN, from_json
 from parley.query.backends import NO_DEFAULT_GRAPH, EndpointStore, registry_candidates
 
 MAX_REMOTE_TRIPLES = 1_000_000
+PAGE_ROWS = 10_000  # rows a query may return: Virtuoso's packaged ResultSetMaxRows
 EXTRA_GRAPHS = frozenset({INFERRED_GRAPH, ONTOLOGY_GRAPH, WIKIDATA_GRAPH})
 SH = Namespace("http://www.w3.org/ns/shacl#")
 
@@ -86,10 +88,12 @@ def read_dataset(
     keep: Callable[[str], bool] = lambda graph: True,
     limit: int = MAX_REMOTE_TRIPLES,
     graphs: list[str] | None = None,
+    page: int = PAGE_ROWS,
 ) -> Dataset:
     """The Parley graphs of the store that `keep` accepts (or `graphs`), as an rdflib Dataset
-    holding the same triples as the files of kg/ they were loaded from. `UsageError` above
-    `limit` triples, or when a graph does not come back whole."""
+    holding the same triples as the files of kg/ they were loaded from, each graph fetched in
+    pages of at most `page` rows. `UsageError` above `limit` triples, or when a graph does not
+    come back whole."""
     chosen = [g for g in (store.graphs if graphs is None else graphs) if keep(g)]
     counts = store.endpoint.count_triples(chosen)
     total = sum(counts.values())
@@ -102,27 +106,36 @@ def read_dataset(
     ds = Dataset()
     typed = integer_types()
     for graph in chosen:
-        default, named = _one_graph_dataset(store, [graph])
-        _, rows = store.endpoint.select(
-            f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}", default, named
-        )
         target = ds.graph(URIRef(graph))
-        try:
-            for row in rows:
-                p = from_json(row["p"])
-                target.add((from_json(row["s"]), p, _retyped(from_json(row["o"]), typed.get(p))))
-        except (KeyError, ValueError, TypeError, AttributeError):
-            raise UsageError(
-                f"{store.endpoint.query_url}: the answer holds rows that are not SPARQL 1.1 "
-                "JSON terms — check that the URL is a SPARQL endpoint"
-            ) from None
+        pattern = f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+        if counts[graph] <= page:
+            _add_rows(store, target, pattern, typed)
+        else:  # a total order, so that the pages neither overlap nor miss a triple
+            for offset in range(0, counts[graph], page):
+                paged = f"{pattern} ORDER BY ?s ?p ?o LIMIT {page} OFFSET {offset}"
+                _add_rows(store, target, paged, typed)
         if len(target) != counts[graph]:
             raise UsageError(
                 f"{store.endpoint.query_url}: graph <{graph}> came back with {len(target):,} of "
                 f"its {counts[graph]:,} triples — the server cuts results short (Virtuoso: "
-                "raise ResultSetMaxRows in the [SPARQL] section of virtuoso.ini)"
+                "ResultSetMaxRows in the [SPARQL] section of virtuoso.ini)"
             )
     return ds
+
+
+def _add_rows(store: EndpointStore, target, query: str, typed: dict[object, URIRef]) -> None:
+    """The rows of `query` (?s ?p ?o, on the one graph it names) added to `target`."""
+    default, named = _one_graph_dataset(store, [str(target.identifier)])
+    _, rows = store.endpoint.select(query, default, named)
+    try:
+        for row in rows:
+            p = from_json(row["p"])
+            target.add((from_json(row["s"]), p, _retyped(from_json(row["o"]), typed.get(p))))
+    except (KeyError, ValueError, TypeError, AttributeError):
+        raise UsageError(
+            f"{store.endpoint.query_url}: the answer holds rows that are not SPARQL 1.1 "
+            "JSON terms — check that the URL is a SPARQL endpoint"
+        ) from None
 
 
 def integer_types() -> dict[object, URIRef]:
