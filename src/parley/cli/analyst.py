@@ -33,7 +33,7 @@ def export_command(fmt: str, out: Path | None, kg: Path, endpoint: str | None) -
     """Export the graph as event data (PLOVER, CAMEO) or as RDF.
 
     With --endpoint (plover and cameo-csv only), every Parley graph is read from the endpoint
-    into memory first: at most 1,000,000 triples.
+    into memory first: at most 500,000 triples.
     """
     emit(api.export(kg, fmt, endpoint=endpoint), out)
 
@@ -55,7 +55,7 @@ def report_command(out: Path, kg: Path, seeds: Path, endpoint: str | None) -> No
     statements in their sentences, and conflicts between sources.
 
     With --endpoint, every Parley graph is read from the endpoint into memory first (at most
-    1,000,000 triples); the article texts still come from --seeds.
+    500,000 triples); the article texts still come from --seeds.
     """
     result = api.report(kg, out, seeds, endpoint=endpoint)
     click.echo(
@@ -75,6 +75,6 @@ def explain_command(thing: str, kg: Path, seeds: Path, endpoint: str | None) -> 
     or a claim SUBJECT/PROPERTY (e.g. round-1/years-since-previous-talks).
 
     With --endpoint, only the registry and the graphs that mention THING are read from the
-    endpoint (at most 1,000,000 triples); the article texts still come from --seeds.
+    endpoint (at most 500,000 triples); the article texts still come from --seeds.
     """
     click.echo(api.explain(thing, kg, seeds, endpoint=endpoint).text(), nl=False)

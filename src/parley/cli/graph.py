@@ -87,7 +87,7 @@ def validate_command(fmt: str, kg: Path, endpoint: str | None) -> None:
     """Check kg/parley.trig against ontology/shapes.ttl and queries/checks/ (exit 1 if it fails).
 
     With --endpoint, the article and registry graphs are read from the endpoint into memory
-    (at most 1,000,000 triples: the shapes run in Python) and checked the same way.
+    (at most 500,000 triples: the shapes run in Python) and checked the same way.
     """
     report = api.validate(kg, endpoint=endpoint)
     click.echo(render_validation(report, fmt), nl=False)
