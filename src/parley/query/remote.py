@@ -7,7 +7,8 @@ before fetching anything. An rdflib Dataset takes about 1.8 KB a triple, and val
 holds the union graph of the shapes beside it, about 3 KB a triple in all (measured with
 tracemalloc on the seeds): the limit keeps such a command under 1 GB, 1.5 GB for validate.
 A graph larger than `PAGE_ROWS` is read in pages (`ORDER BY ?s ?p ?o LIMIT … OFFSET …`):
-Virtuoso cuts longer results short (`ResultSetMaxRows`). Every graph must come back whole, else the command says so.
+Virtuoso cuts longer results short (`ResultSetMaxRows`). Every graph must come back whole,
+else the command says so.
 
 Oxigraph and Virtuoso keep a number typed with a type derived from `xsd:integer` (the
 `xsd:nonNegativeInteger` of evidence offsets) as a plain `xsd:integer`: such a literal gets
