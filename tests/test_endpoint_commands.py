@@ -18,7 +18,7 @@ from parley.cli.main import main
 from parley.model.errors import UsageError
 from parley.model.layout import read_kg
 from parley.query.backends import EndpointStore
-from parley.query.remote import built_graph, graphs_about, read_dataset
+from parley.query.remote import MAX_REMOTE_TRIPLES, built_graph, graphs_about, read_dataset
 
 pytest_plugins = ["servers"]
 
@@ -148,3 +148,9 @@ def test_unreachable_and_empty_endpoints(args, tmp_path, kg_dir):
         result = _run([*args, "--kg", str(kg_dir), "--endpoint", empty.query_url])
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1 and "parley load" in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("command", ["validate", "explain", "export", "report"])
+def test_help_states_the_limit(command):
+    result = _run([command, "--help"])
+    assert f"{MAX_REMOTE_TRIPLES:,} triples" in " ".join(result.stdout.split())
