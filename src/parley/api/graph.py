@@ -29,14 +29,22 @@ def stats(kg: Path) -> list[GraphStats]:
     return graph_stats(open_store(kg).dataset)
 
 
-def validate(kg: Path) -> ValidationReport:
+def validate(kg: Path, endpoint: str | None = None) -> ValidationReport:
     """Validate kg/parley.trig against the packaged shapes and checks.
 
     When kg/ still holds exactly what `parley build` wrote, the report the build computed
     article by article (kept in its cache) is returned without parsing the graph again.
+    With `endpoint`, the graphs of kg/parley.trig (articles and registry) are read from that
+    SPARQL endpoint instead (refused above `query.remote.MAX_REMOTE_TRIPLES`) and validated
+    in the same way: shapes and checks.
     """
     from parley.validate.dataset import validate_dataset  # lazy: start-up speed
 
+    if endpoint is not None:
+        from parley.query.remote import built_graph, read_dataset  # lazy: start-up speed
+
+        remote = open_store(kg, "endpoint", endpoint=endpoint)
+        return validate_dataset(read_dataset(remote, keep=built_graph))
     settle(kg, KG_FILES)  # no commit half done
     results = built_results(kg)
     if results is not None and results.get("report") is not None:

@@ -8,7 +8,7 @@ import click
 
 from parley import api
 from parley.analyst.export import EXPORT_FORMATS
-from parley.cli.common import emit, handle_errors, kg_option, seeds_option
+from parley.cli.common import emit, endpoint_option, handle_errors, kg_option, seeds_option
 
 
 @click.command("export")
@@ -27,10 +27,15 @@ from parley.cli.common import emit, handle_errors, kg_option, seeds_option
     help="Write to this file (atomically) instead of stdout.",
 )
 @kg_option
+@endpoint_option
 @handle_errors
-def export_command(fmt: str, out: Path | None, kg: Path) -> None:
-    """Export the graph as event data (PLOVER, CAMEO) or as RDF."""
-    emit(api.export(kg, fmt), out)
+def export_command(fmt: str, out: Path | None, kg: Path, endpoint: str | None) -> None:
+    """Export the graph as event data (PLOVER, CAMEO) or as RDF.
+
+    With --endpoint (plover and cameo-csv only), every Parley graph is read from the endpoint
+    into memory first: at most 500,000 triples.
+    """
+    emit(api.export(kg, fmt, endpoint=endpoint), out)
 
 
 @click.command("report")
@@ -43,11 +48,16 @@ def export_command(fmt: str, out: Path | None, kg: Path) -> None:
 )
 @kg_option
 @seeds_option
+@endpoint_option
 @handle_errors
-def report_command(out: Path, kg: Path, seeds: Path) -> None:
+def report_command(out: Path, kg: Path, seeds: Path, endpoint: str | None) -> None:
     """Write one self-contained HTML report: timeline, who-met-whom network, meetings,
-    statements in their sentences, and conflicts between sources."""
-    result = api.report(kg, out, seeds)
+    statements in their sentences, and conflicts between sources.
+
+    With --endpoint, every Parley graph is read from the endpoint into memory first (at most
+    500,000 triples); the article texts still come from --seeds.
+    """
+    result = api.report(kg, out, seeds, endpoint=endpoint)
     click.echo(
         f"wrote {out}: {result.meetings} meetings, {result.people} people, "
         f"{result.statements} statements, {result.conflicts} conflicts"
@@ -58,8 +68,13 @@ def report_command(out: Path, kg: Path, seeds: Path) -> None:
 @click.argument("thing")
 @kg_option
 @seeds_option
+@endpoint_option
 @handle_errors
-def explain_command(thing: str, kg: Path, seeds: Path) -> None:
+def explain_command(thing: str, kg: Path, seeds: Path, endpoint: str | None) -> None:
     """The evidence trail of THING: a meeting, person or other registry id, a statement IRI,
-    or a claim SUBJECT/PROPERTY (e.g. round-1/years-since-previous-talks)."""
-    click.echo(api.explain(thing, kg, seeds).text(), nl=False)
+    or a claim SUBJECT/PROPERTY (e.g. round-1/years-since-previous-talks).
+
+    With --endpoint, only the registry and the graphs that mention THING are read from the
+    endpoint (at most 500,000 triples); the article texts still come from --seeds.
+    """
+    click.echo(api.explain(thing, kg, seeds, endpoint=endpoint).text(), nl=False)

@@ -62,6 +62,14 @@ kg_option = click.option(
     show_default=True,
     help="Folder of the built graph.",
 )
+endpoint_option = click.option(
+    "--endpoint",
+    metavar="URL",
+    default=None,
+    help="Read the graph from this SPARQL endpoint, loaded by `parley load` (query, sparql: "
+    "implies --backend endpoint). Credentials come from PARLEY_ENDPOINT_USER/"
+    "PARLEY_ENDPOINT_PASSWORD or ~/.netrc.",
+)
 format_option = click.option(
     "--format",
     "fmt",

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from parley import api
-from parley.cli.common import format_option, handle_errors, kg_option
+from parley.cli.common import endpoint_option, format_option, handle_errors, kg_option
 from parley.query.results import render
 
 allow_service_option = click.option(
@@ -68,13 +68,7 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
     help="Query engine: oxigraph (embedded, the default: fastest), memory (rdflib, the "
     "reference) or endpoint (a SPARQL endpoint loaded by `parley load`).",
 )
-@click.option(
-    "--endpoint",
-    metavar="URL",
-    default=None,
-    help="Run the query on this SPARQL endpoint (implies --backend endpoint). Credentials come "
-    "from PARLEY_ENDPOINT_USER/PARLEY_ENDPOINT_PASSWORD or ~/.netrc.",
-)
+@endpoint_option
 @click.option(
     "--store-dir",
     type=click.Path(path_type=Path, file_okay=False),
@@ -132,7 +126,7 @@ def query_command(
     default=None,
     help="Query engine: oxigraph (default), memory (rdflib) or endpoint.",
 )
-@click.option("--endpoint", metavar="URL", default=None, help="Run it on this SPARQL endpoint.")
+@endpoint_option
 @allow_service_option
 @handle_errors
 def sparql_command(
