@@ -84,16 +84,20 @@ def main() -> None:
     for kg in args.kgs:
         size = quads(kg)
         for name, start in starts:
-            with tempfile.TemporaryDirectory(prefix="parley-load-bench-") as tmp:
-                with start(_mkdir(tmp)) as server:
-                    for run in ("into an empty store", "again (replaces every graph)"):
-                        got = timed_load(args.tree, kg, server, extra, Path(tmp) / "cache")
-                        row = (
-                            f"| {args.label or args.tree.name} | {kg.name} | {size:,} | {name} "
-                            f"| {run} | {got['seconds']} | {got['rss_mb']} | {got['exit']} |"
-                        )
-                        print(row, "\n   ", got["summary"], flush=True)
-                        rows.append(row)
+            with (
+                tempfile.TemporaryDirectory(prefix="parley-load-bench-") as tmp,
+                start(_mkdir(tmp)) as server,
+            ):
+                for run in ("into an empty store", "again (replaces every graph)"):
+                    got = timed_load(args.tree, kg, server, extra, Path(tmp) / "cache")
+                    load = os.getloadavg()[0]
+                    row = (
+                        f"| {args.label or args.tree.name} | {kg.name} | {size:,} | {name} "
+                        f"| {run} | {got['seconds']} | {got['rss_mb']} | {got['exit']} "
+                        f"| {load:.1f} |"
+                    )
+                    print(row, "\n   ", got["summary"], flush=True)
+                    rows.append(row)
     if args.out:
         with args.out.open("a", encoding="utf-8") as handle:
             handle.write("\n".join(rows) + "\n")
