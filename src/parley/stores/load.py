@@ -230,7 +230,12 @@ class Sender:
                     "(http://HOST:PORT/store) — give that URL with --graph-store"
                 )
             return cls(endpoint, "oxigraph", update)
-        endpoint.ask("ASK {}")  # who answers: its Server header
+        try:
+            endpoint.ask("ASK {}")  # who answers: its Server header
+        except Unavailable:
+            raise
+        except UsageError:  # no answer to tell who it is: graph by graph, which any store takes
+            return cls(endpoint, "gsp")
         if update is not None and endpoint.software.startswith("Oxigraph/"):
             return cls(endpoint, "oxigraph", update)
         return cls(endpoint, "gsp")
