@@ -1,6 +1,6 @@
 """Peak RSS and time of `parley load` into a real Oxigraph server (and Virtuoso 7), per kg/.
 
-    .venv/bin/python bench/load.py KG [KG …] [--tree DIR] [--virtuoso] [--out FILE.md]
+    .venv/bin/python bench/load.py KG [KG …] [--tree DIR] [--runs 1|2] [--virtuoso] [--out FILE]
 
 For each kg/ folder: starts a fresh Oxigraph server on a free 127.0.0.1 port (as the tests
 do, `tests/servers.py`), runs `parley load` into the empty store and then again into the
@@ -74,6 +74,7 @@ def main() -> None:
     parser.add_argument("--tree", type=Path, default=ROOT, help="checkout whose parley runs")
     parser.add_argument("--virtuoso", action="store_true")
     parser.add_argument("--label", default="")
+    parser.add_argument("--runs", type=int, default=2, help="1: only into the empty store")
     parser.add_argument("--out", type=Path, help="append the table rows to this file")
     args, extra = parser.parse_known_args()
     extra = [a for a in extra if a != "--"]
@@ -88,7 +89,8 @@ def main() -> None:
                 tempfile.TemporaryDirectory(prefix="parley-load-bench-") as tmp,
                 start(_mkdir(tmp)) as server,
             ):
-                for run in ("into an empty store", "again (replaces every graph)"):
+                runs = ("into an empty store", "again (replaces every graph)")[: args.runs]
+                for run in runs:
                     got = timed_load(args.tree, kg, server, extra, Path(tmp) / "cache")
                     load = os.getloadavg()[0]
                     row = (
