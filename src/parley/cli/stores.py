@@ -126,6 +126,8 @@ def load_command(
     notes = [f"{result.units} chunks by {result.method}"]
     if result.resumed:
         notes.append(f"resumed after {result.resumed}")
+    elif resume:
+        notes.append("no interrupted load to resume")
     if result.retries:
         notes.append(f"{result.retries} requests retried")
     click.echo(

@@ -175,7 +175,14 @@ def _units(cutter: Cutter, sources: list[Source], progress=None) -> Iterator[Uni
         progress(stream.size - told)
 
 
-def _send_all(sender, cutter, sources, skip, checkpoint, progress) -> int:
+def _send_all(
+    sender: Sender,
+    cutter: Cutter,
+    sources: list[Source],
+    skip: int,
+    checkpoint: Checkpoint | None,
+    progress: Callable[[int], None] | None,
+) -> int:
     """Send every unit after the first `skip`; the number of units. The checkpoint follows
     the units done, and is written whatever stops the load."""
     before = stamps(sources)
