@@ -5,7 +5,9 @@
 For each kg/ folder: starts a fresh Oxigraph server on a free 127.0.0.1 port (as the tests
 do, `tests/servers.py`), runs `parley load` into the empty store and then again into the
 full one (a re-run replaces every graph), each under `/usr/bin/time -v` (peak RSS of the
-`parley` process, wall time), checks the exit code, and stops the server by its PID. With
+`parley` process, its CPU time, wall time), checks the exit code, and stops the server by its
+PID. A row: label, kg/, triples, server, run, wall s, CPU s of `parley`, peak RSS MB, exit
+code, load average after the run. With
 `--virtuoso`, the same into Virtuoso 7. `--tree DIR` runs the `parley` of another checkout
 (`DIR/src` on PYTHONPATH, this interpreter), so that two versions can be measured side by
 side: `--tree /path/to/main` for the code before a change. Extra `parley load` options go
@@ -52,10 +54,14 @@ def timed_load(tree: Path, kg: Path, server, extra: list[str], cache: Path) -> d
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     seconds = time.perf_counter() - started
     rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", done.stderr)
+    cpu = sum(
+        float(m) for m in re.findall(r"(?:User|System) time \(seconds\): ([\d.]+)", done.stderr)
+    )
     summary = [line for line in done.stdout.splitlines() if line.startswith("loaded ")]
     return {
         "seconds": round(seconds, 1),
         "rss_mb": round(int(rss.group(1)) / 1024) if rss else None,
+        "cpu": round(cpu, 1),
         "exit": done.returncode,
         "summary": summary[-1] if summary else done.stderr.strip().splitlines()[-1:],
     }
@@ -95,8 +101,8 @@ def main() -> None:
                     load = os.getloadavg()[0]
                     row = (
                         f"| {args.label or args.tree.name} | {kg.name} | {size:,} | {name} "
-                        f"| {run} | {got['seconds']} | {got['rss_mb']} | {got['exit']} "
-                        f"| {load:.1f} |"
+                        f"| {run} | {got['seconds']} | {got['cpu']} | {got['rss_mb']} "
+                        f"| {got['exit']} | {load:.1f} |"
                     )
                     print(row, "\n   ", got["summary"], flush=True)
                     rows.append(row)
