@@ -4,10 +4,9 @@
 
 For each kg/ folder: starts a fresh Oxigraph server on a free 127.0.0.1 port (as the tests
 do, `tests/servers.py`), runs `parley load` into the empty store and then again into the
-full one (a re-run replaces every graph), each under `/usr/bin/time -v` (peak RSS of the
-`parley` process, its CPU time, wall time), checks the exit code, and stops the server by its
-PID. A row: label, kg/, triples, server, run, wall s, CPU s of `parley`, peak RSS MB, exit
-code, load average after the run. With
+full one (a re-run replaces every graph), each under `/usr/bin/time -v`, checks the exit
+code, and stops the server by its PID. A row: label, kg/, triples, server, run, wall s, CPU s
+of the `parley` process, its peak RSS in MB, exit code, load average after the run. With
 `--virtuoso`, the same into Virtuoso 7. `--tree DIR` runs the `parley` of another checkout
 (`DIR/src` on PYTHONPATH, this interpreter), so that two versions can be measured side by
 side: `--tree /path/to/main` for the code before a change. Extra `parley load` options go
