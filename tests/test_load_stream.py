@@ -276,6 +276,26 @@ def test_resume_after_kg_changed_is_refused_in_one_line(oxigraph, kg_dir, tmp_pa
     assert "run `parley load` without --resume" in str(caught.value)
 
 
+def test_kg_rebuilt_during_the_load_is_an_error(oxigraph, kg_dir, tmp_path):
+    """A build that replaces kg/'s files while they are streamed: one line, load again."""
+    kg = tmp_path / "kg"
+    shutil.copytree(kg_dir, kg)
+    trig = kg / "parley.trig"
+
+    def rebuild(_bytes: int) -> None:  # after the first chunk: the same bytes, a new file
+        if not (kg / "new").exists():
+            (kg / "new").write_bytes(trig.read_bytes())
+            os.replace(kg / "new", trig)
+            (kg / "new").touch()
+
+    with pytest.raises(UsageError) as caught:
+        load.load_graphs(
+            plan_of(kg), oxigraph.query_url, oxigraph.store_url, batch=BATCH, progress=rebuild
+        )
+    assert "kg/ changed while it was being loaded" in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
 def test_parley_load_killed_then_resumed(oxigraph, kg_dir, tmp_path):
     """SIGKILL of the `parley load` process (by its PID) mid-load; `--resume` completes it."""
     local = read_graphs(sources(kg_dir))
