@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 
-@dataclass
+@dataclass(eq=False)  # parts are told apart by identity
 class Part:
     """Quads of one graph; `first`: the graph's first part, which replaces the store's copy."""
 
@@ -119,7 +119,7 @@ class Cutter:
             return
         if self._began:  # the whole graph is in the unit being filled: take it out, PUT it
             part = self._part
-            self._parts.remove(part)
+            self._parts = [other for other in self._parts if other is not part]
             self._size -= len(part.quads)
             quads = list(dict.fromkeys(part.quads + self._blank))  # a triple stated twice: once
             self.counts[self._graph] = len(quads)
