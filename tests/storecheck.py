@@ -4,6 +4,9 @@
 Protocol (`GET /store`) and gives, per graph, the number of triples and the SHA-256 of their
 sorted N-Triples lines with blank nodes canonically relabelled; `expected_state(local)` gives
 the same for graphs read locally. Equal states: the same triples, none missing, none extra.
+
+`select_state(endpoint, graphs)` does the same for any SPARQL store (Virtuoso), graph by graph
+with SELECT, terms normalised as `parley query` shows them; `expected_select_state(local)`.
 """
 
 from __future__ import annotations
@@ -12,8 +15,10 @@ import hashlib
 import urllib.request
 
 import pyoxigraph as ox
+from rdflib import Graph
+from rdflib.compare import to_canonical_graph
 
-from parley.model.terms import INTEGER_TYPES
+from parley.model.terms import INTEGER_TYPES, from_json, from_oxigraph, normalise
 
 XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 
@@ -51,3 +56,28 @@ def store_state(base: str) -> dict[str, tuple[int, str]]:
 
 def expected_state(local) -> dict[str, tuple[int, str]]:
     return {graph: digest(triples) for graph, triples in local.items() if triples}
+
+
+def select_state(endpoint, graphs: list[str]) -> dict[str, tuple[int, str]]:
+    """Per graph: triple count and a hash of its sorted, canonical N-Triples (via SELECT)."""
+    out = {}
+    for graph in graphs:
+        _, rows = endpoint.select(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+        triples = [tuple(normalise(from_json(r[k])) for k in "spo") for r in rows]
+        out[graph] = select_digest(triples)
+    return out
+
+
+def expected_select_state(local) -> dict[str, tuple[int, str]]:
+    return {
+        graph: select_digest([tuple(normalise(from_oxigraph(term)) for term in t) for t in triples])
+        for graph, triples in local.items()
+    }
+
+
+def select_digest(triples) -> tuple[int, str]:
+    g = Graph()
+    for t in triples:
+        g.add(t)
+    lines = sorted(to_canonical_graph(g).serialize(format="nt").strip().splitlines())
+    return len(g), hashlib.sha256("\n".join(lines).encode()).hexdigest()

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
-from rdflib import XSD, Graph, Literal, URIRef
-from rdflib.compare import to_canonical_graph
+from rdflib import XSD, Literal, URIRef
+from storecheck import expected_select_state, select_state
 
 from parley import api
 from parley.cli.main import main
@@ -208,42 +207,20 @@ def test_unreachable_endpoint_is_one_line_exit_2(kg_dir):
 # -- parley load -------------------------------------------------------------------------------
 
 
-def _snapshot(endpoint: Endpoint, graphs: list[str]) -> dict[str, tuple[int, str]]:
-    """Per graph: triple count and a hash of its sorted, canonical N-Triples."""
-    out = {}
-    for graph in graphs:
-        _, rows = endpoint.select(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
-        triples = [tuple(normalise(from_json(r[k])) for k in "spo") for r in rows]
-        out[graph] = _digest(triples)
-    return out
-
-
-def _digest(triples) -> tuple[int, str]:
-    g = Graph()
-    for t in triples:
-        g.add(t)
-    lines = sorted(to_canonical_graph(g).serialize(format="nt").strip().splitlines())
-    return len(g), hashlib.sha256("\n".join(lines).encode()).hexdigest()
-
-
 @pytest.mark.parametrize("server", SERVERS)
 def test_second_load_changes_nothing_and_store_equals_local(server, request, kg_dir):
     srv = request.getfixturevalue(server)
     local = read_graphs(kg_sources(kg_dir))
     endpoint = srv.endpoint()
-    before = _snapshot(endpoint, list(local))
+    before = select_state(endpoint, list(local))
     with pytest.MonkeyPatch.context() as patch:
         for name, value in srv.env().items():
             patch.setenv(name, value)
         result = load.load_graphs(load.load_plan(kg_dir), srv.query_url, srv.store_url)
     assert not result.mismatches
     assert {g.graph for g in result.graphs} == set(local)
-    assert _snapshot(endpoint, list(local)) == before
-    expected = {
-        graph: _digest([tuple(normalise(from_oxigraph(term)) for term in t) for t in triples])
-        for graph, triples in local.items()
-    }
-    assert before == expected, "the store does not hold exactly the local graphs"
+    assert select_state(endpoint, list(local)) == before
+    assert before == expected_select_state(local), "the store does not hold the local graphs"
 
 
 def test_load_replaces_a_graph_and_prunes_stale_ones(oxigraph_server, kg_dir, tmp_path):

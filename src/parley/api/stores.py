@@ -26,14 +26,19 @@ def load(
     retries: int = 4,
     timeout: float = 300.0,
     progress: Progress = silent,
+    method: str = "auto",
+    resume: bool = False,
 ) -> LoadResult:
     """Every named graph of kg/ (and the ontology) into the store at `endpoint`, replacing
-    each graph, with the triple counts verified (see `stores.load`)."""
+    each graph, streamed from the files in chunks (Oxigraph's bulk loader, or the Graph Store
+    Protocol), with the triple counts verified; `resume` continues an interrupted load from
+    its checkpoint under the cache folder (see `stores.load`)."""
+    from parley.builder.caches import cache_root
     from parley.stores import load as loading  # lazy: the HTTP client, for start-up speed
     from parley.stores.retry import RetryPolicy
 
     todo = loading.load_plan(kg)
-    with progress("loading", todo.triples) as update:
+    with progress("loading", todo.size) as update:
         return loading.load_graphs(
             todo,
             endpoint,
@@ -44,6 +49,9 @@ def load(
             batch=batch,
             retry=RetryPolicy(attempts=retries + 1),
             timeout=timeout,
+            method=method,
+            resume=resume,
+            checkpoints=cache_root() / "load",
         )
 
 

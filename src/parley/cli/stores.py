@@ -35,7 +35,23 @@ from parley.cli.querying import allow_service_option
     type=click.IntRange(1),
     default=100_000,
     show_default=True,
-    help="Triples per request: a larger graph is sent as one PUT and then POSTs.",
+    help="Triples per chunk: one N-Quads request (oxigraph), or one request of one graph "
+    "(gsp: a larger graph is sent as one PUT and then POSTs).",
+)
+@click.option(
+    "--method",
+    type=click.Choice(["auto", "oxigraph", "gsp"]),
+    default="auto",
+    show_default=True,
+    help="oxigraph: chunks of N-Quads into Oxigraph's bulk loader (/store); gsp: graph by "
+    "graph with the Graph Store Protocol (any store); auto: oxigraph when the server is "
+    "Oxigraph and --graph-store is its /store.",
+)
+@click.option(
+    "--resume",
+    is_flag=True,
+    help="Continue an interrupted load into the same store from its checkpoint (skipping "
+    "the chunks it had done); without one, load everything.",
 )
 @click.option(
     "--retries",
@@ -59,12 +75,17 @@ def load_command(
     dry_run: bool,
     prune: bool,
     batch_size: int,
+    method: str,
+    resume: bool,
     retries: int,
     timeout: float,
     kg: Path,
 ) -> None:
     """Load every named graph of kg/ (and the ontology) into a triplestore, replacing each.
 
+    The files are read as they are sent, in chunks: memory does not grow with the corpus.
+    A checkpoint under the cache folder follows the load; after an interruption, --resume
+    continues it, and a plain re-run replaces every graph again.
     Credentials come from PARLEY_ENDPOINT_USER/PARLEY_ENDPOINT_PASSWORD or ~/.netrc.
     Exit 1 when a graph's triple count in the store differs from the local one; exit 2 when
     the store cannot be reached or keeps failing after the retries (run it again later).
@@ -79,6 +100,8 @@ def load_command(
         retries=retries,
         timeout=timeout,
         progress=progress_bars(),
+        method=method,
+        resume=resume,
     )
     for g in result.graphs:
         remote = "" if result.dry_run else f" -> {g.remote} in the store"
@@ -100,10 +123,16 @@ def load_command(
                 err=True,
             )
         sys.exit(EXIT_DATA)
-    retried = f" ({result.retries} requests retried)" if result.retries else ""
+    notes = [f"{result.units} chunks by {result.method}"]
+    if result.resumed:
+        notes.append(f"resumed after {result.resumed}")
+    elif resume:
+        notes.append("no interrupted load to resume")
+    if result.retries:
+        notes.append(f"{result.retries} requests retried")
     click.echo(
         f"loaded {len(result.graphs)} graphs, {result.triples} triples in "
-        f"{result.seconds:.1f} s{retried}; counts verified"
+        f"{result.seconds:.1f} s ({'; '.join(notes)}); counts verified"
     )
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -146,14 +146,14 @@ def read_kg_files(kg: Path, read: Callable[[list[Source]], R], ontology: Path | 
     (so what it read is one build's files); `UsageError` if they keep changing."""
     for _ in range(READ_TRIES):
         sources = kg_sources(kg, ontology)
-        before = _stamps(sources)
+        before = stamps(sources)
         result = read(sources)
-        if not (kg / COMMIT_NAME).exists() and _stamps(sources) == before:
+        if not (kg / COMMIT_NAME).exists() and stamps(sources) == before:
             return result
     raise UsageError(f"{kg}/: its files kept changing while being read — wait for the build")
 
 
-def _stamps(sources: list[Source]) -> list[tuple[int, int, int] | None]:
+def stamps(sources: list[Source]) -> list[tuple[int, int, int] | None]:
     """Which file each source is (inode, size, mtime): a rename puts another file there."""
     stamps = []
     for source in sources:
@@ -175,29 +175,61 @@ def fingerprint(sources: list[Source]) -> str:
 
 
 def read_graphs(sources: list[Source]) -> dict[str, list[ox.Triple]]:
-    """Every named graph of the sources with its distinct triples, graphs sorted by IRI."""
+    """Every named graph of the sources with its distinct triples, graphs sorted by IRI.
+
+    Holds the whole dataset in memory: for tests and small graphs; `parley load` streams
+    `QuadStream` instead."""
     graphs: dict[str, set[ox.Triple]] = {}
-    for source in sources:
-        try:
-            for quad in ox.parse(path=source.path, format=source.format):
-                if source.graph is not None:
-                    name = source.graph
-                elif isinstance(quad.graph_name, ox.NamedNode):
-                    name = quad.graph_name.value
-                else:
-                    raise InputError(
-                        Problem(
-                            str(source.path),
-                            None,
-                            "triples outside any named graph",
-                            "every triple of parley.trig belongs to a named graph; rebuild it",
-                        )
-                    )
-                graphs.setdefault(name, set()).add(
-                    ox.Triple(quad.subject, quad.predicate, quad.object)
-                )
-        except SyntaxError as exc:
-            raise InputError(
-                Problem(str(source.path), None, f"cannot parse: {exc}", "rebuild it")
-            ) from None
+    for quad in QuadStream(sources):
+        graphs.setdefault(quad.graph_name.value, set()).add(quad.triple)
     return {name: sorted(graphs[name], key=str) for name in sorted(graphs)}
+
+
+class QuadStream:
+    """The quads of the sources, parsed one at a time as the files are read (never the whole
+    dataset in memory), each in its named graph. `read` says how many bytes of the files have
+    been read so far, of `size`. A file that does not parse, or a triple of `parley.trig`
+    outside any named graph, raises `InputError` when the stream reaches it."""
+
+    def __init__(self, sources: list[Source]):
+        self.sources = sources
+        self._sizes = [source.path.stat().st_size for source in sources]
+        self.size = sum(self._sizes)
+        self._done = 0  # bytes of the files read to their end
+        self._handle = None
+
+    @property
+    def read(self) -> int:
+        handle = self._handle
+        return self._done + (handle.tell() if handle is not None and not handle.closed else 0)
+
+    def __iter__(self) -> Iterator[ox.Quad]:
+        for source, size in zip(self.sources, self._sizes, strict=True):
+            with source.path.open("rb") as handle:
+                self._handle = handle
+                yield from _quads_of(source, handle)
+                self._handle = None
+            self._done += size
+
+
+def _quads_of(source: Source, handle) -> Iterator[ox.Quad]:
+    target = None if source.graph is None else ox.NamedNode(source.graph)
+    try:
+        for quad in ox.parse(handle, format=source.format):
+            if target is not None:
+                yield ox.Quad(quad.subject, quad.predicate, quad.object, target)
+            elif isinstance(quad.graph_name, ox.NamedNode):
+                yield quad
+            else:
+                raise InputError(
+                    Problem(
+                        str(source.path),
+                        None,
+                        "triples outside any named graph",
+                        "every triple of parley.trig belongs to a named graph; rebuild it",
+                    )
+                )
+    except SyntaxError as exc:
+        raise InputError(
+            Problem(str(source.path), None, f"cannot parse: {exc}", "rebuild it")
+        ) from None

@@ -73,6 +73,7 @@ class Endpoint:
         self.sleep = sleep  # the wait between attempts (tests record it)
         self.retries = 0  # requests sent again after a transient failure
         self._reached = False  # whether the server ever answered
+        self.software = ""  # the Server header of its last answer ("Oxigraph/0.5.13", …)
 
     @classmethod
     def connect(cls, query_url: str, store_url: str | None = None, **kwargs) -> Endpoint:
@@ -160,6 +161,22 @@ class Endpoint:
         """
         self._send("POST", self._graph_url(graph), turtle, _TURTLE, idempotent=idempotent)
 
+    def post_dataset(self, nquads: bytes, bulk: bool = False) -> None:
+        """Add N-Quads to the dataset: a POST to the graph store URL itself, which Oxigraph
+        takes (`bulk`: through its bulk loader, `?no_transaction`). Retried: the caller sends
+        ground quads only, which adding twice changes nothing."""
+        url = self.store_url
+        if bulk:
+            url += ("&" if urllib.parse.urlsplit(url).query else "?") + "no_transaction"
+        self._send("POST", url, nquads, {"Content-Type": "application/n-quads"})
+
+    def update(self, url: str, text: str) -> None:
+        """Run a SPARQL 1.1 Update (form-encoded) at `url`; retried, so it must be idempotent
+        (such as `DROP SILENT GRAPH`)."""
+        form = urllib.parse.urlencode([("update", text)]).encode("utf-8")
+        headers = {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"}
+        self._send("POST", check_url(url, "the update URL"), form, headers)
+
     def delete_graph(self, graph: str) -> None:
         """Drop the named graph `graph`; a missing graph is not an error."""
         self._send("DELETE", self._graph_url(graph), None, {}, missing_ok=True)
@@ -246,6 +263,7 @@ class Endpoint:
                 with Deadline(self.timeout) as limit:
                     try:
                         with limit.open(request, _NoRedirects()) as response:
+                            self.software = response.headers.get("Server") or ""
                             return response.read()
                     except urllib.error.HTTPError as exc:
                         self._reached = True
