@@ -143,19 +143,30 @@ def test_generator_is_deterministic(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "broken,store_uses",
-    [(False, 20), (True, 20), (True, 2)],
-    ids=["clean", "broken", "broken-check-store-renewed"],
+    "broken,store_uses,small",
+    [(False, 20, False), (True, 20, False), (True, 2, False), (True, 20, True)],
+    ids=["clean", "broken", "broken-check-store-renewed", "broken-partitioned"],
 )
-def test_fast_build_equals_the_straightforward_one(tmp_path, monkeypatch, broken, store_uses):
+def test_fast_build_equals_the_straightforward_one(
+    tmp_path, monkeypatch, broken, store_uses, small
+):
     """`store_uses`: articles checked in one registry store before it is renewed (a store that
-    kept an earlier article's graph would show here as a report that differs)."""
+    kept an earlier article's graph would show here as a report that differs). `small`: the
+    work across articles as on a large corpus: the shapes of shared resources run partition
+    by partition (two articles each), the boundary store is on disk, the shared inferences
+    are serialised a few triples at a time."""
+    from parley.builder import crossreason, crossvalidate
+
     seeds = tmp_path / "seeds"
     generate.generate(seeds, 6, seed=3)
     if broken:
         break_corpus(seeds)
     files, report, inference = straightforward(seeds, monkeypatch)
     monkeypatch.setattr(context, "CHECK_STORE_USES", store_uses)  # after straightforward's undo
+    if small:
+        monkeypatch.setattr(crossvalidate, "PART_UNITS", 2)
+        monkeypatch.setattr(crossvalidate, "DISK_QUADS", 0)
+        monkeypatch.setattr(crossreason, "TURTLE_CHUNK", 7)
     kg = tmp_path / "kg"
     result = build(seeds, kg)
     for name, data in files.items():
