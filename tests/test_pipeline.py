@@ -269,6 +269,33 @@ def test_validate_and_reason_do_not_trust_a_changed_kg(tmp_path):
     assert not validate(kg).conforms  # read from the file again, not from the build's cache
 
 
+def test_nothing_parses_a_graph_over_the_limit_into_rdflib(tmp_path, monkeypatch):
+    """`parley validate` and `parley reason` of a kg/ without the build's results, and a build
+    that needs owlrl over the whole graph, refuse (one line, naming the way out) when the
+    graph is over the rdflib limit; the build's own results are used whatever the size."""
+    from parley.model.errors import UsageError
+    from parley.model.kgio import RDFLIB_LIMIT_ENV
+
+    seeds, kg = tmp_path / "seeds", tmp_path / "kg"
+    generate.generate(seeds, 3, seed=4)
+    build(seeds, kg)
+    monkeypatch.setenv(RDFLIB_LIMIT_ENV, "0.01")
+    assert validate(kg).conforms  # the build's results: nothing parsed
+    assert not reason(kg).changed
+    trig = kg / "parley.trig"
+    trig.write_bytes(trig.read_bytes() + b"\n")
+    for command in (validate, reason):
+        with pytest.raises(UsageError, match=f"parley build --kg .*{RDFLIB_LIMIT_ENV}"):
+            command(kg)
+    from parley.builder import crossarticle
+
+    monkeypatch.setattr(crossarticle, "fast_reasoning", lambda plan: False)
+    with pytest.raises(UsageError, match="compiled reasoner does not apply"):
+        build(seeds, tmp_path / "other")
+    monkeypatch.setenv(RDFLIB_LIMIT_ENV, "64")
+    build(seeds, tmp_path / "other")  # under the limit: owlrl runs
+
+
 def test_benchmark_harness_runs_on_a_tiny_corpus(tmp_path):
     import run as bench
 
