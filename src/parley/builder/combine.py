@@ -155,7 +155,7 @@ def _write_files(plan: Plan, out: Path, progress, temps: dict) -> tuple[dict, Re
     `temps`); where each unit's blocks are in them, and the reasoning results. The work
     across articles is done first, in one pass over the units; the units' inferred blocks
     wait in a spool file between the two files, not in memory."""
-    prepare(plan)
+    prepare(plan, progress)
     inferred_blocks: dict = {}
     trig_ranges: dict = {}
     with BlockSpool() as spool:

@@ -48,9 +48,9 @@ KINDS = {  # kind -> (the unit digest its cache key is made of, its result's typ
 }
 
 
-def cross_work(plan: Plan, *kinds: str) -> dict:
+def cross_work(plan: Plan, *kinds: str, update=None) -> dict:
     """The results of the work across articles of `kinds` (and of any done before), from the
-    cache or computed together in one pass over the units."""
+    cache or computed together in one pass over the units (`update(1)` after each)."""
     done = plan.cross
     keys = {}
     for kind in kinds:
@@ -63,13 +63,13 @@ def cross_work(plan: Plan, *kinds: str) -> dict:
             done[kind] = found
     missing = [kind for kind in keys if kind not in done]
     if missing:
-        for kind, result in _compute(plan, missing).items():
+        for kind, result in _compute(plan, missing, update).items():
             write_cached(keys[kind], result)
             done[kind] = result
     return done
 
 
-def _compute(plan: Plan, kinds: list[str]) -> dict:
+def _compute(plan: Plan, kinds: list[str], update=None) -> dict:
     """Feed every article unit, in graph order and with its cross-article sets, to the work of
     each of `kinds`, then let each compute its result."""
     with contextlib.ExitStack() as stack:
@@ -85,6 +85,8 @@ def _compute(plan: Plan, kinds: list[str]) -> dict:
         for unit in plan.cross_units():
             for feed in feeds.values():
                 feed.feed(unit)
+            if update is not None:
+                update(1)
         return {kind: feed.result() for kind, feed in feeds.items()}
 
 
@@ -93,12 +95,14 @@ def fast_reasoning(plan: Plan) -> bool:
     return tools().rules is not None and not any(u.full_reasoning for u in plan.units[:-1])
 
 
-def prepare(plan: Plan) -> None:
-    """The work across articles that writing kg/ and validating it will need, in one pass."""
+def prepare(plan: Plan, progress) -> None:
+    """The work across articles that writing kg/ and validating it will need, in one pass
+    (reported to `progress` as "across")."""
     kinds = ["reason"] if fast_reasoning(plan) else []
     if tools().shapes is not None:
         kinds.append("validate")
-    cross_work(plan, *kinds)
+    with progress("across", len(plan.units) - 1) as update:
+        cross_work(plan, *kinds, update=update)
 
 
 def joined_inference(plan: Plan) -> JoinedInference:

@@ -152,7 +152,9 @@ class BoundaryFeed:
             solutions = list(check_solutions(store.query, t.global_checks))
         finally:
             del store
-        rows.extend((1, i, name, query, values) for i, (name, query, values) in enumerate(solutions))
+        rows.extend(
+            (1, i, name, query, values) for i, (name, query, values) in enumerate(solutions)
+        )
         return rows
 
     def _global(self):
@@ -199,10 +201,7 @@ def boundary_store(path: str, quads: int) -> ox.Store:
     to a registry resource (or an IRI outside Parley's namespace), not how: its results are
     cached by `Unit.boundary_digest`, which holds no more. Tests compare it with the whole
     dataset."""
-    if quads <= DISK_QUADS:
-        store = ox.Store()
-    else:
-        store = ox.Store(path + ".store")
+    store = ox.Store() if quads <= DISK_QUADS else ox.Store(path + ".store")
     store.bulk_load(path=path, format=ox.RdfFormat.N_QUADS, lenient=True)
     return store
 

@@ -39,7 +39,7 @@ class BlockSpool:
     stay readable until `close`."""
 
     def __init__(self):
-        self._file = tempfile.TemporaryFile(dir=_folder())
+        self._file = tempfile.TemporaryFile(dir=_folder())  # noqa: SIM115 (closed by close)
         self.fd = self._file.fileno()
         self.size = 0
 
@@ -67,7 +67,7 @@ class RecordSpool:
     (`__iter__`, any number of times once writing is done)."""
 
     def __init__(self):
-        self._file = tempfile.TemporaryFile(dir=_folder())
+        self._file = tempfile.TemporaryFile(dir=_folder())  # noqa: SIM115 (closed by close)
         self.count = 0
 
     def add(self, record) -> None:
