@@ -5,6 +5,7 @@ corpus too.)"""
 
 from __future__ import annotations
 
+import os
 import random
 
 import pyoxigraph as ox
@@ -75,3 +76,27 @@ def test_turtle_header_is_what_the_bodies_leave_out():
     body = turtle([("urn:a", "urn:b", "urn:c")])
     parsed = list(ox.parse(turtle_header() + body, format=ox.RdfFormat.TURTLE))
     assert [str(t.subject) for t in parsed] == ["<urn:a>"]
+
+
+def test_a_forked_step_hands_back_its_result_its_progress_and_its_errors():
+    import pytest
+
+    from parley.builder.forked import run_forked
+    from parley.model.errors import UsageError
+
+    ticks = []
+
+    def work(tick):
+        for _ in range(1000):
+            tick(1)
+        return {"pid": os.getpid(), "data": b"x" * 300_000}
+
+    result = run_forked(work, ticks.append)
+    assert result["pid"] != os.getpid() and len(result["data"]) == 300_000
+    assert sum(ticks) == 1000
+
+    def fails(tick):
+        raise UsageError("disk full — free some space")
+
+    with pytest.raises(UsageError, match="disk full"):
+        run_forked(fails)

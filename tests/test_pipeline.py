@@ -154,8 +154,8 @@ def test_fast_build_equals_the_straightforward_one(
     kept an earlier article's graph would show here as a report that differs). `small`: the
     work across articles as on a large corpus: the shapes of shared resources run partition
     by partition (two articles each), the boundary store is on disk, the shared inferences
-    are serialised a few triples at a time."""
-    from parley.builder import crossreason, crossvalidate
+    are serialised a few triples at a time, all in a child process."""
+    from parley.builder import crossarticle, crossreason, crossvalidate
 
     seeds = tmp_path / "seeds"
     generate.generate(seeds, 6, seed=3)
@@ -164,6 +164,7 @@ def test_fast_build_equals_the_straightforward_one(
     files, report, inference = straightforward(seeds, monkeypatch)
     monkeypatch.setattr(context, "CHECK_STORE_USES", store_uses)  # after straightforward's undo
     if small:
+        monkeypatch.setattr(crossarticle, "FORK_FROM", 0)
         monkeypatch.setattr(crossvalidate, "PART_UNITS", 2)
         monkeypatch.setattr(crossvalidate, "DISK_QUADS", 0)
         monkeypatch.setattr(crossreason, "TURTLE_CHUNK", 7)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from parley.builder.crossreason import JoinedInference, JoinFeed
 from parley.builder.crossvalidate import BoundaryFeed, SharedValidation
+from parley.builder.forked import run_forked
 from parley.builder.kgfiles import turtle_header
 from parley.builder.pipeline import Plan
 from parley.builder.spool import scratch_folder
@@ -69,7 +70,23 @@ def cross_work(plan: Plan, *kinds: str, update=None) -> dict:
     return done
 
 
+FORK_FROM = 500  # article units from which the work across articles runs in its own process
+
+
 def _compute(plan: Plan, kinds: list[str], update=None) -> dict:
+    """The results of `kinds`, computed in a child process when the corpus is large (what it
+    took is then given back to the system before the store is loaded)."""
+    if len(plan.units) - 1 < FORK_FROM:
+        return _compute_here(plan, kinds, update)
+
+    def work(tick):
+        return _compute_here(plan, kinds, tick), plan.hydrated
+
+    results, plan.hydrated = run_forked(work, update)
+    return results
+
+
+def _compute_here(plan: Plan, kinds: list[str], update=None) -> dict:
     """Feed every article unit, in graph order and with its cross-article sets, to the work of
     each of `kinds`, then let each compute its result."""
     with contextlib.ExitStack() as stack:

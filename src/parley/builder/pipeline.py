@@ -149,11 +149,17 @@ class Plan:
     cross: dict = field(default_factory=dict)  # results of the work across articles, by kind
 
     def lighten(self) -> None:
-        """Drop what only validation and reasoning across articles read (most of a unit's
-        memory; at 10,000 articles ~1.5 GB) once they are done."""
+        """Drop what only the work on the units read, once it is done and before the store is
+        loaded: the cross-article sets of units held in memory (those of the others are in
+        the unit cache only) and the context (the registry in its many forms)."""
+        global _CONTEXT
+
         for unit in self.units:
-            for name in CROSS_ARTICLE_FIELDS:
-                setattr(unit, name, frozenset())
+            if unit.key not in self.light:
+                for name in CROSS_ARTICLE_FIELDS:
+                    setattr(unit, name, frozenset())
+        self.context = None
+        _CONTEXT = None
 
     def cross_units(self):
         """The article units in graph order, each with its cross-article sets: those held
