@@ -143,19 +143,31 @@ def test_generator_is_deterministic(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "broken,store_uses",
-    [(False, 20), (True, 20), (True, 2)],
-    ids=["clean", "broken", "broken-check-store-renewed"],
+    "broken,store_uses,small",
+    [(False, 20, False), (True, 20, False), (True, 2, False), (True, 20, True)],
+    ids=["clean", "broken", "broken-check-store-renewed", "broken-partitioned"],
 )
-def test_fast_build_equals_the_straightforward_one(tmp_path, monkeypatch, broken, store_uses):
+def test_fast_build_equals_the_straightforward_one(
+    tmp_path, monkeypatch, broken, store_uses, small
+):
     """`store_uses`: articles checked in one registry store before it is renewed (a store that
-    kept an earlier article's graph would show here as a report that differs)."""
+    kept an earlier article's graph would show here as a report that differs). `small`: the
+    work across articles as on a large corpus: the shapes of shared resources run partition
+    by partition (two articles each), the boundary store is on disk, the shared inferences
+    are serialised a few triples at a time, all in a child process."""
+    from parley.builder import crossarticle, crossreason, crossvalidate
+
     seeds = tmp_path / "seeds"
     generate.generate(seeds, 6, seed=3)
     if broken:
         break_corpus(seeds)
     files, report, inference = straightforward(seeds, monkeypatch)
     monkeypatch.setattr(context, "CHECK_STORE_USES", store_uses)  # after straightforward's undo
+    if small:
+        monkeypatch.setattr(crossarticle, "FORK_FROM", 0)
+        monkeypatch.setattr(crossvalidate, "PART_UNITS", 2)
+        monkeypatch.setattr(crossvalidate, "DISK_QUADS", 0)
+        monkeypatch.setattr(crossreason, "TURTLE_CHUNK", 7)
     kg = tmp_path / "kg"
     result = build(seeds, kg)
     for name, data in files.items():
@@ -205,7 +217,7 @@ def edit_participants(doc: dict) -> None:
 @pytest.mark.parametrize("edit", [edit_kind, edit_participants], ids=["local", "shared"])
 def test_a_rebuild_after_editing_one_article_recomputes_only_it(tmp_path, monkeypatch, edit):
     """...and gives what a build from scratch gives: files, validation and reasoning."""
-    from parley.builder import crossarticle
+    from parley.builder import crossvalidate
 
     seeds, kg = tmp_path / "seeds", tmp_path / "kg"
     generate.generate(seeds, 5, seed=2)
@@ -219,10 +231,10 @@ def test_a_rebuild_after_editing_one_article_recomputes_only_it(tmp_path, monkey
     assert plan.fresh == 1, "only the edited article is computed again"
     if edit is edit_kind:  # the work across articles comes from the cache
 
-        def no_boundary(plan):
+        def no_boundary(*args):
             raise AssertionError("the checks across articles ran again")
 
-        monkeypatch.setattr(crossarticle, "boundary_store", no_boundary)
+        monkeypatch.setattr(crossvalidate, "boundary_store", no_boundary)
     build(seeds, kg)
     monkeypatch.undo()
     rebuilt = report_json(validate(kg))
@@ -256,6 +268,33 @@ def test_validate_and_reason_do_not_trust_a_changed_kg(tmp_path):
     trig = kg / "parley.trig"
     trig.write_bytes(trig.read_bytes().replace(b"parley:Statement", b"parley:Assertion", 1))
     assert not validate(kg).conforms  # read from the file again, not from the build's cache
+
+
+def test_nothing_parses_a_graph_over_the_limit_into_rdflib(tmp_path, monkeypatch):
+    """`parley validate` and `parley reason` of a kg/ without the build's results, and a build
+    that needs owlrl over the whole graph, refuse (one line, naming the way out) when the
+    graph is over the rdflib limit; the build's own results are used whatever the size."""
+    from parley.model.errors import UsageError
+    from parley.model.kgio import RDFLIB_LIMIT_ENV
+
+    seeds, kg = tmp_path / "seeds", tmp_path / "kg"
+    generate.generate(seeds, 3, seed=4)
+    build(seeds, kg)
+    monkeypatch.setenv(RDFLIB_LIMIT_ENV, "0.01")
+    assert validate(kg).conforms  # the build's results: nothing parsed
+    assert not reason(kg).changed
+    trig = kg / "parley.trig"
+    trig.write_bytes(trig.read_bytes() + b"\n")
+    for command in (validate, reason):
+        with pytest.raises(UsageError, match=f"parley build --kg .*{RDFLIB_LIMIT_ENV}"):
+            command(kg)
+    from parley.builder import crossarticle
+
+    monkeypatch.setattr(crossarticle, "fast_reasoning", lambda plan: False)
+    with pytest.raises(UsageError, match="compiled reasoner does not apply"):
+        build(seeds, tmp_path / "other")
+    monkeypatch.setenv(RDFLIB_LIMIT_ENV, "64")
+    build(seeds, tmp_path / "other")  # under the limit: owlrl runs
 
 
 def test_benchmark_harness_runs_on_a_tiny_corpus(tmp_path):

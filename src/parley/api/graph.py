@@ -13,7 +13,7 @@ from parley.builder.corpus import BuildResult, build, load_corpus
 from parley.builder.manifest import built_results
 from parley.model.errors import UsageError
 from parley.model.kgcommit import kg_lock, settle
-from parley.model.kgio import disk_error, write_atomic
+from parley.model.kgio import check_rdflib_size, disk_error, write_atomic
 from parley.model.layout import INFERRED_NAME, KG_FILES, TRIG_NAME, read_kg
 from parley.query.stats import GraphStats, graph_stats
 from parley.validate.report import ValidationReport
@@ -49,6 +49,7 @@ def validate(kg: Path, endpoint: str | None = None) -> ValidationReport:
     results = built_results(kg)
     if results is not None and results.get("report") is not None:
         return results["report"]
+    _check_size(kg, "validate")
     return validate_dataset(read_kg(kg))
 
 
@@ -82,6 +83,7 @@ def reason(kg: Path) -> ReasonResult:
         )
         return ReasonResult(inference=inference, path=path, changed=False)
     before = _identity(kg / TRIG_NAME)
+    _check_size(kg, "reason")
     inference = infer(read_kg(kg))
     try:
         changed = path.read_bytes() != inference.data
@@ -96,6 +98,22 @@ def reason(kg: Path) -> ReasonResult:
         except OSError as exc:
             raise disk_error(exc, f"{path} is unchanged") from None
     return ReasonResult(inference=inference, path=path, changed=changed)
+
+
+def _check_size(kg: Path, command: str) -> None:
+    """`UsageError` when kg/parley.trig is too large to parse into rdflib (the build's own
+    results are then the way: they hold for the files it wrote)."""
+    path = kg / TRIG_NAME
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return  # missing: read_kg says so
+    check_rdflib_size(
+        size,
+        f"`parley {command}` of {path}, for which no results of the build that wrote it are kept,",
+        f"run `parley build --kg {kg}`: it {command}s article by article, and `parley "
+        f"{command}` then reports its results",
+    )
 
 
 def _identity(path: Path) -> tuple[int, int, int] | None:

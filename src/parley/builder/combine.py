@@ -19,16 +19,17 @@ from pathlib import Path
 from rdflib import Dataset
 
 from parley.builder.caches import cache_root, code_version, kg_cache
-from parley.builder.crossarticle import Reasoned, validate_plan, write_inferred
+from parley.builder.crossarticle import Reasoned, prepare, validate_plan, write_inferred
 from parley.builder.kgfiles import same_content, trig_chunks
 from parley.builder.manifest import built_results, file_stamp, read_manifest, save_results
 from parley.builder.pipeline import Plan
 from parley.builder.pipeline import plan as make_plan
+from parley.builder.spool import BlockSpool
 from parley.builder.storesync import sync_store
 from parley.builder.tools import tools
 from parley.builder.unitindex import INDEX, Index, Splicer, load_index, save_index
 from parley.model.kgcommit import commit, discard_temps
-from parley.model.kgio import write_temp
+from parley.model.kgio import check_rdflib_size, write_temp
 from parley.model.layout import INFERRED_NAME, TRIG_NAME
 from parley.model.progress import silent
 from parley.reason.owl import infer
@@ -78,7 +79,7 @@ def _build_in_memory(plan: Plan) -> Built:
     inferred_blocks: dict = {}
     trig = b"".join(trig_chunks(plan, inferred_blocks))
     inferred: list = []
-    _inferred(plan, inferred, inferred_blocks, lambda: trig)
+    _inferred(plan, inferred, inferred_blocks, trig)
     return Built(
         files={TRIG_NAME: trig, INFERRED_NAME: b"".join(inferred)},
         changed={},
@@ -139,34 +140,41 @@ def _keep_files(plan: Plan, index, out: Path, build_id: str, files, manifest, pr
 def _stale_files(plan: Plan, out: Path, progress) -> tuple[str, ...]:
     """With `--check`: the kg/ files whose content differs from what the plan produces."""
     inferred_blocks: dict = {}
-    with progress("comparing", len(plan.units)) as update:
-        same_trig = same_content(out / TRIG_NAME, trig_chunks(plan, inferred_blocks, update))
-    inferred: list = []
-    _inferred(plan, inferred, inferred_blocks, lambda: (out / TRIG_NAME).read_bytes())
-    same_inferred = same_content(out / INFERRED_NAME, inferred)
+    with BlockSpool() as spool, progress("comparing", len(plan.units)) as update:
+        chunks = trig_chunks(plan, inferred_blocks, update, spool=spool)
+        same_trig = same_content(out / TRIG_NAME, chunks)
+        inferred: list = []
+        _inferred(plan, inferred, inferred_blocks, out / TRIG_NAME)
+        same_inferred = same_content(out / INFERRED_NAME, inferred)
     pairs = ((TRIG_NAME, same_trig), (INFERRED_NAME, same_inferred))
     return tuple(name for name, ok in pairs if not ok)
 
 
 def _write_files(plan: Plan, out: Path, progress, temps: dict) -> tuple[dict, Reasoned]:
     """kg/parley.trig and kg/inferred.ttl written to temporary files beside them (into
-    `temps`); where each unit's blocks are in them, and the reasoning results."""
+    `temps`); where each unit's blocks are in them, and the reasoning results. The work
+    across articles is done first, in one pass over the units; the units' inferred blocks
+    wait in a spool file between the two files, not in memory."""
+    prepare(plan, progress)
     inferred_blocks: dict = {}
     trig_ranges: dict = {}
-    with progress("writing", len(plan.units)) as update:
-        trig = trig_chunks(plan, inferred_blocks, update, trig_ranges)
-        temps[TRIG_NAME] = write_temp(out / TRIG_NAME, trig)
-    chunks: list = []
-    reasoned = _inferred(plan, chunks, inferred_blocks, temps[TRIG_NAME].read_bytes)
-    temps[INFERRED_NAME] = write_temp(out / INFERRED_NAME, chunks)
+    with BlockSpool() as spool:
+        with progress("writing", len(plan.units)) as update:
+            trig = trig_chunks(plan, inferred_blocks, update, trig_ranges, spool)
+            temps[TRIG_NAME] = write_temp(out / TRIG_NAME, trig)
+        chunks: list = []
+        reasoned = _inferred(plan, chunks, inferred_blocks, temps[TRIG_NAME])
+        temps[INFERRED_NAME] = write_temp(out / INFERRED_NAME, chunks)
     return {TRIG_NAME: trig_ranges, INFERRED_NAME: plan.inferred_ranges}, reasoned
 
 
 def _reason_again(plan: Plan, out: Path) -> Reasoned:
     """The reasoning results of unchanged kg/ files whose kept results are lost."""
     inferred_blocks: dict = {}
-    list(trig_chunks(plan, inferred_blocks))
-    return _inferred(plan, [], inferred_blocks, lambda: (out / TRIG_NAME).read_bytes())
+    with BlockSpool() as spool:
+        for _ in trig_chunks(plan, inferred_blocks, spool=spool):
+            pass
+        return _inferred(plan, [], inferred_blocks, out / TRIG_NAME)
 
 
 def _after_writing(plan: Plan, out: Path, build_id, report, reasoned, ranges, progress, temps):
@@ -197,20 +205,30 @@ def _after_writing(plan: Plan, out: Path, build_id, report, reasoned, ranges, pr
     save_index(kg_cache(out) / INDEX, new_index)
 
 
+NO_FAST_REASONING = (
+    "the compiled reasoner does not apply (the data uses owl:sameAs between Parley resources, "
+    "a join across articles concludes something about an article's own node, or the ontology "
+    "needs rules it does not compile): remove what makes it so"
+)
+
+
 def _count(seeds: Path) -> int:
     return len(annotation_files(seeds))  # none when the folder is refused (plan says why)
 
 
-def _inferred(plan: Plan, sink: list, inferred_blocks: dict, trig_bytes):
+def _inferred(plan: Plan, sink: list, inferred_blocks: dict, trig: bytes | Path):
     """Append kg/inferred.ttl's chunks to `sink`; the general (owlrl) way when the fast
-    reasoner does not apply (`trig_bytes()` then gives the graph to parse)."""
+    reasoner does not apply (over `trig`, the graph: its bytes or its file, parsed into
+    rdflib when it is not larger than `model.kgio.RDFLIB_LIMIT`, else refused)."""
     reasoned = write_inferred(plan, sink, inferred_blocks)
     if reasoned is not None:
         return reasoned
     sink.clear()
     plan.inferred_ranges = {}
+    size = len(trig) if isinstance(trig, bytes) else trig.stat().st_size
+    check_rdflib_size(size, "the build's reasoning with owlrl", NO_FAST_REASONING)
     ds = Dataset()
-    ds.parse(data=trig_bytes(), format="trig")
+    ds.parse(data=trig if isinstance(trig, bytes) else trig.read_bytes(), format="trig")
     inference = infer(ds)
     sink.append(inference.data)
     return Reasoned(

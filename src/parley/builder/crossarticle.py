@@ -1,32 +1,28 @@
 """The work across articles: the OWL RL joins through shared resources (`Unit.joins`), the
 shapes of registry resources (from every article's triples about them) and the SPARQL checks
-that compare graphs (on a small store of what articles share). Each is cached by `cross_key`,
-the digests of what it reads from every unit."""
+that compare graphs (on a store of what articles share). Each is cached by `cross_key`, the
+digests of what it reads from every unit; what misses is computed in one pass over the units,
+whose cross-article sets are read back from the unit cache one at a time and fed to
+`crossreason.JoinFeed` and `crossvalidate.BoundaryFeed`, which keep in memory only what is
+about shared resources (each distinct triple once) and spool the rest to disk."""
 
 from __future__ import annotations
 
-import functools
+import contextlib
 import hashlib
 import itertools
 from collections import Counter
 from dataclasses import dataclass
 
-import pyoxigraph as ox
-from rdflib import URIRef
-
+from parley.builder.crossreason import JoinedInference, JoinFeed
+from parley.builder.crossvalidate import BoundaryFeed, SharedValidation
+from parley.builder.forked import run_forked
 from parley.builder.kgfiles import turtle_header
 from parley.builder.pipeline import Plan
+from parley.builder.spool import scratch_folder
 from parley.builder.tools import tools
 from parley.builder.unitcache import read_cached, write_cached
-from parley.builder.unitterms import PID_BASE, REGISTRY
-from parley.builder.unitwork import LabelView, count_inferred, turtle_body
 from parley.model.iris import compact
-from parley.model.terms import from_oxigraph, nt
-from parley.reason.ntriples import keep_nt
-from parley.reason.rules import Engine
-from parley.validate import compiled_data, compiled_eval
-from parley.validate.checks import check_rows
-from parley.validate.engine import compiled_violation
 from parley.validate.report import ValidationReport
 
 
@@ -47,81 +43,94 @@ def cross_key(plan: Plan, kind: str, digests) -> str:
     return "x" + digest.hexdigest()[1:]
 
 
-@dataclass
-class JoinedInference:
-    """What reasoning across articles adds, cached by `cross_key` (`usable` false: a join
-    concludes something about an article's own node, and owlrl must run instead)."""
-
-    usable: bool
-    shared_out: bytes = b""  # Turtle body of the inferred triples about shared resources
-    first_subject: str = ""  # of shared_out, "" when empty
-    counts: Counter | None = None  # count_inferred of shared_out
-    errors: tuple[str, ...] = ()  # the registry's and the joins' inconsistencies
+KINDS = {  # kind -> (the unit digest its cache key is made of, its result's type)
+    "reason": ("reason_digest", JoinedInference),
+    "validate": ("boundary_digest", SharedValidation),
+}
 
 
-def cached_across(kind: str, digest: str, cls: type):
-    """Decorate `compute(plan) -> cls`, work across articles: its result is cached under
-    `cross_key` of each article unit's `digest` attribute. On a miss the units taken from the
-    kg index get their cross-article sets back first, as that work reads them."""
+def cross_work(plan: Plan, *kinds: str, update=None) -> dict:
+    """The results of the work across articles of `kinds` (and of any done before), from the
+    cache or computed together in one pass over the units (`update(1)` after each)."""
+    done = plan.cross
+    keys = {}
+    for kind in kinds:
+        if kind in done:
+            continue
+        digest, cls = KINDS[kind]
+        keys[kind] = cross_key(plan, kind, [getattr(u, digest) for u in plan.units[:-1]])
+        found = read_cached(keys[kind])
+        if isinstance(found, cls):
+            done[kind] = found
+    missing = [kind for kind in keys if kind not in done]
+    if missing:
+        for kind, result in _compute(plan, missing, update).items():
+            write_cached(keys[kind], result)
+            done[kind] = result
+    return done
 
-    def decorate(compute):
-        @functools.wraps(compute)
-        def cached(plan: Plan):
-            key = cross_key(plan, kind, [getattr(u, digest) for u in plan.units[:-1]])
-            found = read_cached(key)
-            if isinstance(found, cls):
-                return found
-            plan.hydrate()
-            result = compute(plan)
-            write_cached(key, result)
-            return result
 
-        return cached
-
-    return decorate
+FORK_FROM = 500  # article units from which the work across articles runs in its own process
 
 
-@cached_across("reason", "reason_digest", JoinedInference)
+def _compute(plan: Plan, kinds: list[str], update=None) -> dict:
+    """The results of `kinds`, computed in a child process when the corpus is large (what it
+    took is then given back to the system before the store is loaded)."""
+    if len(plan.units) - 1 < FORK_FROM:
+        return _compute_here(plan, kinds, update)
+
+    def work(tick):
+        return _compute_here(plan, kinds, tick), plan.hydrated
+
+    results, plan.hydrated = run_forked(work, update)
+    return results
+
+
+def _compute_here(plan: Plan, kinds: list[str], update=None) -> dict:
+    """Feed every article unit, in graph order and with its cross-article sets, to the work of
+    each of `kinds`, then let each compute its result."""
+    with contextlib.ExitStack() as stack:
+        feeds: dict = {}
+        if "reason" in kinds:
+            feeds["reason"] = JoinFeed(plan)
+        if "validate" in kinds:
+            quads = None
+            if tools().global_checks:
+                folder = stack.enter_context(scratch_folder())
+                quads = stack.enter_context(open(folder / "boundary.nq", "wb"))
+            feeds["validate"] = BoundaryFeed(plan, quads)
+        for unit in plan.cross_units():
+            for feed in feeds.values():
+                feed.feed(unit)
+            if update is not None:
+                update(1)
+        return {kind: feed.result() for kind, feed in feeds.items()}
+
+
+def fast_reasoning(plan: Plan) -> bool:
+    """Whether the compiled reasoner applies (else owlrl runs over the whole graph)."""
+    return tools().rules is not None and not any(u.full_reasoning for u in plan.units[:-1])
+
+
+def prepare(plan: Plan, progress) -> None:
+    """The work across articles that writing kg/ and validating it will need, in one pass
+    (reported to `progress` as "across")."""
+    kinds = ["reason"] if fast_reasoning(plan) else []
+    if tools().shapes is not None:
+        kinds.append("validate")
+    with progress("across", len(plan.units) - 1) as update:
+        cross_work(plan, *kinds, update=update)
+
+
 def joined_inference(plan: Plan) -> JoinedInference:
     """The inferences about shared resources, from the article units' joins."""
-    articles = plan.units[:-1]
-    t = tools()
-    context = plan.context
-    base = context.engine
-    joined = Engine(t.rules, base=base)
-    joined.add(sorted({x for u in articles for x in u.joins}))
-    known = set()
-    for u in articles:
-        known.update(u.derived_shared)
-        known.update(u.asserted_shared)
-    new = [x for x in joined.facts if x not in known]
-    if any(x[0].startswith(f"<{PID_BASE}article/") for x in new):
-        result = JoinedInference(usable=False)  # a join concludes something about an article node
-    else:
-        asserted = set(context.registry_input)
-        asserted.update(t.rules.schema)
-        for u in articles:
-            asserted.update(u.asserted_shared)
-        shared = set(new)
-        for u in articles:
-            shared.update(u.derived_shared)
-        shared.update(base.facts)
-        shared_out = sorted(x for x in shared if x not in asserted and keep_nt(x))
-        result = JoinedInference(
-            usable=True,
-            shared_out=turtle_body(shared_out, context) if shared_out else b"",
-            first_subject=shared_out[0][0] if shared_out else "",
-            counts=count_inferred(shared_out),
-            errors=tuple(sorted(set(base.errors()) | set(joined.errors()))),
-        )
-    return result
+    return cross_work(plan, "reason")["reason"]
 
 
 def write_inferred(plan: Plan, sink: list, inferred_blocks: dict) -> Reasoned | None:
     """kg/inferred.ttl from the units, as chunks appended to `sink` (None: the fast reasoner
     cannot be used here)."""
-    t = tools()
-    if t.rules is None or any(u.full_reasoning for u in plan.units[:-1]):
+    if not fast_reasoning(plan):
         return None
     articles = plan.units[:-1]
     joined = joined_inference(plan)
@@ -169,52 +178,10 @@ def write_inferred(plan: Plan, sink: list, inferred_blocks: dict) -> Reasoned | 
 # --- validation --------------------------------------------------------------------------------
 
 
-@dataclass
-class SharedValidation:
-    """The validation of what articles share, cached by `cross_key`."""
-
-    violations: tuple  # of the shared part: shapes, the registry's local checks, checks across
-    triples: int  # distinct triples of the ontology and the shared part
-
-
-@cached_across("validate", "boundary_digest", SharedValidation)
 def shared_validation(plan: Plan) -> SharedValidation:
     """Shapes over the shared part, the registry's local checks and the checks across graphs
     (on the boundary store), from the article units' boundaries."""
-    articles = plan.units[:-1]
-    t = tools()
-    context = plan.context
-    where: dict[str, set[str]] = {}
-    for s, _, _ in context.registry_strings:
-        where.setdefault(s, set()).add("registry")
-    shared: set = set(context.registry_strings)
-    for u in articles:
-        for x in u.shared:
-            where.setdefault(x[0], set()).add(u.name)
-        shared.update(u.shared)
-    values: set = set()
-    for u in articles:
-        values.update(u.shared_values)
-    ontology = {(nt(s), nt(p), nt(o)) for s, p, o in t.ontology}
-    data = compiled_data.Data([*t.ontology, *_to_rdflib(shared | values, context)])
-    labels = LabelView(data)
-    article_prefix = f"{PID_BASE}article/"
-    violations = []
-    for r in compiled_eval.evaluate_shapes(
-        t.shapes, data, lambda n: not str(n).startswith(article_prefix)
-    ):
-        graphs = tuple(sorted(where.get(nt(r.focus), ())))
-        violations.append(compiled_violation(r, labels, graphs))
-    registry_store = ox.Store()
-    registry_store.extend(context.registry_quads)
-    violations.extend(
-        check_rows(registry_store.query, t.local_checks, labels, {}, only_graph=REGISTRY)
-    )
-    if t.global_checks:
-        wheres = {URIRef(k[1:-1]): tuple(sorted(v)) for k, v in where.items() if k.startswith("<")}
-        boundary = boundary_store(plan)
-        violations.extend(check_rows(boundary.query, t.global_checks, labels, wheres, None))
-    return SharedValidation(violations=tuple(violations), triples=len(ontology | shared))
+    return cross_work(plan, "validate")["validate"]
 
 
 def validate_plan(plan: Plan):
@@ -235,33 +202,3 @@ def validate_plan(plan: Plan):
         checks=len(t.local_checks) + len(t.global_checks),
         triples=shared.triples + sum(u.local_triples for u in articles),
     )
-
-
-def boundary_store(plan: Plan) -> ox.Store:
-    """What checks across graphs look at, in memory: the registry graph and, in each article's
-    graph, the triples about shared resources and one triple per shared IRI it refers to
-    (`Unit.refs`). A check across graphs may ask what is said about shared resources and
-    whether an article refers to a registry resource (or an IRI outside Parley's namespace),
-    not how: its results are cached by `Unit.boundary_digest`, which holds no more. Tests
-    compare it with the whole dataset."""
-    plan.hydrate()
-    context = plan.context
-    store = ox.Store()
-    store.extend(context.registry_quads)
-    term = context.term
-    for u in plan.units[:-1]:
-        g = ox.NamedNode(u.graph)
-        store.extend(ox.Quad(term(s), term(p), term(o), g) for s, p, o in sorted(u.shared | u.refs))
-    return store
-
-
-def _to_rdflib(strings, context):
-    cache: dict = {}
-
-    def term(text):
-        found = cache.get(text)
-        if found is None:
-            found = cache[text] = from_oxigraph(context.term(text))
-        return found
-
-    return [(term(s), term(p), term(o)) for s, p, o in strings]

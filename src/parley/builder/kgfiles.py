@@ -21,7 +21,9 @@ def same_content(path: Path, chunks) -> bool:
     with handle:
         same = True
         for chunk in chunks:
-            if same and handle.read(len(chunk)) != chunk:
+            if same and handle.read(len(chunk)) != (
+                chunk if isinstance(chunk, bytes) else chunk.read()
+            ):
                 same = False
         return same and handle.read(1) == b""
 
@@ -40,16 +42,21 @@ def turtle_header() -> bytes:
     return header
 
 
-def trig_chunks(plan: Plan, inferred_blocks: dict, update=None, ranges: dict | None = None):
+def trig_chunks(
+    plan: Plan, inferred_blocks: dict, update=None, ranges: dict | None = None, spool=None
+):
     """kg/parley.trig as chunks: the prefixes, then each unit's block in graph order (each
-    unit's inferred block is kept in `inferred_blocks` on the way, and where its block is in
-    the file in `ranges`). With `ranges`, for writing, blocks may be `FileSlice`s."""
+    unit's inferred block is kept in `inferred_blocks` on the way, in `spool` when given,
+    and where its block is in the file in `ranges`). With `ranges`, for writing, blocks may
+    be `FileSlice`s."""
     header = trig_header()
     yield header
     offset = len(header)
     for unit in plan.units:
         block, inferred = read_blocks(plan, unit, lazy=ranges is not None)
         if inferred:
+            if spool is not None and isinstance(inferred, bytes):
+                inferred = spool.add(inferred)
             inferred_blocks[unit.key] = inferred
         if ranges is not None:
             ranges[unit.key] = (offset, len(block))

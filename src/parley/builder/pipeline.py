@@ -35,7 +35,7 @@ import contextlib
 import gc
 import hashlib
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from parley.builder import unitcache
@@ -104,12 +104,13 @@ def _compute_unit(path: Path, articles: Path, key: str, context: Context) -> tup
 
 
 def article_unit(job: tuple[str, str, str]) -> tuple:
-    """Worker: the unit of one annotation file (from the cache when its inputs are unchanged)."""
+    """Worker: the unit of one annotation file (from the cache when its inputs are unchanged).
+    A unit the cache holds comes back without its cross-article sets (`light`): they stay in
+    the cache file, and the work across articles reads them from there one unit at a time."""
     path_text, articles_text, key = job
     cached = read_cached(key)
     if cached is not None:
-        unit, block, inferred = cached
-        return unit, None, True
+        return light(cached[0]), None, True
     path = Path(path_text)
     with _no_gc():
         computed = _compute_unit(path, Path(articles_text), key, _CONTEXT)
@@ -118,8 +119,13 @@ def article_unit(job: tuple[str, str, str]) -> tuple:
     unit, block, inferred = computed
     if unitcache.writes():
         write_cached(key, (unit, block, inferred))
-        return unit, None, False
+        return light(unit), None, False
     return unit, (block, inferred), False
+
+
+def light(unit: Unit) -> Unit:
+    """`unit` without its cross-article sets (the unit cache keeps them)."""
+    return replace(unit, **dict.fromkeys(CROSS_ARTICLE_FIELDS, frozenset()))
 
 
 @dataclass
@@ -131,35 +137,43 @@ class Plan:
     context: Context
     fresh: int  # units computed (not from the cache)
     shared_inferred: bytes | None = None  # inferred triples about shared resources (Turtle body)
-    light: set[str] = field(default_factory=set)  # keys of units taken from the kg index,
-    # without their cross-article sets (`hydrate` reads those when they are needed)
+    light: set[str] = field(default_factory=set)  # keys of the units held without their
+    # cross-article sets, which only the unit cache keeps (`cross_units` reads them back)
     inputs: dict = field(default_factory=dict)  # annotation file name -> (stats, unit key)
     splicer: Splicer | None = None  # unchanged units' blocks in the last build's kg files
     registry_digest: str = ""
-    hydrated: int = 0  # units whose cross-article sets were read back
+    hydrated: int = 0  # units whose cross-article sets were read back (counted per unit once)
     inferred_ranges: dict[str, tuple[int, int]] = field(default_factory=dict)  # of the last
     # kg/inferred.ttl written from the units' blocks: unit key -> (offset, length)
     skipped: tuple = ()  # with skip_unready: Problems of the articles left out
+    cross: dict = field(default_factory=dict)  # results of the work across articles, by kind
 
     def lighten(self) -> None:
-        """Drop what only validation and reasoning across articles read (most of a unit's
-        memory; at 10,000 articles ~1.5 GB) once they are done."""
-        for unit in self.units:
-            for name in CROSS_ARTICLE_FIELDS:
-                setattr(unit, name, frozenset())
+        """Drop what only the work on the units read, once it is done and before the store is
+        loaded: the cross-article sets of units held in memory (those of the others are in
+        the unit cache only) and the context (the registry in its many forms)."""
+        global _CONTEXT
 
-    def hydrate(self) -> None:
-        """Give the units taken from the kg index their cross-article sets (from the cache)."""
-        if not self.light:
-            return
-        for i, unit in enumerate(self.units):
-            if unit.key in self.light:
-                cached = read_cached(unit.key)
-                if cached is None:
-                    raise RuntimeError(f"cache entry of {unit.name} vanished during the build")
-                self.units[i] = cached[0]
-        self.hydrated += len(self.light)
-        self.light.clear()
+        for unit in self.units:
+            if unit.key not in self.light:
+                for name in CROSS_ARTICLE_FIELDS:
+                    setattr(unit, name, frozenset())
+        self.context = None
+        _CONTEXT = None
+
+    def cross_units(self):
+        """The article units in graph order, each with its cross-article sets: those held
+        light are read back from the unit cache one at a time and not kept, so that what the
+        work across articles reads of every article is never in memory at once."""
+        for unit in self.units[:-1]:
+            if unit.key not in self.light:
+                yield unit
+                continue
+            cached = read_cached(unit.key)
+            if cached is None:
+                raise RuntimeError(f"cache entry of {unit.name} vanished during the build")
+            self.hydrated += 1
+            yield cached[0]
 
 
 def registry_digest(seeds: Path) -> str:
@@ -193,7 +207,7 @@ def plan(
     """Load, map, validate and reason every article (cached, in parallel); raise InputError.
 
     With the `index` of the last build, unchanged annotation files are known by their stat
-    and their units taken from it (light: see `Plan.hydrate`). With `skip_unready`, articles
+    and their units taken from it (light: see `Plan.cross_units`). With `skip_unready`, articles
     without an annotation file and draft annotation files are left out and listed in
     `Plan.skipped` instead of failing the build."""
     global _CONTEXT
@@ -236,7 +250,9 @@ def plan(
             jobs.append((str(path), str(articles_dir), key))
     skipped = [p for p in problems if skip_unready and is_unready(p)]
     problems = [p for p in problems if p not in skipped]
-    fresh, blocks = _computed(jobs, progress, workers, skip_unready, units, problems, skipped)
+    fresh, blocks = _computed(
+        jobs, progress, workers, skip_unready, units, problems, skipped, light
+    )
     if problems:
         raise InputError(problems)
     units.sort(key=lambda u: f"<{u.graph}>")
@@ -255,8 +271,9 @@ def plan(
     )
 
 
-def _computed(jobs, progress, workers, skip_unready, units, problems, skipped) -> tuple:
-    """Run the jobs, adding to `units`, `problems` and (a draft, when `skip_unready`, with
+def _computed(jobs, progress, workers, skip_unready, units, problems, skipped, light) -> tuple:
+    """Run the jobs, adding to `units`, `problems`, `light` (the keys of units whose
+    cross-article sets are in the cache only) and (a draft, when `skip_unready`, with
     whatever else it still gets wrong) `skipped`; (units computed, blocks held in memory)."""
     fresh, blocks = 0, {}
     for unit, held, cached in _map(jobs, progress, workers):
@@ -268,6 +285,8 @@ def _computed(jobs, progress, workers, skip_unready, units, problems, skipped) -
         fresh += not cached
         if held is not None:
             blocks[unit.key] = held
+        elif not unit.problems:
+            light.add(unit.key)
     return fresh, blocks
 
 

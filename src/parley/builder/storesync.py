@@ -112,17 +112,76 @@ def _replace_graphs(store: ox.Store, plan: Plan, changed: list, removed: list, o
 
 def _replace_shared(store: ox.Store, old_shared: bytes, new_shared: bytes) -> None:
     """The inferred triples about shared resources: only what changed (at 10,000 articles
-    they are ~400k triples, and replacing them all took 30 s)."""
+    they are ~400k triples, and replacing them all took 30 s). Both bodies list their triples
+    sorted (`crossreason`), so the difference is found walking both at once, without holding
+    either parsed."""
     if old_shared == new_shared:
         return
-    theader = turtle_header()
     inferred_graph = ox.NamedNode(INFERRED_GRAPH)
-    before, after = (
-        set(ox.parse(theader + b, format=ox.RdfFormat.TURTLE)) for b in (old_shared, new_shared)
-    )
-    for t in before - after:
-        store.remove(ox.Quad(t.subject, t.predicate, t.object, inferred_graph))
-    store.extend(ox.Quad(t.subject, t.predicate, t.object, inferred_graph) for t in after - before)
+    gone, new = [], []
+    for sign, t in _sorted_difference(old_shared, new_shared):
+        (gone if sign < 0 else new).append(
+            ox.Quad(t.subject, t.predicate, t.object, inferred_graph)
+        )
+        if len(gone) + len(new) >= DIFF_BATCH:
+            _apply(store, gone, new)
+    _apply(store, gone, new)
+
+
+DIFF_BATCH = 100_000  # changed triples applied to the store at once
+
+
+def _apply(store: ox.Store, gone: list, new: list) -> None:
+    for q in gone:
+        store.remove(q)
+    store.extend(new)
+    gone.clear()
+    new.clear()
+
+
+def _sorted_difference(old: bytes, new: bytes):
+    """(-1, triple) for each triple only in `old`, (1, triple) for each only in `new` (Turtle
+    bodies whose triples are in N-Triples order, as `crossreason` writes them). Should they
+    not be, what was yielded until then may be wrong: then both are parsed into sets, and
+    every triple of `new` is yielded as new (adding a triple twice changes nothing)."""
+    theader = turtle_header()
+    try:
+        yield from _merge(*(ox.parse(theader + b, format=ox.RdfFormat.TURTLE) for b in (old, new)))
+    except _Unsorted:
+        before, after = (set(ox.parse(theader + b, format=ox.RdfFormat.TURTLE)) for b in (old, new))
+        for t in before - after:
+            yield -1, t
+        for t in after:
+            yield 1, t
+
+
+class _Unsorted(Exception):
+    """A body's triples are not in N-Triples order."""
+
+
+def _merge(old, new):
+    """The difference of two iterators of triples sorted by their N-Triples strings."""
+
+    def keyed(triples):
+        last = None
+        for t in triples:
+            key = (str(t.subject), str(t.predicate), str(t.object))
+            if last is not None and key <= last:
+                raise _Unsorted
+            last = key
+            yield key, t
+
+    a, b = keyed(old), keyed(new)
+    x, y = next(a, None), next(b, None)
+    while x is not None or y is not None:
+        if y is None or (x is not None and x[0] < y[0]):
+            yield -1, x[1]
+            x = next(a, None)
+        elif x is None or y[0] < x[0]:
+            yield 1, y[1]
+            y = next(b, None)
+        else:
+            x, y = next(a, None), next(b, None)
 
 
 def _sync_extras(store: ox.Store, kg: Path, files: dict, cold: bool) -> dict:

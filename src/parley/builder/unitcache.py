@@ -20,6 +20,11 @@ def configure(cache: Path | None, write: bool) -> None:
     _CACHE_DIR, _WRITE_CACHE = cache, write
 
 
+def cache_dir() -> Path | None:
+    """The folder this process reads and writes units under (None: no cache)."""
+    return _CACHE_DIR
+
+
 def writes() -> bool:
     """Whether computed units go to a cache folder (else they are held in memory)."""
     return _CACHE_DIR is not None and _WRITE_CACHE

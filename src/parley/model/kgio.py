@@ -152,6 +152,37 @@ def term_bytes(text: str) -> int:
     return len(str(ox.Literal(text)).encode("utf-8"))
 
 
+# The largest graph (bytes of TriG or Turtle) that is ever parsed whole into rdflib. rdflib
+# holds ~1-1.5 kB a quad, owlrl and pySHACL several times that over a graph (1.2 GB for owlrl
+# over 297,721 quads, 20 MB of TriG, in bench/README.md's naive stack): 32 MiB (~450,000 quads,
+# ~300 articles at the seeds' density) keeps them to ~2 GB. Above it, `parley validate` and
+# `parley reason` refuse unless they can use the build's results, and so does the build when
+# the compiled reasoner does not apply. PARLEY_RDFLIB_LIMIT_MB overrides it.
+RDFLIB_LIMIT_MB = 32
+RDFLIB_LIMIT_ENV = "PARLEY_RDFLIB_LIMIT_MB"
+
+
+def rdflib_limit() -> int:
+    """The limit in bytes: `RDFLIB_LIMIT_MB`, or $PARLEY_RDFLIB_LIMIT_MB when set."""
+    value = os.environ.get(RDFLIB_LIMIT_ENV, "").strip()
+    try:
+        mb = float(value) if value else RDFLIB_LIMIT_MB
+    except ValueError:
+        raise UsageError(f"{RDFLIB_LIMIT_ENV}={value!r}: not a number of MB") from None
+    return int(mb * 2**20)
+
+
+def check_rdflib_size(size: int, what: str, fix: str) -> None:
+    """Raise `UsageError` (one line: what, the sizes, `fix`) when a graph of `size` bytes is
+    over the limit of what is parsed whole into rdflib."""
+    limit = rdflib_limit()
+    if size > limit:
+        raise UsageError(
+            f"{what} would parse {size / 2**20:,.0f} MB of RDF into rdflib, over the limit of "
+            f"{limit / 2**20:,.0f} MB — {fix} (or raise the limit with {RDFLIB_LIMIT_ENV}=N)"
+        )
+
+
 CANONICAL_PREFIXES = {
     # pid: and pg: are left out: their local names hold slashes, which Turtle must escape
     **{name: str(ns) for name, ns in PREFIXES.items() if name not in ("pid", "pg")},
