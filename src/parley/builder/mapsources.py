@@ -14,6 +14,7 @@ from parley.builder.mapterms import T_RDFS as RDFS
 from parley.builder.mapterms import T_SCHEMA as SCHEMA
 from parley.builder.mapterms import T_STATUS as STATUS
 from parley.model import iris
+from parley.model.labels import article_label
 from parley.model.records import Article, OfficeClaim
 from parley.model.terms import partial_date
 
@@ -26,6 +27,9 @@ def map_sources(m, a: Article) -> None:
         return
     original = iris.original(a.id)
     m.g.add((original, RDF.type, PARLEY.OriginalArticle))
+    outlet = m.registry.get(a.outlet) if a.outlet else None
+    copy = article_label(a.id, outlet.label if outlet else None, a.title and a.title.exact, a.date)
+    m.g.add((original, RDFS.label, Literal(f"original of {copy}")))
     if a.original is not None:
         m.assertion(m.article, PROV.hadPrimarySource, original, a.original.span)
     if a.found_at is not None:
