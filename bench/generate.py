@@ -224,8 +224,13 @@ class Names:
         self.used: set[str] = set()
 
     def make(self, syllables: tuple[int, int] = (2, 3), suffix: str = "") -> str:
+        low, high = syllables
+        tries = 0
         while True:
-            n = self.rng.randint(*syllables)
+            tries += 1
+            if tries % 20 == 0:  # the short names are nearly used up (100,000 articles): longer
+                high += 1
+            n = self.rng.randint(low, high)
             word = "".join(self.rng.choice(SYLLABLES) for _ in range(n)).capitalize() + suffix
             if word not in self.used and word.lower() not in WORDS and len(word) > 3:
                 self.used.add(word)
