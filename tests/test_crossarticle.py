@@ -78,11 +78,14 @@ def test_turtle_header_is_what_the_bodies_leave_out():
     assert [str(t.subject) for t in parsed] == ["<urn:a>"]
 
 
-def test_a_forked_step_hands_back_its_result_its_progress_and_its_errors():
+def test_a_forked_step_hands_back_its_result_its_progress_and_its_errors(monkeypatch):
     import pytest
 
     from parley.builder.forked import run_forked
+    from parley.model import diskstore
     from parley.model.errors import UsageError
+
+    monkeypatch.setattr(diskstore, "_opened", [False])  # the work below uses no RocksDB
 
     ticks = []
 
@@ -100,3 +103,59 @@ def test_a_forked_step_hands_back_its_result_its_progress_and_its_errors():
 
     with pytest.raises(UsageError, match="disk full"):
         run_forked(fails)
+
+
+def test_no_fork_once_a_disk_store_was_opened(tmp_path, monkeypatch):
+    """A child forked after RocksDB started its threads could hang on its own disk store."""
+    from parley.builder.forked import run_forked
+    from parley.model import diskstore
+
+    monkeypatch.setattr(diskstore, "_opened", [False])
+    diskstore.open_disk_store(str(tmp_path / "store"))
+    assert diskstore.disk_store_opened()
+    assert run_forked(lambda tick: os.getpid()) == os.getpid()
+
+
+BUILD_IN_FRESH_PROCESS = """
+import sys
+from pathlib import Path
+from parley.builder import crossarticle, crossvalidate
+from parley.builder.corpus import build
+from parley.model.diskstore import open_disk_store
+seeds, kg, first = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
+if first == "disk-store-first":
+    open_disk_store(str(kg.parent / (kg.name + "-other-store")))
+crossarticle.FORK_FROM = 0
+crossvalidate.DISK_QUADS = 0
+build(seeds, kg)
+"""
+
+
+def test_the_forked_cross_article_work_finishes_after_a_disk_store(tmp_path):
+    """Regression: with the work across articles forced into a child and its boundary store on
+    disk, a process that had opened an on-disk store before hung for ever (the child's
+    RocksDB waited for background threads that only the parent has). Both orders finish
+    and give the same kg/ files. The timeout only stops a hang; it measures nothing."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    import generate
+
+    seeds = tmp_path / "seeds"
+    generate.generate(seeds, 4, seed=5)
+    src = Path(__file__).resolve().parents[1] / "src"
+    built = {}
+    for first in ("fork", "disk-store-first"):
+        kg = tmp_path / f"kg-{first}"
+        env = dict(os.environ, PARLEY_CACHE=str(tmp_path / f"cache-{first}"), PYTHONPATH=str(src))
+        subprocess.run(
+            [sys.executable, "-c", BUILD_IN_FRESH_PROCESS, str(seeds), str(kg), first],
+            env=env,
+            check=True,
+            timeout=600,
+            capture_output=True,
+        )
+        built[first] = {p.name: p.read_bytes() for p in sorted(kg.iterdir()) if p.is_file()}
+    assert built["fork"] and built["fork"] == built["disk-store-first"]

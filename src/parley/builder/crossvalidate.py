@@ -30,6 +30,7 @@ from parley.builder.spool import RecordSpool
 from parley.builder.tools import tools
 from parley.builder.unitterms import PID_BASE, REGISTRY, Locality
 from parley.builder.unitwork import LabelView
+from parley.model.diskstore import open_disk_store
 from parley.model.terms import from_oxigraph, nt
 from parley.validate import compiled_data, compiled_eval
 from parley.validate.checks import check_focus, check_solutions, check_violation
@@ -201,7 +202,7 @@ def boundary_store(path: str, quads: int) -> ox.Store:
     to a registry resource (or an IRI outside Parley's namespace), not how: its results are
     cached by `Unit.boundary_digest`, which holds no more. Tests compare it with the whole
     dataset."""
-    store = ox.Store() if quads <= DISK_QUADS else ox.Store(path + ".store")
+    store = ox.Store() if quads <= DISK_QUADS else open_disk_store(path + ".store")
     store.bulk_load(path=path, format=ox.RdfFormat.N_QUADS, lenient=True)
     return store
 

@@ -10,14 +10,17 @@ import os
 import pickle
 from collections.abc import Callable
 
+from parley.model.diskstore import disk_store_opened
+
 TICK_EVERY = 256  # progress steps sent to the parent at once
 
 
 def run_forked(work: Callable, update: Callable[[int], None] | None = None):
     """`work(tick)` in a forked child process; its return value (pickled back), or what it
     raised, raised here. `tick(n)` in the child calls `update(n)` here. Without `fork`
-    (not POSIX) `work` runs in this process."""
-    if "fork" not in multiprocessing.get_all_start_methods():
+    (not POSIX), or once this process has opened an on-disk Oxigraph store (a forked child's
+    RocksDB would wait for threads it does not have), `work` runs in this process."""
+    if "fork" not in multiprocessing.get_all_start_methods() or disk_store_opened():
         return work(update or (lambda n: None))
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)

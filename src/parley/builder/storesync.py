@@ -14,6 +14,7 @@ from parley.builder.manifest import file_stamp, write_json_file
 from parley.builder.pipeline import Plan, read_blocks
 from parley.builder.store import STATE, store_path
 from parley.builder.unitcache import read_cached
+from parley.model.diskstore import open_disk_store
 from parley.model.kgio import write_atomic
 from parley.model.layout import (
     INFERRED_GRAPH,
@@ -36,7 +37,7 @@ def sync_store(kg: Path, plan: Plan, trig: Path, inferred: Path) -> ox.Store:
         state = json.loads(state_file.read_text("utf-8"))
     except (OSError, ValueError):
         state = {}
-    store = ox.Store(str(path))
+    store = open_disk_store(str(path))
     graphs = state.get("graphs", {})
     wanted = {u.graph: u.key for u in plan.units}
     changed = [u for u in plan.units if graphs.get(u.graph) != u.key]

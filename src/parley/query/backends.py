@@ -25,6 +25,7 @@ import pyoxigraph as ox
 from rdflib import RDFS, SKOS, Dataset, URIRef
 from rdflib.query import Result
 
+from parley.model.diskstore import open_disk_store
 from parley.model.errors import InputError, Problem, UsageError
 from parley.model.iris import PID, REGISTRY_GRAPH
 from parley.model.kgio import write_atomic
@@ -248,7 +249,7 @@ class OxigraphStore(SparqlLookups):
         marker = store_dir / cls.MARKER
         try:
             store_dir.mkdir(parents=True, exist_ok=True)
-            store = ox.Store(str(store_dir / "oxigraph"))
+            store = open_disk_store(str(store_dir / "oxigraph"))
         except OSError as exc:
             raise UsageError(
                 f"{store_dir}: cannot open the Oxigraph store ({exc}) — is another process "
