@@ -202,3 +202,29 @@ def test_a_changed_ontology_file_is_not_answered_from_the_built_store(built):
     finally:
         os.utime(ontology, ns=(before.st_atime_ns, before.st_mtime_ns))
     assert open_built_store(kg) is not None
+
+
+def test_no_store_builds_the_same_files_and_removes_the_store(built, tmp_path):
+    """`parley build --no-store` (for a corpus kept in an external triplestore): the same kg/
+    files, no store left (an earlier one removed, so never answered from stale data), the
+    same answers from kg/'s files; a later build without the flag makes the store again."""
+    from parley.builder.store import open_built_store, store_path
+
+    seeds, kg = built
+    files = {p.name: p.read_bytes() for p in sorted(kg.iterdir()) if p.is_file()}
+    expected = printed("who-met-whom", kg)
+    assert open_built_store(kg) is not None
+    runner = CliRunner()
+    result = runner.invoke(main, ["build", "--seeds", str(seeds), "--kg", str(kg), "--no-store"])
+    assert result.exit_code == 0, result.output
+    assert {p.name: p.read_bytes() for p in sorted(kg.iterdir()) if p.is_file()} == files
+    assert open_built_store(kg) is None and not store_path(kg).exists()
+    assert printed("who-met-whom", kg) == expected
+    other = tmp_path / "kg-no-store"
+    result = runner.invoke(main, ["build", "--seeds", str(seeds), "--kg", str(other), "--no-store"])
+    assert result.exit_code == 0, result.output
+    assert {p.name: p.read_bytes() for p in sorted(other.iterdir()) if p.is_file()} == files
+    assert not store_path(other).exists()
+    build(seeds, kg)
+    assert open_built_store(kg) is not None
+    assert printed("who-met-whom", kg) == expected

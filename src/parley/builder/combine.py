@@ -25,6 +25,7 @@ from parley.builder.manifest import built_results, file_stamp, read_manifest, sa
 from parley.builder.pipeline import Plan
 from parley.builder.pipeline import plan as make_plan
 from parley.builder.spool import BlockSpool
+from parley.builder.store import remove_store
 from parley.builder.storesync import sync_store
 from parley.builder.tools import tools
 from parley.builder.unitindex import INDEX, Index, Splicer, load_index, save_index
@@ -51,7 +52,13 @@ class Built:
 
 
 def build_kg(
-    seeds: Path, out: Path | None, check: bool, progress=None, lock=None, skip_unready=False
+    seeds: Path,
+    out: Path | None,
+    check: bool,
+    progress=None,
+    lock=None,
+    skip_unready=False,
+    keep_store=True,
 ) -> Built:
     """Build kg/ from `seeds` (see the module and `pipeline` docs); `lock(out)` guards writes."""
     progress = progress or silent
@@ -61,6 +68,7 @@ def build_kg(
         plan = make_plan(
             seeds, cache, update, write_cache=not check, index=index, skip_unready=skip_unready
         )
+    plan.keep_store = keep_store
     if out is None:
         built = _build_in_memory(plan)
     else:
@@ -188,10 +196,13 @@ def _after_writing(plan: Plan, out: Path, build_id, report, reasoned, ranges, pr
     plan.lighten()  # what only the work across articles reads goes before the store loads
     if plan.fresh + plan.hydrated > 100:  # then it is much; else not worth a collection
         gc.collect()
-    with progress("indexing", 1) as update:
-        store = sync_store(out, plan, paths[TRIG_NAME], paths[INFERRED_NAME])
-        update(1)
-    del store  # its lock goes with the last reference: `parley query` may open it now
+    if plan.keep_store:
+        with progress("indexing", 1) as update:
+            store = sync_store(out, plan, paths[TRIG_NAME], paths[INFERRED_NAME])
+            update(1)
+        del store  # its lock goes with the last reference: `parley query` may open it now
+    else:
+        remove_store(out)
     stamps = {name: file_stamp(path) for name, path in paths.items()}  # kept by the rename
     save_results(out, build_id, report, reasoned, stamps)
     new_index = Index(

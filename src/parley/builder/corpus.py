@@ -86,6 +86,7 @@ def build(
     check: bool = False,
     progress=None,
     skip_unready: bool = False,
+    keep_store: bool = True,
 ) -> BuildResult:
     """Build from `seeds`; write into `out` (atomically), or with `check` compare instead.
 
@@ -97,13 +98,23 @@ def build(
     or read-only is a one-line `UsageError`, and kg/ is left as it was.
     `progress` is a `parley.model.progress` reporter (default: silent). With `skip_unready`,
     articles without an annotation file and draft annotation files are left out (listed in
-    `BuildResult.skipped`) instead of failing the build.
+    `BuildResult.skipped`) instead of failing the build. Without `keep_store`, no Oxigraph
+    store is kept for `parley query` (an earlier one is removed): kg/'s files only, for a
+    corpus kept in an external triplestore.
     """
     from parley.builder.combine import build_kg  # lazy: `parley query` starts without the build
 
     lock = partial(kg_lock, stale=KG_FILES)
     try:
-        built = build_kg(seeds, out, check, progress=progress, lock=lock, skip_unready=skip_unready)
+        built = build_kg(
+            seeds,
+            out,
+            check,
+            progress=progress,
+            lock=lock,
+            skip_unready=skip_unready,
+            keep_store=keep_store,
+        )
     except OSError as exc:
         raise disk_error(exc, f"{out or 'kg'}/ is unchanged") from None
     files = Files(built.files)

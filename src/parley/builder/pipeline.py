@@ -147,6 +147,7 @@ class Plan:
     # kg/inferred.ttl written from the units' blocks: unit key -> (offset, length)
     skipped: tuple = ()  # with skip_unready: Problems of the articles left out
     cross: dict = field(default_factory=dict)  # results of the work across articles, by kind
+    keep_store: bool = True  # keep the Oxigraph store `parley query` reads (else remove it)
 
     def lighten(self) -> None:
         """Drop what only the work on the units read, once it is done and before the store is

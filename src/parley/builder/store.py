@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from parley.builder.caches import kg_cache
 from parley.builder.manifest import file_stamp
+from parley.model.diskstore import open_disk_store_read_only
 from parley.model.layout import INFERRED_NAME, TRIG_NAME, WIKIDATA_NAME, ontology_path
 
 STORE = "store"
@@ -19,6 +21,12 @@ STATE = "store.json"
 
 def store_path(kg: Path) -> Path:
     return kg_cache(kg) / STORE
+
+
+def remove_store(kg: Path) -> None:
+    """Remove the store of `kg` (its state first: a store without one is never opened)."""
+    (kg_cache(kg) / STATE).unlink(missing_ok=True)
+    shutil.rmtree(store_path(kg), ignore_errors=True)
 
 
 def open_built_store(kg: Path) -> tuple[ox.Store, str] | None:
@@ -38,6 +46,6 @@ def open_built_store(kg: Path) -> tuple[ox.Store, str] | None:
             stamp = file_stamp(file) if file.exists() else None
             if state.get("files", {}).get(name) != stamp:
                 return None
-        return ox.Store.read_only(str(store_path(kg))), hashlib.sha256(raw).hexdigest()
+        return open_disk_store_read_only(str(store_path(kg))), hashlib.sha256(raw).hexdigest()
     except (OSError, ValueError):
         return None

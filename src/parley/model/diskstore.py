@@ -17,6 +17,12 @@ def open_disk_store(path: str) -> ox.Store:
     return ox.Store(path)
 
 
+def open_disk_store_read_only(path: str) -> ox.Store:
+    """`ox.Store.read_only(path)`, remembered (RocksDB starts its threads for it too)."""
+    _opened[0] = True
+    return ox.Store.read_only(path)
+
+
 def disk_store_opened() -> bool:
     """Whether this process has opened an on-disk Oxigraph store (RocksDB threads exist)."""
     return _opened[0]
