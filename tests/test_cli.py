@@ -189,3 +189,23 @@ def test_a_path_that_cannot_be_written_is_one_line_exit_2(tmp_path):
     (line,) = result.output.splitlines()
     assert line.startswith(f"error: {blocker}") and "check the path" in line
     assert blocker.read_text("utf-8") == "not a folder\n"
+
+
+def test_python_m_parley_is_the_parley_command():
+    """`python -m parley` (no console script on PATH, e.g. a bare venv) runs the same CLI."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    src = Path(__file__).resolve().parents[1] / "src"
+    env = dict(os.environ, PYTHONPATH=str(src))
+    done = subprocess.run(
+        [sys.executable, "-m", "parley", "query", "--help"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("Usage: parley query")
