@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from parley.authoring.clauses import ADVERBIAL, MIN_WORDS, clause_end, to_clause_end
 from parley.authoring.subjects import DATELINE, subject_span
 
 # "told reporters", "told a press conference": who was told belongs to the verb
@@ -71,22 +72,9 @@ DENIAL = re.compile(
 )
 # every verb that attributes speech: the verbs a subject can be shared with
 ANY_VERB = re.compile(rf"{SPEECH.pattern}|{ACCUSE.pattern}|{STANCE.pattern}")
-ADVERBIAL = re.compile(
-    r"(?:on|in|at|after|before|during|since|earlier|later|late|afterwards?|yesterday|today|tonight|this|last"
-    r"|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
-)
-MIN_WORDS = 5
-# words before a lower-case quotation that it carries on ("the parties “agreed …”", "can be
-# handled, “creating …”"), not a form of "be" or "have" it completes
-PREDICATE = re.compile(r"\b(?!(?:is|are|was|were|be|been|had|has|have|to)\b)\w+,?$")
 # what makes a speech verb no one's speech: a passive ("were said to be"), a negation
 NOT_SPOKEN = re.compile(
     r"\b(?:is|are|was|were|be|been|being|without|not|never|(?:declined|refused) to)\s+$"
-)
-# the words before a quotation that make it the object of the clause ("was to “end …”",
-# "part of Jordan’s “cooperation …”")
-OBJECT_OF = re.compile(
-    r"(?:\b(?:to|of|a|an|the|as|for|is|was|be|his|her|its|their|our)|['’]s)$", re.I
 )
 
 
@@ -236,7 +224,7 @@ def _accused(text: str, s: int, t: int, quotes) -> list[Found]:
         if m is None:
             continue
         start = verb.end() + m.end()
-        end = _to_clause_end(text, start, t)
+        end = to_clause_end(text, start, t)
         if len(text[start:end].split()) < 2:
             continue
         if passive:
@@ -262,7 +250,7 @@ def _stance(text: str, s: int, t: int, quotes) -> list[Found]:
         ):
             continue  # "blamed X for …"
         start = verb.end() + 1
-        end = _to_clause_end(text, start, t)
+        end = to_clause_end(text, start, t)
         if len(text[start:end].split()) < 3 or (verb.group("as") and " as " not in text[start:end]):
             continue
         a_start, who_lo, who_hi = subject_span(text, s, verb.start(), ANY_VERB)
@@ -306,7 +294,7 @@ def _according(text: str, s: int, t: int, quotes) -> list[Found]:
         comma = text.find(",", m.end(), t)
         if comma == -1:
             return []
-        start, end, who = comma + 1, _to_clause_end(text, comma + 1, t), (m.end(), comma)
+        start, end, who = comma + 1, to_clause_end(text, comma + 1, t), (m.end(), comma)
         while start < end and text[start].isspace():
             start += 1
     elif text[s : m.start()].rstrip().endswith(","):
@@ -328,67 +316,3 @@ def _denial(text: str, s: int, t: int, quotes) -> list[Found]:
         who = m.span("by") if m.group("by") else m.span("who")
         out.append(Found(m.start(), m.end(), m.start(), m.end(), *who))
     return out
-
-
-def _aside(text: str, start: int, end: int) -> int:
-    """`end`, or the start of an aside that closes the clause ("… to separatists - a claim
-    X denied"): a spaced dash with no second one after it."""
-    dashes = list(re.finditer(r"\s[-–—]{1,2}\s", text[start:end]))
-    return start + dashes[0].start() if len(dashes) == 1 else end
-
-
-def _to_clause_end(text: str, start: int, t: int) -> int:
-    m = re.search(
-        r",\s*(?:while|but|whereas|which|(?!including|according)[a-z]+ing)\b|;", text[start:t]
-    )
-    end = _aside(text, start, start + m.start() if m else t)
-    credit = re.search(
-        r",((?:\s+[\w’'-]+){1,6}?)\s+(?:said|says|added|reported)\W*$", text[start:end]
-    )
-    if credit and not re.search(r"\b(?:that|which|who)\b", credit.group(1)):
-        end = start + credit.start()  # "…, the DR Congo presidency said": the clause ends
-    while end > start and text[end - 1] in " .,:;":
-        end -= 1
-    return end
-
-
-def clause_end(text: str, start: int, t: int, quotes, fragment_words: int = 8) -> int | None:
-    """Where reported speech starting at `start` ends (None: it is a direct quotation). A
-    short quoted fragment is part of it; a longer quotation ends it."""
-    end = t
-    for qs, qe in quotes:
-        if not start <= qs <= t:
-            continue
-        before = len(text[start : qs - 1].split())
-        if before == 0 and (qe >= t - 2 or text[qe - 1] in ".?!" or _credit(text, qe, t)):
-            return None  # the clause is the quotation (to its full stop or its credit)
-        lead = text[start : qs - 1].rstrip()
-        introduces = lead.endswith((",", ":")) or len(text[qs:qe].split()) >= fragment_words
-        if 0 < before <= 8 and ADVERBIAL.match(lead) and "that" not in lead.split() and introduces:
-            return None  # "told reporters on Tuesday, “We all agreed …”": a quotation
-        if before and OBJECT_OF.search(lead) and (qe >= t - 2 or text[qe - 1] in ".?!,"):
-            return _trim(text, start, t)  # "was part of Jordan’s “cooperation …”": its object
-        if before and text[qs : qs + 1].islower() and PREDICATE.search(lead):
-            continue  # "the two leaders “agreed on …”": the quoted words are its predicate
-        if len(text[qs:qe].split()) < fragment_words or 0 < before < 6:
-            continue
-        if before == 0:
-            return None
-        end = min(end, qs - 1)
-        break
-    if end < t and text[start:end].rstrip().endswith(":"):
-        return None  # it introduces a direct quotation
-    return _trim(text, start, _aside(text, start, end))
-
-
-def _credit(text: str, qe: int, t: int) -> bool:
-    """Whether the sentence ends after a quotation with a short credit of its own
-    ("“…”, The Washington Post reported.")."""
-    rest = text[qe:t].strip(' .”"')
-    return rest.startswith(",") and len(rest.split()) <= 6 and " that " not in rest
-
-
-def _trim(text: str, start: int, end: int) -> int:
-    while end > start and text[end - 1] in ' .,:;“"':
-        end -= 1
-    return end
