@@ -1,8 +1,8 @@
 """Score `parley draft` on the corpus folders that exist (the fixture copy of the five seed
 articles, tests/data/corpus; the development sets eval/dev to eval/dev5; the held-out set
-eval/heldout, skipped while it is absent) with `parley draft-eval` (the same `parley.api.draft_eval`), and write each
-folder's figures into its block of docs/drafting.md (between `<!-- results:NAME:start -->`
-and `…:end -->`).
+eval/heldout, skipped while it is absent) with `parley draft-eval` (the same
+`parley.api.draft_eval`), and write each folder's figures into its block of docs/drafting.md
+(between `<!-- results:NAME:start -->` and `…:end -->`).
 
 Usage: .venv/bin/python bench/draft_eval.py [--doc docs/drafting.md] [--check [NAME …]]
 (`make draft-eval`). --check writes nothing and exits 1 when a block (of the named folders, by

@@ -1048,3 +1048,34 @@ def test_role_noun_of_another_state_is_not_a_person_titled_without_one(registry,
     assert _speakers(loaded) == {}
     unresolved = [u["quote"] for u in doc["unrecognised"]["statements"]]
     assert unresolved == ["We want the security of Iraq and of the whole region"]
+
+
+# issue 19, item 2, fifth round: rules found on eval/dev5 (each on a snippet of its own)
+
+
+def _with_people(registry: Registry, *people: Entity) -> Registry:
+    return dataclasses.replace(
+        registry, entities={**registry.entities, **{p.id: p for p in people}}
+    )
+
+
+def test_a_surname_two_people_share_is_the_one_named_in_full_before(registry, tmp_path):
+    two = _with_people(
+        registry,
+        Entity("person", "wang-wenbin", "Wang Wenbin", ("Wang Wenbin", "Wang")),
+        Entity("person", "wang-yi", "Wang Yi", ("Wang Yi", "Wang")),
+    )
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "Ryan Crocker met Iran's ambassador on Monday, spokesperson Wang Wenbin said. "
+        "The two sides value the progress made on the security of Iraq, Wang told a regular "
+        "news conference.\n"
+    )
+    _, loaded, _ = _draft(tmp_path, two, text, "930-surname")
+    assert _speakers(loaded)["The two sides value the progress made on the security of Iraq"] == (
+        "wang-wenbin"
+    )
+    assert [m.entity for m in loaded.mentions if m.span.exact == "Wang"] == ["wang-wenbin"]
+    both = text.replace("Ryan Crocker met", "Wang Yi met")  # both named in full: left out
+    _, loaded, _ = _draft(tmp_path, two, both, "931-surname")
+    assert [m.entity for m in loaded.mentions if m.span.exact == "Wang"] == []

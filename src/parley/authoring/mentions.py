@@ -38,17 +38,35 @@ def find_mentions(
     hits = []
     for spelling, ids in owners.items():
         if len(ids) != 1:
-            continue  # shared by two entities: leave it to the annotator
+            continue  # shared by two entities: see `_shared`
         (entity_id,) = ids
         for s, t in word_occurrences(text, spelling):
             if not in_any(s, t, excluded):
                 hits.append((s, t, entity_id, spelling))
+    hits += _shared(registry, text, excluded, owners, hits)
     kept: list[tuple[int, int, str, str]] = []
     for hit in sorted(hits, key=lambda h: (-(h[1] - h[0]), h[0], h[2])):
         if not any(hit[0] < k[1] and k[0] < hit[1] for k in kept):
             kept.append(hit)
     found = [Found(e, registry.entities[e].kind, s, t, sp) for s, t, e, sp in sorted(kept)]
     return found, variants
+
+
+def _shared(registry: Registry, text: str, excluded, owners, hits) -> list:
+    """Occurrences of a person's spelling shared with another person ("Wang" of Wang Yi and
+    Wang Wenbin): the one of them the text named before it by a spelling of their own, when
+    only one was ("spokesperson Wang Wenbin said …. Wang told …"); else left out."""
+    out = []
+    for spelling, ids in owners.items():
+        if len(ids) < 2 or any(registry.entities[i].kind != "person" for i in ids):
+            continue
+        for s, t in word_occurrences(text, spelling):
+            if in_any(s, t, excluded):
+                continue
+            named = {h[2] for h in hits if h[2] in ids and h[1] <= s and len(h[3]) > len(spelling)}
+            if len(named) == 1:
+                out.append((s, t, named.pop(), spelling))
+    return out
 
 
 def _spellings(e: Entity, text: str, variants: dict[str, str]) -> list[str]:
