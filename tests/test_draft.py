@@ -1079,3 +1079,13 @@ def test_a_surname_two_people_share_is_the_one_named_in_full_before(registry, tm
     both = text.replace("Ryan Crocker met", "Wang Yi met")  # both named in full: left out
     _, loaded, _ = _draft(tmp_path, two, both, "931-surname")
     assert [m.entity for m in loaded.mentions if m.span.exact == "Wang"] == []
+
+
+def test_the_headline_is_not_read_for_statements(registry, tmp_path):
+    text = (
+        'Crocker says talks with Iran were "useful and very good"\n\n'
+        'After the talks Ryan Crocker said the meeting was "useful and very good."\n'
+    )
+    _, loaded, _ = _draft(tmp_path, registry, text, "932-headline")
+    assert {(s.quote.start > 60, s.speaker) for s in loaded.statements} == {(True, "ryan-crocker")}
+    assert loaded.article.title.exact == text.splitlines()[0]

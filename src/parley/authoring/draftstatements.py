@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from parley.authoring.articlehead import title_span
 from parley.authoring.dates import date_in
 from parley.authoring.reading import Reading
 from parley.authoring.reported import reported_in
@@ -122,11 +123,13 @@ def draft_statements(reading: Reading) -> tuple[list[dict], list[dict]]:
     """(statements, unresolved): entries for the quotations and the reported speech, in text
     order (each with its start under `_start`); unresolved ones carry `candidates` and `why`."""
     sents = sentences(reading.text)
-    quotes = find_quotes(reading)
+    head = _headline(reading)
+    quotes = [q for q in find_quotes(reading) if not in_any(*q, head)]
     reported: list[dict] = []
     before: tuple[int, int, list[dict]] = (0, 0, [])  # the sentence before and its speech
     for s, t in sents:
-        here = [] if in_any(s, t, reading.excluded) else _reported(reading, s, t, quotes, before)
+        skip = in_any(s, t, reading.excluded) or in_any(s, t, head)
+        here = [] if skip else _reported(reading, s, t, quotes, before)
         reported.extend(here)
         before = (s, t, here)
     done: list[dict] = list(reported)
@@ -153,6 +156,15 @@ def draft_statements(reading: Reading) -> tuple[list[dict], list[dict]]:
         done.append(_statement(reading, who, qs, qe, False, attribution, sent))
     done.sort(key=lambda st: st["_start"])
     return [d for d in done if "why" not in d], [d for d in done if "why" in d]
+
+
+def _headline(reading: Reading) -> list[tuple[int, int]]:
+    """The headline, when it is a line of its own above the text and no sentence (no full
+    stop): it repeats what the body reports, and statements are read from the body."""
+    span = title_span(reading)
+    if span is None or reading.text[span[1] - 1] in ".!?" or not reading.text[span[1] :].strip():
+        return []
+    return [span]
 
 
 def _clause_of(reported: list[dict], qs: int, qe: int) -> list[dict]:
