@@ -1089,3 +1089,15 @@ def test_the_headline_is_not_read_for_statements(registry, tmp_path):
     _, loaded, _ = _draft(tmp_path, registry, text, "932-headline")
     assert {(s.quote.start > 60, s.speaker) for s in loaded.statements} == {(True, "ryan-crocker")}
     assert loaded.article.title.exact == text.splitlines()[0]
+
+
+def test_one_quoted_word_inside_a_reported_clause_is_its_speakers(registry, tmp_path):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "Hassan Kazemi Qomi said Iran also saw “positive” steps in the talks with the Americans. "
+        "The so-called “experts” of the two sides met again in Baghdad on Monday.\n"
+    )
+    _, loaded, doc = _draft(tmp_path, registry, text, "933-one-word")
+    quoted = {(s.quote.exact, s.speaker) for s in loaded.statements if not s.paraphrase}
+    assert quoted == {("positive", "hassan-kazemi-qomi")}  # the scare quote is no statement
+    assert not doc["unrecognised"].get("statements")

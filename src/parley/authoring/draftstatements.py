@@ -252,7 +252,7 @@ def _reported(reading: Reading, s: int, t: int, quotes, before=(0, 0, [])) -> li
             out.append({**entry, "_end": found.end, "_attribution": attribution})
         # the clause may stop before the closing mark ("was “important and very good.”")
         for m in re.finditer(r"[“\"]([^”\"\n]+?)(?:[”\"]|$)", text[found.start : found.end]):
-            if 2 <= len(m.group(1).split()) < MIN_QUOTE_WORDS:
+            if 1 <= len(m.group(1).split()) < MIN_QUOTE_WORDS:
                 qs = found.start + m.start(1)
                 qe = qs + len(m.group(1))
                 for one in every:
