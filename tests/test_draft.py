@@ -1053,14 +1053,12 @@ def test_role_noun_of_another_state_is_not_a_person_titled_without_one(registry,
 # issue 19, item 2, fifth round: rules found on eval/dev5 (each on a snippet of its own)
 
 
-def _with_people(registry: Registry, *people: Entity) -> Registry:
-    return dataclasses.replace(
-        registry, entities={**registry.entities, **{p.id: p for p in people}}
-    )
+def _with_entities(registry: Registry, *added: Entity) -> Registry:
+    return dataclasses.replace(registry, entities={**registry.entities, **{e.id: e for e in added}})
 
 
 def test_a_surname_two_people_share_is_the_one_named_in_full_before(registry, tmp_path):
-    two = _with_people(
+    two = _with_entities(
         registry,
         Entity("person", "wang-wenbin", "Wang Wenbin", ("Wang Wenbin", "Wang")),
         Entity("person", "wang-yi", "Wang Yi", ("Wang Yi", "Wang")),
@@ -1101,3 +1099,21 @@ def test_one_quoted_word_inside_a_reported_clause_is_its_speakers(registry, tmp_
     quoted = {(s.quote.exact, s.speaker) for s in loaded.statements if not s.paraphrase}
     assert quoted == {("positive", "hassan-kazemi-qomi")}  # the scare quote is no statement
     assert not doc["unrecognised"].get("statements")
+
+
+def test_a_spelling_two_ministries_share_is_the_one_of_the_state_named_before_it(
+    registry, tmp_path
+):
+    iraq = registry.entities["iraq-foreign-ministry"]
+    two = _with_entities(  # the Iraqi ministry spelled "Foreign Ministry" too, like Iran's
+        registry, dataclasses.replace(iraq, spellings=(*iraq.spellings, "Foreign Ministry"))
+    )
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "A statement issued by Iraq's Foreign Ministry said the talks in Baghdad had been useful "
+        "for both sides.\n"
+    )
+    _, loaded, _ = _draft(tmp_path, two, text, "934-ministry")
+    assert _speakers(loaded) == {
+        "the talks in Baghdad had been useful for both sides": "iraq-foreign-ministry"
+    }

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from parley.authoring.spellings import transliteration_variants
+from parley.authoring.spellings import demonyms, transliteration_variants
 from parley.model.records import Entity, Registry
 from parley.seeds.quotes import in_any, word_occurrences
 
@@ -53,20 +54,38 @@ def find_mentions(
 
 
 def _shared(registry: Registry, text: str, excluded, owners, hits) -> list:
-    """Occurrences of a person's spelling shared with another person ("Wang" of Wang Yi and
-    Wang Wenbin): the one of them the text named before it by a spelling of their own, when
-    only one was ("spokesperson Wang Wenbin said …. Wang told …"); else left out."""
+    """Occurrences of a spelling two people share ("Wang" of Wang Yi and Wang Wenbin): the one
+    the text named before it by a longer spelling, when only one was ("spokesperson Wang
+    Wenbin said …. Wang told …"); of one two organisations share, the one of the state named
+    just before it; else left out."""
     out = []
     for spelling, ids in owners.items():
-        if len(ids) < 2 or any(registry.entities[i].kind != "person" for i in ids):
+        kinds = {registry.entities[i].kind for i in ids}
+        if len(ids) < 2 or kinds not in ({"person"}, {"organisation"}):
             continue
         for s, t in word_occurrences(text, spelling):
             if in_any(s, t, excluded):
                 continue
-            named = {h[2] for h in hits if h[2] in ids and h[1] <= s and len(h[3]) > len(spelling)}
+            if kinds == {"organisation"}:
+                named = _of_state(registry, text, s, ids)
+            else:
+                named = {
+                    h[2] for h in hits if h[2] in ids and h[1] <= s and len(h[3]) > len(spelling)
+                }
             if len(named) == 1:
                 out.append((s, t, named.pop(), spelling))
     return out
+
+
+def _of_state(registry: Registry, text: str, s: int, ids: set[str]) -> set[str]:
+    """Of organisations sharing a spelling ("Foreign Ministry"), those of the state named just
+    before it ("Chile's Foreign Ministry", "the Chilean Foreign Ministry")."""
+    word = re.search(r"([A-Z][\w-]*(?: [A-Z][\w-]*)?)(?:['’]s)?\s+$", text[max(0, s - 40) : s])
+    if word is None:
+        return set()
+    states = {e.id for e in registry.of_kind("state") if word.group(1) in (e.label, *e.spellings)}
+    states |= {state for adj, state in demonyms(registry).items() if adj == word.group(1)}
+    return {i for i in ids if registry.entities[i].attr("part_of") in states}
 
 
 def _spellings(e: Entity, text: str, variants: dict[str, str]) -> list[str]:
