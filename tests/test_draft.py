@@ -1117,3 +1117,17 @@ def test_a_spelling_two_ministries_share_is_the_one_of_the_state_named_before_it
     assert _speakers(loaded) == {
         "the talks in Baghdad had been useful for both sides": "iraq-foreign-ministry"
     }
+
+
+def test_two_people_joined_by_and_with_a_lower_case_title_speak_each(registry, tmp_path):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "Ryan Crocker and his Iranian counterpart Hassan Kazemi Qomi have said they can “see a "
+        "pathway” to an agreement on the security of Iraq.\n"
+    )
+    _, loaded, _ = _draft(tmp_path, registry, text, "935-joint")
+    drafted = {(s.quote.exact, s.speaker) for s in loaded.statements}
+    clause = "they can “see a pathway” to an agreement on the security of Iraq"
+    assert drafted == {
+        (q, p) for q in (clause, "see a pathway") for p in ("ryan-crocker", "hassan-kazemi-qomi")
+    }

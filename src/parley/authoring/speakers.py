@@ -44,6 +44,11 @@ QUOTED_AS = re.compile(
 OFFICE = r"(?:office|government|administration|aides?|camp|presidency|cabinet)\b"
 
 NUMBERS = {"two": 2, "three": 3, "four": 4}
+# lower-case words of a title between "X and" and a second name ("X and Irish premier Y")
+TITLE_WORDS = (
+    r"premier|president|prime|minister|foreign|counterpart|chancellor|leader|king|queen"
+    r"|secretary|envoy|ambassador|spokesman|spokeswoman|spokesperson"
+)
 
 
 @dataclass(frozen=True)
@@ -173,7 +178,9 @@ def partners(reading: Reading, who: Who, hi: int) -> tuple[str, ...]:
     if len(people) < 2 or people[0].entity != who.speaker or people[1].entity == who.speaker:
         return ()
     gap = reading.text[people[0].end : people[1].start]
-    if re.fullmatch(r"\s+and\s+(?:[A-Z][\w.’'-]*\s+){0,3}", gap):
+    if re.fullmatch(
+        rf"\s+and\s+(?:his\s+|her\s+)?(?:(?:[A-Z][\w.’'-]*|{TITLE_WORDS})\s+){{0,3}}", gap
+    ):
         return (people[1].entity,)
     return ()
 
