@@ -1131,3 +1131,12 @@ def test_two_people_joined_by_and_with_a_lower_case_title_speak_each(registry, t
     assert drafted == {
         (q, p) for q in (clause, "see a pathway") for p in ("ryan-crocker", "hassan-kazemi-qomi")
     }
+
+
+def test_a_city_based_group_does_not_speak_for_the_citys_state(registry, tmp_path):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "Three Baghdad-based diplomats said the next round of talks was likely to be postponed.\n"
+    )
+    _, loaded, _ = _draft(tmp_path, registry, text, "936-based")
+    assert _speakers(loaded) == {}

@@ -140,6 +140,8 @@ def agent(reading: Reading, lo: int, hi: int, anchor: int | None = None) -> Who 
     for f in reading.agents_in(lo, hi, ("organisation", "state", "place")):
         if f.kind != "organisation" and _possessive(reading, f.end):
             continue
+        if re.match(r"[-–]based\b", reading.text[f.end : f.end + 7]):
+            continue  # "Hanoi-based diplomats": where they work, not whom they speak for
         if f.kind == "organisation" and _outlet(reading, f.entity):
             continue
         ident = f.entity if f.kind != "place" else state_of_place(reading, f.entity)
