@@ -1140,3 +1140,20 @@ def test_a_city_based_group_does_not_speak_for_the_citys_state(registry, tmp_pat
     )
     _, loaded, _ = _draft(tmp_path, registry, text, "936-based")
     assert _speakers(loaded) == {}
+
+
+def test_words_another_had_said_inside_a_statement_issued_by_a_ministry(registry, tmp_path):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "A statement issued by Iraq's Foreign Affairs Ministry said that Crocker had said the "
+        'talks with Iran "had been useful in this first round - frank about every topic on the '
+        'agenda."\n\nThe two envoys agreed to meet again next month, the statement added.\n'
+    )
+    _, loaded, _ = _draft(tmp_path, registry, text, "937-nested")
+    drafted = {(s.quote.exact, s.speaker, s.paraphrase) for s in loaded.statements}
+    quoted = "had been useful in this first round - frank about every topic on the agenda."
+    assert drafted == {
+        (f'the talks with Iran "{quoted[:-1]}', "ryan-crocker", True),  # a dash inside the marks
+        (quoted, "ryan-crocker", False),
+        ("The two envoys agreed to meet again next month", "iraq-foreign-ministry", True),
+    }

@@ -25,8 +25,17 @@ OBJECT_OF = re.compile(
 def _aside(text: str, start: int, end: int) -> int:
     """`end`, or the start of an aside that closes the clause ("… to separatists - a claim
     X denied"): a spaced dash with no second one after it."""
-    dashes = list(re.finditer(r"\s[-–—]{1,2}\s", text[start:end]))
+    dashes = [
+        m
+        for m in re.finditer(r"\s[-–—]{1,2}\s", text[start:end])
+        if not _open_quote(text[start : start + m.start()])
+    ]
     return start + dashes[0].start() if len(dashes) == 1 else end
+
+
+def _open_quote(before: str) -> bool:
+    """Whether a quotation opened in `before` is still open at its end."""
+    return before.count('"') % 2 == 1 or before.count("“") > before.count("”")
 
 
 def to_clause_end(text: str, start: int, t: int) -> int:

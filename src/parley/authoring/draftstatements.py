@@ -119,6 +119,13 @@ DOCUMENT = re.compile(
 )
 
 
+# "a statement issued by Chile's Foreign Ministry": who issued the document
+ISSUED_BY = re.compile(
+    r"\b(?:statement|document|communiqu[eé]|declaration)\s+(?:issued|released|published)"
+    r"\s+by\s+([^,;.]{1,60}?)\s*(?:,|\b(?:said|says|stated|states)\b)"
+)
+
+
 def draft_statements(reading: Reading) -> tuple[list[dict], list[dict]]:
     """(statements, unresolved): entries for the quotations and the reported speech, in text
     order (each with its start under `_start`); unresolved ones carry `candidates` and `why`."""
@@ -228,6 +235,10 @@ def _document(reading: Reading, lo: int, hi: int, before) -> Who | None:
     s, t, entries = before
     if noun is None or not DOCUMENT_NOUN.search(reading.text, s, t):
         return None
+    issued = ISSUED_BY.search(reading.text, s, t)
+    issuer = agent(reading, *issued.span(1)) if issued else None
+    if issuer is not None and issuer.speaker:  # "A statement issued by X said …"
+        return issuer
     speakers = list(dict.fromkeys(d["speaker"] for d in entries if d.get("paraphrase")))
     speakers = [p for p in speakers if p]
     return Who(speakers[0], lo, also=tuple(speakers[1:])) if speakers else None

@@ -62,6 +62,11 @@ APPEAL = re.compile(
     r"|\b(?:pledged|vowed|promised|threatened|pledging|vowing|promising|threatening)"
     r"\s+(?=to\s+[“\"]?[a-z])"
 )
+# a reported clause that reports another's words: "(that) Foxley had said (that) …"
+INNER = re.compile(
+    r"((?:[A-Z][\w’'.-]*\s+){1,4})(?:had\s+|has\s+|have\s+)?(?P<verb>said|stated|told)"
+    r"\s+(?:that\s+)?"
+)
 ACCORDING = re.compile(r"\b[Aa]ccording to\s+")
 # "an accusation denied by Tehran", "a claim the Russian officials have repeatedly denied"
 DENIAL = re.compile(
@@ -168,6 +173,12 @@ def _said(text: str, s: int, t: int, quotes) -> list[Found]:
             continue
         end = clause_end(text, start, t, quotes)
         if end is None or len(text[start:end].split()) < MIN_WORDS:
+            continue
+        inner = INNER.match(text, start, end)
+        if inner and len(text[inner.end() : end].split()) >= MIN_WORDS:
+            # "the ministry said that Foxley had said …": the words are the inner speaker's
+            lo, hi = inner.span(1)
+            out.append(Found(inner.end(), end, a_start, inner.end("verb"), lo, hi))
             continue
         out.append(Found(start, end, a_start, verb.end(), who_lo, who_hi))
     return out
