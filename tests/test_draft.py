@@ -1157,3 +1157,16 @@ def test_words_another_had_said_inside_a_statement_issued_by_a_ministry(registry
         (quoted, "ryan-crocker", False),
         ("The two envoys agreed to meet again next month", "iraq-foreign-ministry", True),
     }
+
+
+def test_a_participle_speech_verb_after_a_comma_starts_a_statement_of_its_own(registry, tmp_path):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "Ryan Crocker said it is in America's interest to talk with Iran about Iraq, noting that "
+        "the two sides have recently made progress on the security of the border.\n"
+    )
+    _, loaded, _ = _draft(tmp_path, registry, text, "938-noting")
+    assert _speakers(loaded) == {
+        "it is in America's interest to talk with Iran about Iraq": "ryan-crocker",
+        "the two sides have recently made progress on the security of the border": "ryan-crocker",
+    }
