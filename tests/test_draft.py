@@ -1170,3 +1170,13 @@ def test_a_participle_speech_verb_after_a_comma_starts_a_statement_of_its_own(re
         "it is in America's interest to talk with Iran about Iraq": "ryan-crocker",
         "the two sides have recently made progress on the security of the border": "ryan-crocker",
     }
+
+
+def test_said_this_refers_back_and_reports_no_clause(registry, tmp_path):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "Ryan Crocker said the talks had been useful for both sides. Crocker said this while "
+        "visiting the Iraqi foreign minister on Tuesday in Baghdad.\n"
+    )
+    _, loaded, _ = _draft(tmp_path, registry, text, "939-said-this")
+    assert _speakers(loaded) == {"the talks had been useful for both sides": "ryan-crocker"}

@@ -62,6 +62,10 @@ APPEAL = re.compile(
     r"|\b(?:pledged|vowed|promised|threatened|pledging|vowing|promising|threatening)"
     r"\s+(?=to\s+[“\"]?[a-z])"
 )
+# "X said this while visiting …", "said so in a speech": words reported before, no clause
+SAID_THIS = re.compile(
+    r"(?:this|so)\s+(?:while|when|during|after|before|at|in|on|as|ahead|to|from)\b"
+)
 # a reported clause that reports another's words: "(that) Foxley had said (that) …"
 INNER = re.compile(
     r"((?:[A-Z][\w’'.-]*\s+){1,4})(?:had\s+|has\s+|have\s+)?(?P<verb>said|stated|told)"
@@ -169,7 +173,7 @@ def _said(text: str, s: int, t: int, quotes) -> list[Found]:
         if m.group(1) and not (verb.group().startswith("told") or ADVERBIAL.match(m.group(1))):
             m = re.match(r",?\s*", after)  # "saying it showed that …": "that" is further in
         start = verb.end() + m.end()
-        if start >= t or text[start] == ":":
+        if start >= t or text[start] == ":" or SAID_THIS.match(text, start, t):
             continue
         end = clause_end(text, start, t, quotes)
         if end is None or len(text[start:end].split()) < MIN_WORDS:
