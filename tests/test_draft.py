@@ -1180,3 +1180,20 @@ def test_said_this_refers_back_and_reports_no_clause(registry, tmp_path):
     )
     _, loaded, _ = _draft(tmp_path, registry, text, "939-said-this")
     assert _speakers(loaded) == {"the talks had been useful for both sides": "ryan-crocker"}
+
+
+def test_a_quotation_after_one_left_open_goes_on_with_its_speaker(registry, tmp_path):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "Ryan Crocker stated: “I came to Baghdad today to talk about the security of Iraq.\n\n"
+        "As an envoy I have to come and see for myself how the talks go.\n\n"
+        "“We had a good half an hour together, reviewing the security of the border.\n\n"
+        "“So, I am happy that I have this opportunity to come here.”\n"
+    )
+    _, loaded, doc = _draft(tmp_path, registry, text, "940-left-open")
+    quoted = {s.quote.exact[:20]: (s.speaker, s.attribution.exact) for s in loaded.statements}
+    assert quoted == {
+        "I came to Baghdad to": ("ryan-crocker", "Ryan Crocker stated"),
+        "We had a good half a": ("ryan-crocker", "Ryan Crocker stated"),
+    }
+    assert not (doc.get("unrecognised") or {}).get("statements")

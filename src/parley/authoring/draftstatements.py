@@ -140,7 +140,8 @@ def draft_statements(reading: Reading) -> tuple[list[dict], list[dict]]:
         reported.extend(here)
         before = (s, t, here)
     done: list[dict] = list(reported)
-    previous: tuple[str | None, int] | None = None  # speaker of the last quotation, its line
+    # the last quotation: its speaker, line, whether left open at the line's end, attribution
+    previous: tuple[str | None, int, bool, tuple | None] | None = None
     for qs, qe in quotes:
         i = sentence_at(sents, qs)
         sent = sents[i] if i >= 0 and qs < sents[i][1] else (qs, qe)
@@ -152,14 +153,19 @@ def draft_statements(reading: Reading) -> tuple[list[dict], list[dict]]:
             for d in inside:
                 one = Who(d.get("speaker"), None, tuple(d.get("candidates", ())), d.get("why", ""))
                 done.append(_statement(reading, one, qs, qe, False, d["_attribution"], sent))
-            previous = (inside[0].get("speaker"), line)
+            previous = (inside[0].get("speaker"), line, False, None)
             continue
         if who is None:
             who, attribution = _signed(reading, qe)
-        if who is None:
-            runs_on = previous is not None and _runs_on(reading, previous[1], line, qs, qe)
+        runs_on = who is None and previous is not None
+        runs_on = runs_on and _runs_on(reading, previous[1], line, qs, qe)
+        if runs_on and previous[2] and not reading.text[line : qs - 1].strip():
+            # the paragraph before left its quotation open: this one goes on with it
+            who, attribution = Who(previous[0], None), previous[3]
+        elif who is None:
             who = _unattributed(reading, previous[0] if runs_on else None, qs)
-        previous = (who.speaker or (who.candidates[:1] or (None,))[0], line)
+        speaker = who.speaker or (who.candidates[:1] or (None,))[0]
+        previous = (speaker, line, _left_open(reading.text, qe) and bool(who.speaker), attribution)
         done.append(_statement(reading, who, qs, qe, False, attribution, sent))
     done.sort(key=lambda st: st["_start"])
     return [d for d in done if "why" not in d], [d for d in done if "why" in d]
@@ -172,6 +178,13 @@ def _headline(reading: Reading) -> list[tuple[int, int]]:
     if span is None or reading.text[span[1] - 1] in ".!?" or not reading.text[span[1] :].strip():
         return []
     return [span]
+
+
+def _left_open(text: str, qe: int) -> bool:
+    """Whether the quotation ending at `qe` has no closing mark before its line ends (the
+    typographic convention for a quotation that goes on in the next paragraph)."""
+    end = text.find("\n", qe)
+    return not re.search(r"[”\"]", text[qe : len(text) if end == -1 else end])
 
 
 def _clause_of(reported: list[dict], qs: int, qe: int) -> list[dict]:
