@@ -1197,3 +1197,14 @@ def test_a_quotation_after_one_left_open_goes_on_with_its_speaker(registry, tmp_
         "We had a good half a": ("ryan-crocker", "Ryan Crocker stated"),
     }
     assert not (doc.get("unrecognised") or {}).get("statements")
+
+
+def test_the_articles_own_outlet_reporting_earlier_speaks_for_itself(registry, tmp_path):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "BAGHDAD (DPA) - Ryan Crocker met Hassan Kazemi Qomi on Monday.\n\n"
+        "DPA last month reported that Iraqi officials were preparing a third round of talks.\n"
+    )
+    _, loaded, _ = _draft(tmp_path, registry, text, "941-own-outlet")
+    assert loaded.article.outlet == "dpa"
+    assert _speakers(loaded) == {"Iraqi officials were preparing a third round of talks": "dpa"}

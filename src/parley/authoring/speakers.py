@@ -44,6 +44,8 @@ QUOTED_AS = re.compile(
 OFFICE = r"(?:office|government|administration|aides?|camp|presidency|cabinet)\b"
 
 NUMBERS = {"two": 2, "three": 3, "four": 4}
+# "Reuters last month reported that": the article's own outlet as the subject of "reported"
+OWN_REPORT = re.compile(r"\s+(?:(?:last|this|earlier|previously|first)\s+\w+\s+)?reported\b")
 # lower-case words of a title between "X and" and a second name ("X and Irish premier Y")
 TITLE_WORDS = (
     r"premier|president|prime|minister|foreign|counterpart|chancellor|leader|king|queen"
@@ -209,7 +211,8 @@ def _listed(reading: Reading, who: Who, hi: int, kind: str) -> tuple[str, ...]:
 def _last_resort(reading: Reading, lo: int, hi: int, roles) -> Who | None:
     """The speaker of words that name only a role or a person in the possessive ("a statement
     from the Afghan president's office", "Netanyahu's office said": the state) or a news
-    outlet other than the article's own ("…, the Sudan Tribune said")."""
+    outlet other than the article's own ("…, the Sudan Tribune said"), or the article's own
+    as the subject of "reported" ("Reuters last month reported that …")."""
     for r in roles:
         if r.party:
             return Who(r.party, r.start)
@@ -223,7 +226,10 @@ def _last_resort(reading: Reading, lo: int, hi: int, roles) -> Who | None:
             return Who(f.entity, f.start)
     own = find_outlet(reading)
     for f in reading.agents_in(lo, hi, ("organisation",)):
-        if own is None or (own.entity != f.entity and not own.start <= f.start < own.end):
+        if own is None:
+            return Who(f.entity, f.start)
+        credit = own.start <= f.start < own.end  # the byline or dateline that names it
+        if not credit and (own.entity != f.entity or OWN_REPORT.match(reading.text, f.end)):
             return Who(f.entity, f.start)
     return None
 
