@@ -1208,3 +1208,17 @@ def test_the_articles_own_outlet_reporting_earlier_speaks_for_itself(registry, t
     _, loaded, _ = _draft(tmp_path, registry, text, "941-own-outlet")
     assert loaded.article.outlet == "dpa"
     assert _speakers(loaded) == {"Iraqi officials were preparing a third round of talks": "dpa"}
+
+
+def test_what_someone_has_called_is_their_words(registry, tmp_path):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "Ties between Iran and the United States are at what Crocker has called a “historic” "
+        "low, amid cuts to each other's missions.\n"
+    )
+    _, loaded, _ = _draft(tmp_path, registry, text, "942-called")
+    drafted = {(s.quote.exact, s.speaker, s.paraphrase) for s in loaded.statements}
+    assert drafted == {
+        ("a “historic” low", "ryan-crocker", True),
+        ("historic", "ryan-crocker", False),
+    }

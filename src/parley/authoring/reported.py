@@ -9,7 +9,8 @@ them. The shapes:
   X as Y`;
 - `AGENT called on|urged|asked X to CLAUSE`;
 - `According to AGENT, CLAUSE` and `CLAUSE, according to AGENT` (a clause with no speech
-  verb of its own).
+  verb of its own);
+- `what AGENT has called NOUN PHRASE`.
 
 Each yields (clause start, clause end, attribution start, attribution end, agent span).
 """
@@ -66,6 +67,11 @@ APPEAL = re.compile(
 SAID_THIS = re.compile(
     r"(?:this|so)\s+(?:while|when|during|after|before|at|in|on|as|ahead|to|from)\b"
 )
+# "what Tillerson has called a “historic” low": a naming that is someone's words
+CALLED = re.compile(
+    r"\bwhat\s+((?:[\w’'.-]+\s+){1,5}?)(?:has\s+|have\s+|had\s+)?"
+    r"(?:called|termed|dubbed|labell?ed|described\s+as)\s+"
+)
 # a reported clause that reports another's words: "(that) Foxley had said (that) …"
 INNER = re.compile(
     r"((?:[A-Z][\w’'.-]*\s+){1,4})(?:had\s+|has\s+|have\s+)?(?P<verb>said|stated|told)"
@@ -106,7 +112,7 @@ def reported_in(text: str, s: int, t: int, quotes) -> list[Found]:
     out: list[Found] = []
     head = DATELINE.match(text, s)
     s = head.end() if head else s  # "AMMAN (AFP) — …": the dateline is no reported speech
-    for finder in (_inverted, _accused, _appeal, _stance, _said, _according, _denial):
+    for finder in (_inverted, _accused, _appeal, _stance, _said, _according, _denial, _called):
         for found in finder(text, s, t, quotes):
             if any(f.a_end == found.a_end for f in out):
                 continue  # the same attribution, read by an earlier shape
@@ -320,6 +326,19 @@ def _according(text: str, s: int, t: int, quotes) -> list[Found]:
     if ANY_VERB.search(text, start, end) or len(text[start:end].split()) < MIN_WORDS:
         return []
     return [Found(start, end, m.start(), who[1], *who)]
+
+
+def _called(text: str, s: int, t: int, quotes) -> list[Found]:
+    """What AGENT has called|termed|dubbed NOUN PHRASE ("at what Tillerson has called a
+    “historic” low"): the phrase, AGENT's words."""
+    out = []
+    for m in CALLED.finditer(text, s, t):
+        end = to_clause_end(text, m.end(), t)
+        comma = text.find(",", m.end(), end)
+        end = end if comma == -1 else comma  # a noun phrase: to its comma
+        if len(text[m.end() : end].split()) >= 2 and not _in_quote(m.start(), quotes):
+            out.append(Found(m.end(), end, m.start(), m.end() - 1, *m.span(1)))
+    return out
 
 
 def _denial(text: str, s: int, t: int, quotes) -> list[Found]:
