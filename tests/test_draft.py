@@ -1222,3 +1222,39 @@ def test_what_someone_has_called_is_their_words(registry, tmp_path):
         ("a “historic” low", "ryan-crocker", True),
         ("historic", "ryan-crocker", False),
     }
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # "but said" after a quotation: a clause of its own, not the quotation's attribution
+        (
+            'Ryan Crocker responded by saying "our responsibility just does not end in the region '
+            'of Iraq," but said the United States had spent "tens of billions" on the region.',
+            {
+                ("our responsibility just does not end in the region of Iraq", False),
+                ('the United States had spent "tens of billions" on the region', True),
+                ("tens of billions", False),
+            },
+        ),
+        # the verb after a long apposition attributes the quotation: no clause after it
+        (
+            "“The two sides did not agree on the border today,” Ryan Crocker, the United States "
+            "ambassador to Iraq since the spring and a veteran of the region, said in a "
+            "statement after the talks.",
+            {("The two sides did not agree on the border today", False)},
+        ),
+        # a quotation that words before it introduce ("who told reporters:") is no inverted
+        # report's clause
+        (
+            "Those sentiments were echoed by Crocker, who told reporters: “For reasons unclear "
+            "to me, we have failed to reach any agreement,” Crocker said.",
+            {("For reasons unclear to me, we have failed to reach any agreement", False)},
+        ),
+    ],
+)
+def test_a_verb_after_a_quotation_fifth_round(registry, tmp_path, sentence, expected):
+    text = "Envoys meet in Baghdad\n\n" + sentence + "\n"
+    _, loaded, _ = _draft(tmp_path, registry, text, "943-after-quotation")
+    assert {(s.quote.exact, s.paraphrase) for s in loaded.statements} == expected
+    assert {s.speaker for s in loaded.statements} == {"ryan-crocker"}

@@ -147,10 +147,20 @@ def _attributes_quote(text: str, s: int, verb: int, quotes) -> bool:
     is the first speech verb after the quotation)."""
     return any(
         s <= qe <= verb
-        and verb - qe <= 60
+        and verb - qe <= 120
         and "“" not in text[qe:verb]
         and not SPEECH.search(text, qe, verb)
+        and not re.search(r"\b(?:but|and)\s+(?:then\s+|also\s+)?$", text[qe:verb])  # "but said"
         and not re.search(r"\bthat\s*[“\"]?$", text[max(s, qs - 12) : qs])  # "told X that “…”"
+        for qs, qe in quotes
+    )
+
+
+def _introduced(text: str, s: int, verb: int, quotes) -> bool:
+    """Whether the verb attributes a quotation that words before it introduce ("who told
+    reporters: “…,” X said", "What they're saying: “…,” X said"): no clause of its own."""
+    return _attributes_quote(text, s, verb, quotes) and any(
+        s < qs and qe <= verb and re.search(rf"(?:\b(?:{SPEECH_VERBS})\b|:)\s*[“\"]?$", text[s:qs])
         for qs, qe in quotes
     )
 
@@ -210,6 +220,8 @@ def _inverted(text: str, s: int, t: int, quotes) -> list[Found]:
             continue
         if text[s] in '“"' or len(text[s:comma].split()) < MIN_WORDS:
             continue
+        if _introduced(text, s, verb.start(), quotes):
+            continue  # "… told reporters: “…,” Vucic said": the verb is the quotation's
         if re.search(r"\b(?:said|says)\b", text[s:comma]) or STANCE.search(text, s, comma):
             continue
         rest = text[verb.end() : t].strip(" ,.")
