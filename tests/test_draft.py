@@ -1258,3 +1258,15 @@ def test_a_verb_after_a_quotation_fifth_round(registry, tmp_path, sentence, expe
     _, loaded, _ = _draft(tmp_path, registry, text, "943-after-quotation")
     assert {(s.quote.exact, s.paraphrase) for s in loaded.statements} == expected
     assert {s.speaker for s in loaded.statements} == {"ryan-crocker"}
+
+
+def test_an_aside_after_an_inverted_report_is_no_clause(registry, tmp_path):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "The new committee could boost the security of the region, Crocker said, with Iraq's "
+        "neighbours located on both sides of the border.\n"
+    )
+    _, loaded, _ = _draft(tmp_path, registry, text, "944-aside")
+    assert _speakers(loaded) == {
+        "The new committee could boost the security of the region": "ryan-crocker"
+    }

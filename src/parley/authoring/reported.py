@@ -63,6 +63,8 @@ APPEAL = re.compile(
     r"|\b(?:pledged|vowed|promised|threatened|pledging|vowing|promising|threatening)"
     r"\s+(?=to\s+[“\"]?[a-z])"
 )
+# a phrase after "said," that is no clause: "…, Anwar said, with Malaysia's states …"
+TRAILING = re.compile(r",\s+(?:with|amid|along with|as well as)\s+(?!(?:\S+\s+){0,5}that\b)")
 # "X said this while visiting …", "said so in a speech": words reported before, no clause
 SAID_THIS = re.compile(
     r"(?:this|so)\s+(?:while|when|during|after|before|at|in|on|as|ahead|to|from)\b"
@@ -191,6 +193,8 @@ def _said(text: str, s: int, t: int, quotes) -> list[Found]:
         start = verb.end() + m.end()
         if start >= t or text[start] == ":" or SAID_THIS.match(text, start, t):
             continue
+        if TRAILING.match(text, verb.end(), t):
+            continue  # "…, Anwar said, with Malaysia's states …": an aside, no clause
         end = clause_end(text, start, t, quotes)
         if end is None or len(text[start:end].split()) < MIN_WORDS:
             continue
@@ -235,7 +239,9 @@ def _inverted(text: str, s: int, t: int, quotes) -> list[Found]:
             return [
                 Found(s, comma, verb.start(), lo + len(who.group(1)), lo, lo + len(who.group(1)))
             ]
-        if len(rest.split()) > 3 and (not ADVERBIAL.match(rest) or re.search(r"\bthat\b", rest)):
+        clause_after = not ADVERBIAL.match(rest) or re.search(r"\bthat\b", rest)
+        aside = TRAILING.match(text, verb.end(), t)  # "…, Anwar said, with …"
+        if len(rest.split()) > 3 and clause_after and not aside:
             continue
         a_end = verb.end()
         return [Found(s, comma, comma + 1 + _lead(subject), a_end, comma + 1, verb.start())]
