@@ -1270,3 +1270,16 @@ def test_an_aside_after_an_inverted_report_is_no_clause(registry, tmp_path):
     assert _speakers(loaded) == {
         "The new committee could boost the security of the region": "ryan-crocker"
     }
+
+
+def test_vowed_on_a_day_that_reports_a_clause(registry, tmp_path):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "Ryan Crocker vowed on Sunday that the United States will not leave Iraq before the "
+        "work is done.\n"
+    )
+    _, loaded, _ = _draft(tmp_path, registry, text, "945-vowed")
+    assert _speakers(loaded) == {
+        "the United States will not leave Iraq before the work is done": "ryan-crocker"
+    }
+    assert [s.kind for s in loaded.statements] == ["express-intent"]

@@ -38,7 +38,7 @@ SPEECH_VERBS = (
     r"|insisting|adding|warning|stressing|noting|claiming|call(?:ed|s|ing) (?:on|for)"
     r"|stated|states(?= that)|reported(?![^.;]{1,60}?\bas\s+[a-z]+ing\b)|concluded|recalled"
     r"|pointed out|underlined|underscored|affirmed|reaffirmed|observed|remarked|replied"
-    r"|responded|wrote|tweeted|continued"
+    r"|responded|wrote|tweeted|continued|vowed|pledged|promised"
 )
 SPEECH = re.compile(rf"\b(?:{SPEECH_VERBS})\b")
 # verbs that report speech only when a clause follows ("countered that …", not "countered X");
@@ -46,7 +46,8 @@ SPEECH = re.compile(rf"\b(?:{SPEECH_VERBS})\b")
 THAT_VERBS = re.compile(
     r"(?:countered|argued|urged|urging|maintained|confirmed|denied|predicted|complained"
     r"|suggested|call(?:ed|s|ing) (?:on|for)|states|concluded|recalled|underlined|underscored"
-    r"|affirmed|reaffirmed|observed|remarked|replied|responded|wrote|tweeted|continued)$"
+    r"|affirmed|reaffirmed|observed|remarked|replied|responded|wrote|tweeted|continued"
+    r"|vowed|pledged|promised)$"
 )
 ACCUSE = re.compile(
     r"\b(?:accused|accuses|accusing|accuse|blamed|blames|blaming|critici[sz](?:ed|es|ing))\b"
@@ -65,6 +66,8 @@ APPEAL = re.compile(
 )
 # a phrase after "said," that is no clause: "…, Anwar said, with Malaysia's states …"
 TRAILING = re.compile(r",\s+(?:with|amid|along with|as well as)\s+(?!(?:\S+\s+){0,5}that\b)")
+# "denied on Sunday that", "vowed last week that": when, between a verb and "that"
+WHEN = r"(?:on|last|this|earlier|later)\s+\w+"
 # "X said this while visiting …", "said so in a speech": words reported before, no clause
 SAID_THIS = re.compile(
     r"(?:this|so)\s+(?:while|when|during|after|before|at|in|on|as|ahead|to|from)\b"
@@ -173,7 +176,7 @@ def _said(text: str, s: int, t: int, quotes) -> list[Found]:
     out: list[Found] = []
     for verb in SPEECH.finditer(text, s, t):
         after = text[verb.end() : t]
-        if THAT_VERBS.search(verb.group()) and not re.match(r"\s+that\b", after):
+        if THAT_VERBS.search(verb.group()) and not re.match(rf"\s+(?:{WHEN}\s+)?that\b", after):
             continue
         if verb.group() in ("claims", "stated", "reported") and re.search(
             r"\b(?:the|a|his|her|its|their|these|those|such|of|and|or|to|by)\s+$",
