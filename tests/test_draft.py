@@ -1283,3 +1283,18 @@ def test_vowed_on_a_day_that_reports_a_clause(registry, tmp_path):
         "the United States will not leave Iraq before the work is done": "ryan-crocker"
     }
     assert [s.kind for s in loaded.statements] == ["express-intent"]
+
+
+def test_a_title_before_a_name_is_not_an_apposition_of_the_name_before_it(registry, tmp_path):
+    bare = dataclasses.replace(registry, holdings=())
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "Following a meeting with Hoshyar Zebari, Iranian Ambassador Hassan Kazemi Qomi said the "
+        "talks in Baghdad had been useful. The meeting lasted two hours. “We want the security "
+        "of Iraq and of the whole region,” the ambassador concluded.\n"
+    )
+    _, loaded, _ = _draft(tmp_path, bare, text, "946-title")
+    assert _speakers(loaded) == {
+        "the talks in Baghdad had been useful": "hassan-kazemi-qomi",
+        "We want the security of Iraq and of the whole region": "hassan-kazemi-qomi",
+    }

@@ -242,12 +242,15 @@ def titled_people(reading: Reading) -> dict[str, tuple[Role, ...]]:
     for role in all_roles(reading):
         if role.office is None or role.plural:
             continue
+        named = [
+            f for f in people if f.start >= role.end and not text[role.end : f.start].strip(" ")
+        ]
         for f in people:
-            before = f.start >= role.end and not text[role.end : f.start].strip(" ")
-            before = before or f.start <= role.start < role.end < f.end  # "King Abdullah"
+            before = f in named or f.start <= role.start < role.end < f.end  # "King Abdullah"
             after = f.end <= role.start and re.fullmatch(
                 r",\s*(?:the\s+|an?\s+)?", text[f.end : role.start]
             )
+            after = after and not named  # "X, Greek Prime Minister Y": the title is Y's
             if before or after:
                 out.setdefault(f.entity, []).append(role)
     result = {k: tuple(v) for k, v in out.items()}
