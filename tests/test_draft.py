@@ -1298,3 +1298,17 @@ def test_a_title_before_a_name_is_not_an_apposition_of_the_name_before_it(regist
         "the talks in Baghdad had been useful": "hassan-kazemi-qomi",
         "We want the security of Iraq and of the whole region": "hassan-kazemi-qomi",
     }
+
+
+def test_they_are_the_two_people_named_together_before_it(registry, tmp_path):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "Ryan Crocker and Hassan Kazemi Qomi signed a memorandum on border security, which they "
+        "said they hoped would deepen cooperation on the security of Iraq.\n"
+    )
+    _, loaded, _ = _draft(tmp_path, registry, text, "947-they")
+    clause = "they hoped would deepen cooperation on the security of Iraq"
+    assert {(s.quote.exact, s.speaker) for s in loaded.statements} == {
+        (clause, "ryan-crocker"),
+        (clause, "hassan-kazemi-qomi"),
+    }

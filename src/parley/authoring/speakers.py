@@ -51,6 +51,8 @@ TITLE_WORDS = (
     r"premier|president|prime|minister|foreign|counterpart|chancellor|leader|king|queen"
     r"|secretary|envoy|ambassador|spokesman|spokeswoman|spokesperson"
 )
+# between two people named together: "X and Y", "X and Irish premier Y"
+JOINED = re.compile(rf"\s+and\s+(?:his\s+|her\s+)?(?:(?:[A-Z][\w.’'-]*|{TITLE_WORDS})\s+){{0,3}}")
 
 
 @dataclass(frozen=True)
@@ -150,7 +152,7 @@ def agent(reading: Reading, lo: int, hi: int, anchor: int | None = None) -> Who 
         if ident:
             found.append((f.start, 1 if f.kind != "place" else 2, 0, Who(ident, f.start)))
     if not found and re.match(r"\s*(?:it|they|It|They)\b", reading.text[lo:hi]):
-        return _group_before(reading, lo)
+        return _group_before(reading, lo) or _joint_before(reading, lo)
     if not found:
         return _last_resort(reading, lo, hi, roles)
     pick = min(found, key=lambda x: x[:3])[3]
@@ -181,10 +183,7 @@ def partners(reading: Reading, who: Who, hi: int) -> tuple[str, ...]:
     people = reading.agents_in(who.start, hi, ("person",))
     if len(people) < 2 or people[0].entity != who.speaker or people[1].entity == who.speaker:
         return ()
-    gap = reading.text[people[0].end : people[1].start]
-    if re.fullmatch(
-        rf"\s+and\s+(?:his\s+|her\s+)?(?:(?:[A-Z][\w.’'-]*|{TITLE_WORDS})\s+){{0,3}}", gap
-    ):
+    if JOINED.fullmatch(reading.text[people[0].end : people[1].start]):
         return (people[1].entity,)
     return ()
 
@@ -241,6 +240,18 @@ def _group_before(reading: Reading, pos: int) -> Who | None:
     for f in reading.agents_in(here, pos, ("state", "organisation")):
         if not _possessive(reading, f.end) and not _outlet(reading, f.entity):
             return Who(f.entity, f.start)
+    return None
+
+
+def _joint_before(reading: Reading, pos: int) -> Who | None:
+    """What "they" stands for as a speaker: the two people last named together ("Anwar and
+    Jokowi signed …, which they said …") in its sentence or the one before."""
+    if not re.match(r"\s*(?:they|They)\b", reading.text[pos : pos + 8]):
+        return None
+    people = reading.agents_in(window(reading, pos, pos)[0], pos, ("person",))
+    for a, b in reversed(list(pairwise(people))):
+        if a.entity != b.entity and JOINED.fullmatch(reading.text[a.end : b.start]):
+            return Who(a.entity, a.start, also=(b.entity,))
     return None
 
 
