@@ -1312,3 +1312,16 @@ def test_they_are_the_two_people_named_together_before_it(registry, tmp_path):
         (clause, "ryan-crocker"),
         (clause, "hassan-kazemi-qomi"),
     }
+
+
+def test_more_attribution_verbs(registry, tmp_path):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "“Will Iran stop arming the militias in Iraq?” Ryan Crocker asked.\n\n"
+        "Hassan Kazemi Qomi conceded that the talks had not settled the security of the border.\n"
+    )
+    _, loaded, _ = _draft(tmp_path, registry, text, "948-verbs")
+    assert _speakers(loaded) == {
+        "Will Iran stop arming the militias in Iraq?": "ryan-crocker",
+        "the talks had not settled the security of the border": "hassan-kazemi-qomi",
+    }
