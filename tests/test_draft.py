@@ -1325,3 +1325,16 @@ def test_more_attribution_verbs(registry, tmp_path):
         "Will Iran stop arming the militias in Iraq?": "ryan-crocker",
         "the talks had not settled the security of the border": "hassan-kazemi-qomi",
     }
+
+
+def test_a_stance_in_the_passive_is_its_agents(registry, tmp_path):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        'The talks were welcomed by Hoshyar Zebari as a result of "positive conditions" in '
+        "the region.\n"
+    )
+    _, loaded, _ = _draft(tmp_path, registry, text, "949-passive")
+    assert {(s.quote.exact, s.speaker, s.paraphrase) for s in loaded.statements} == {
+        (text.splitlines()[2].rstrip("."), "hoshyar-zebari", True),
+        ("positive conditions", "hoshyar-zebari", False),
+    }

@@ -6,6 +6,7 @@ is the clause itself, its object, or words that carry it on.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 ADVERBIAL = re.compile(
     r"(?:on|in|at|after|before|during|since|earlier|later|late|afterwards?|yesterday|today|tonight|this|last"
@@ -20,6 +21,24 @@ PREDICATE = re.compile(r"\b(?!(?:is|are|was|were|be|been|had|has|have|to)\b)\w+,
 OBJECT_OF = re.compile(
     r"(?:\b(?:to|of|a|an|the|as|for|is|was|be|his|her|its|their|our)|['’]s)$", re.I
 )
+
+
+@dataclass(frozen=True)
+class Found:
+    """Reported words [start, end), attributed by [a_start, a_end); the speaker is named in
+    [who_start, who_end)."""
+
+    start: int
+    end: int
+    a_start: int
+    a_end: int
+    who_start: int
+    who_end: int
+
+
+def in_quote(pos: int, quotes) -> bool:
+    """Whether `pos` lies inside one of the quotations [qs, qe)."""
+    return any(qs <= pos < qe for qs, qe in quotes)
 
 
 def _aside(text: str, start: int, end: int) -> int:

@@ -10,7 +10,8 @@ them. The shapes:
 - `AGENT called on|urged|asked X to CLAUSE`;
 - `According to AGENT, CLAUSE` and `CLAUSE, according to AGENT` (a clause with no speech
   verb of its own);
-- `what AGENT has called NOUN PHRASE`.
+- those whose agent a preposition names (`parley.authoring.byagent`): `what AGENT has called
+  NOUN PHRASE`, `a claim denied by AGENT`, `CLAUSE was welcomed by AGENT`.
 
 Each yields (clause start, clause end, attribution start, attribution end, agent span).
 """
@@ -18,9 +19,17 @@ Each yields (clause start, clause end, attribution start, attribution end, agent
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
-from parley.authoring.clauses import ADVERBIAL, MIN_WORDS, clause_end, to_clause_end
+from parley.authoring.byagent import called, denial, passive_stance
+from parley.authoring.clauses import (
+    ADVERBIAL,
+    MIN_WORDS,
+    Found,
+    clause_end,
+    in_quote,
+    to_clause_end,
+)
 from parley.authoring.subjects import DATELINE, subject_span
 
 # "told reporters", "told a press conference": who was told belongs to the verb
@@ -74,24 +83,12 @@ WHEN = r"(?:on|last|this|earlier|later)\s+\w+"
 SAID_THIS = re.compile(
     r"(?:this|so)\s+(?:while|when|during|after|before|at|in|on|as|ahead|to|from)\b"
 )
-# "what Tillerson has called a “historic” low": a naming that is someone's words
-CALLED = re.compile(
-    r"\bwhat\s+((?:[\w’'.-]+\s+){1,5}?)(?:has\s+|have\s+|had\s+)?"
-    r"(?:called|termed|dubbed|labell?ed|described\s+as)\s+"
-)
 # a reported clause that reports another's words: "(that) Foxley had said (that) …"
 INNER = re.compile(
     r"((?:[A-Z][\w’'.-]*\s+){1,4})(?:had\s+|has\s+|have\s+)?(?P<verb>said|stated|told)"
     r"\s+(?:that\s+)?"
 )
 ACCORDING = re.compile(r"\b[Aa]ccording to\s+")
-# "an accusation denied by Tehran", "a claim the Russian officials have repeatedly denied"
-DENIAL = re.compile(
-    r"\b(?:an?|the) (?:claim|accusation|charge|allegation)s? (?:that )?"
-    r"(?:(?:denied|rejected|dismissed) by (?P<by>[^,.;:]{1,40})"
-    r"|(?P<who>[^,.;:]{1,40}?) (?:has |have |had )?(?:\w+ly )?"
-    r"(?:denied|rejected|dismissed|denies|rejects|dismisses))\b"
-)
 # every verb that attributes speech: the verbs a subject can be shared with
 ANY_VERB = re.compile(rf"{SPEECH.pattern}|{ACCUSE.pattern}|{STANCE.pattern}")
 # what makes a speech verb no one's speech: a passive ("were said to be"), a negation
@@ -100,26 +97,23 @@ NOT_SPOKEN = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class Found:
-    """Reported words [start, end), attributed by [a_start, a_end); the speaker is named in
-    [who_start, who_end)."""
-
-    start: int
-    end: int
-    a_start: int
-    a_end: int
-    who_start: int
-    who_end: int
-
-
 def reported_in(text: str, s: int, t: int, quotes) -> list[Found]:
     """The reported speech of the sentence [s, t), in text order; a clause that holds
     another's attribution ends before it ("…, which it has accused of …")."""
     out: list[Found] = []
     head = DATELINE.match(text, s)
     s = head.end() if head else s  # "AMMAN (AFP) — …": the dateline is no reported speech
-    for finder in (_inverted, _accused, _appeal, _stance, _said, _according, _denial, _called):
+    for finder in (
+        _inverted,
+        _accused,
+        _appeal,
+        _stance,
+        _said,
+        _according,
+        denial,
+        called,
+        passive_stance,
+    ):
         for found in finder(text, s, t, quotes):
             if any(f.a_end == found.a_end for f in out):
                 continue  # the same attribution, read by an earlier shape
@@ -143,10 +137,6 @@ def _cut(text: str, found: Found, at: int) -> Found:
     if m:
         end = found.start + m.start()
     return replace(found, end=max(found.start, end))
-
-
-def _in_quote(pos: int, quotes) -> bool:
-    return any(qs <= pos < qe for qs, qe in quotes)
 
 
 def _attributes_quote(text: str, s: int, verb: int, quotes) -> bool:
@@ -185,7 +175,7 @@ def _said(text: str, s: int, t: int, quotes) -> list[Found]:
             text[s : verb.start()],
         ):
             continue  # "the claims", "their stated aims": a noun, an adjective
-        if _in_quote(verb.start(), quotes) or _attributes_quote(text, s, verb.start(), quotes):
+        if in_quote(verb.start(), quotes) or _attributes_quote(text, s, verb.start(), quotes):
             continue
         if re.search(NOT_SPOKEN, text[s : verb.start()]):
             continue  # "were said to be": a passive; "without saying": no speech
@@ -225,7 +215,7 @@ def _inverted(text: str, s: int, t: int, quotes) -> list[Found]:
         words = len(re.sub(r"\b(?:was|were)\s+quoted\s+as\b|[”\"]", "", subject).split())
         if comma <= s or words > 8 or re.search(r"[“\"”]", subject.strip().lstrip('”"')):
             continue
-        if re.search(r"\b(?:that|which|who|and|but)\b", subject) or _in_quote(comma, quotes):
+        if re.search(r"\b(?:that|which|who|and|but)\b", subject) or in_quote(comma, quotes):
             continue
         if text[s] in '“"' or len(text[s:comma].split()) < MIN_WORDS:
             continue
@@ -260,7 +250,7 @@ def _lead(subject: str) -> int:
 def _accused(text: str, s: int, t: int, quotes) -> list[Found]:
     """AGENT (has) accused|blamed X of|for CLAUSE / X (has been) accused by AGENT of CLAUSE."""
     for verb in ACCUSE.finditer(text, s, t):
-        if _in_quote(verb.start(), quotes):
+        if in_quote(verb.start(), quotes):
             continue
         passive = re.match(r"\s+by\s+(.{1,40}?)\s+(?:of|for)\s+", text[verb.end() : t])
         active = re.match(r"\s+(?:[\w’'-]+\s+){0,4}?(?:of|for)\s+", text[verb.end() : t])
@@ -283,7 +273,7 @@ def _stance(text: str, s: int, t: int, quotes) -> list[Found]:
     """AGENT (has) denounced|rejected|called for|urged|… NOUN PHRASE; AGENT described X as Y."""
     out = []
     for verb in STANCE.finditer(text, s, t):
-        if _in_quote(verb.start(), quotes) or text[verb.end() : verb.end() + 3] == " by":
+        if in_quote(verb.start(), quotes) or text[verb.end() : verb.end() + 3] == " by":
             continue
         if _passive(text, s, verb) or re.match(r"\s+that\b", text[verb.end() : t]):
             continue  # "was denied entry": a passive; "denied that …" is `_said`'s
@@ -313,7 +303,7 @@ def _appeal(text: str, s: int, t: int, quotes) -> list[Found]:
     """AGENT called on|urged|asked X to CLAUSE: the clause from "to"."""
     out = []
     for verb in APPEAL.finditer(text, s, t):
-        if _in_quote(verb.start(), quotes) or _passive(text, s, verb):
+        if in_quote(verb.start(), quotes) or _passive(text, s, verb):
             continue
         start = verb.end()
         end = clause_end(text, start, t, quotes)
@@ -332,7 +322,7 @@ def _according(text: str, s: int, t: int, quotes) -> list[Found]:
     """According to AGENT, CLAUSE / CLAUSE, according to AGENT: when the clause has no
     speech verb of its own (then it is that verb's speaker who speaks)."""
     m = ACCORDING.search(text, s, t)
-    if m is None or _in_quote(m.start(), quotes):
+    if m is None or in_quote(m.start(), quotes):
         return []
     if m.start() == s:
         comma = text.find(",", m.end(), t)
@@ -349,27 +339,3 @@ def _according(text: str, s: int, t: int, quotes) -> list[Found]:
     if ANY_VERB.search(text, start, end) or len(text[start:end].split()) < MIN_WORDS:
         return []
     return [Found(start, end, m.start(), who[1], *who)]
-
-
-def _called(text: str, s: int, t: int, quotes) -> list[Found]:
-    """What AGENT has called|termed|dubbed NOUN PHRASE ("at what Tillerson has called a
-    “historic” low"): the phrase, AGENT's words."""
-    out = []
-    for m in CALLED.finditer(text, s, t):
-        end = to_clause_end(text, m.end(), t)
-        comma = text.find(",", m.end(), end)
-        end = end if comma == -1 else comma  # a noun phrase: to its comma
-        if len(text[m.end() : end].split()) >= 2 and not _in_quote(m.start(), quotes):
-            out.append(Found(m.end(), end, m.start(), m.end() - 1, *m.span(1)))
-    return out
-
-
-def _denial(text: str, s: int, t: int, quotes) -> list[Found]:
-    """A claim that someone denied or rejected, named as such: the phrase, by its agent."""
-    out = []
-    for m in DENIAL.finditer(text, s, t):
-        if _in_quote(m.start(), quotes):
-            continue
-        who = m.span("by") if m.group("by") else m.span("who")
-        out.append(Found(m.start(), m.end(), m.start(), m.end(), *who))
-    return out
