@@ -1338,3 +1338,13 @@ def test_a_stance_in_the_passive_is_its_agents(registry, tmp_path):
         (text.splitlines()[2].rstrip("."), "hoshyar-zebari", True),
         ("positive conditions", "hoshyar-zebari", False),
     }
+
+
+def test_an_inner_told_x_that_is_the_inner_speakers(registry, tmp_path):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "The Iraqi government said that Crocker told Qomi that the United States would stay in "
+        "Iraq for now.\n"
+    )
+    _, loaded, _ = _draft(tmp_path, registry, text, "950-inner-told")
+    assert _speakers(loaded) == {"the United States would stay in Iraq for now": "ryan-crocker"}

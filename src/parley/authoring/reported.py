@@ -85,8 +85,8 @@ SAID_THIS = re.compile(
 )
 # a reported clause that reports another's words: "(that) Foxley had said (that) …"
 INNER = re.compile(
-    r"((?:[A-Z][\w’'.-]*\s+){1,4})(?:had\s+|has\s+|have\s+)?(?P<verb>said|stated|told)"
-    r"\s+(?:that\s+)?"
+    r"((?:[A-Z][\w’'.-]*\s+){1,4})(?:had\s+|has\s+|have\s+)?"
+    r"(?P<verb>said|stated|told(?:\s+[\w’'-]+){1,3}?(?=\s+that\b))\s+(?:that\s+)?"
 )
 ACCORDING = re.compile(r"\b[Aa]ccording to\s+")
 # every verb that attributes speech: the verbs a subject can be shared with
