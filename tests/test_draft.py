@@ -1348,3 +1348,18 @@ def test_an_inner_told_x_that_is_the_inner_speakers(registry, tmp_path):
     )
     _, loaded, _ = _draft(tmp_path, registry, text, "950-inner-told")
     assert _speakers(loaded) == {"the United States would stay in Iraq for now": "ryan-crocker"}
+
+
+def test_the_crown_prince_is_the_one_person_the_text_titled_so(registry, tmp_path):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "Iraq's Crown Prince Reza Amiri met Ryan Crocker on Monday in Baghdad. The talks lasted "
+        "two hours. The Crown Prince said there was an urgent need for the countries of the "
+        "region to unite their efforts.\n"
+    )
+    _, loaded, _ = _draft(tmp_path, registry, text, "951-crown-prince")
+    assert _speakers(loaded) == {
+        "there was an urgent need for the countries of the region to unite their efforts": (
+            "reza-amiri"
+        )
+    }

@@ -39,6 +39,7 @@ OFFICE_NOUNS = {
     # offices the registry has no posts for: the noun names a person only through the
     # text's own titles ("King Abdullah … the King"; "UN mediator Matthew Nimetz")
     "monarch": ("king", "queen", "monarch", "emir"),
+    "crown-prince": ("crown prince", "crown princess"),
     "mediator": ("mediator",),
     "secretary-general": ("secretary general", "secretary-general"),
     "foreign-secretary": ("foreign secretary",),  # a minister in one state, a diplomat in another
