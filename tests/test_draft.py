@@ -1363,3 +1363,23 @@ def test_the_crown_prince_is_the_one_person_the_text_titled_so(registry, tmp_pat
             "reza-amiri"
         )
     }
+
+
+@pytest.mark.parametrize(
+    ("title", "noun"),
+    [
+        ("Chancellor", "the chancellor"),
+        ("Defence Minister", "the defence minister"),
+        ("National Security Adviser", "the national security adviser"),
+    ],
+)
+def test_more_offices_named_through_the_texts_own_titles(registry, tmp_path, title, noun):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        f"Ryan Crocker met Iraqi {title} Reza Amiri on Monday in Baghdad. “We want a stable "
+        f"Iraq and a secure border with Iran,” {noun} said.\n"
+    )
+    _, loaded, _ = _draft(tmp_path, registry, text, "952-offices")
+    assert _speakers(loaded) == {
+        "We want a stable Iraq and a secure border with Iran": "reza-amiri"
+    }

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from parley.authoring.reading import Reading
 
-# office (records.OFFICES, and two the registry has no posts for) -> the nouns that name it
+# office (records.OFFICES, and some the registry has no posts for) -> the nouns that name it
 # in English news text
 OFFICE_NOUNS = {
     "ambassador": ("ambassador", "envoy", "ambassadors", "envoys"),
@@ -40,6 +40,10 @@ OFFICE_NOUNS = {
     # text's own titles ("King Abdullah … the King"; "UN mediator Matthew Nimetz")
     "monarch": ("king", "queen", "monarch", "emir"),
     "crown-prince": ("crown prince", "crown princess"),
+    "chancellor": ("chancellor",),
+    "defence-minister": ("defence minister", "defense minister", "minister of defence"),
+    "high-representative": ("high representative",),
+    "security-adviser": ("national security adviser", "national security advisor"),
     "mediator": ("mediator",),
     "secretary-general": ("secretary general", "secretary-general"),
     "foreign-secretary": ("foreign secretary",),  # a minister in one state, a diplomat in another
