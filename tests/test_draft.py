@@ -1383,3 +1383,22 @@ def test_more_offices_named_through_the_texts_own_titles(registry, tmp_path, tit
     assert _speakers(loaded) == {
         "We want a stable Iraq and a secure border with Iran": "reza-amiri"
     }
+
+
+def test_a_quotation_whose_attribution_names_an_unknown_is_not_the_person_before(
+    registry, tmp_path
+):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "Ryan Crocker met the Iraqi interior minister on Monday in Baghdad. “We want a stable "
+        "Iraq and a secure border with Iran,” the interior minister said.\n\n"
+        'What they\'re saying: "This is the moment for us to end the violence in Iraq," '
+        "Crocker said.\n"
+    )
+    _, loaded, doc = _draft(tmp_path, registry, text, "953-unknown")
+    assert _speakers(loaded) == {
+        "This is the moment for us to end the violence in Iraq": "ryan-crocker"
+    }
+    (unresolved,) = doc["unrecognised"]["statements"]
+    assert unresolved["candidates"] == ["ryan-crocker"]
+    assert "name no one the registry knows" in unresolved["why"]

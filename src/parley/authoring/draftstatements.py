@@ -111,6 +111,7 @@ def _quote_end(text: str, i: int, width: int = 1) -> tuple[int, int]:
     return t, end
 
 
+UNKNOWN = "its attributing words name no one the registry knows"
 # "the statement said", "the document also states": a statement named before
 DOCUMENT_NOUN = re.compile(r"\b(?:statement|document|communiqu[eé]|declaration)\b")
 DOCUMENT = re.compile(
@@ -162,6 +163,13 @@ def draft_statements(reading: Reading) -> tuple[list[dict], list[dict]]:
         if runs_on and previous[2] and not reading.text[line : qs - 1].strip():
             # the paragraph before left its quotation open: this one goes on with it
             who, attribution = Who(previous[0], None), previous[3]
+        elif who is None and (after := _attributed_after(reading, qe)):
+            who = agent(reading, after[0], after[1], anchor=qs - 1)
+            attribution = (after[0], after[2]) if who is not None else None
+            if who is None or who.speaker is None:
+                hint = antecedent(reading, qs - 1)
+                hints = (hint.speaker,) if hint.speaker else hint.candidates
+                who = Who(None, None, (who.candidates if who else ()) or hints, UNKNOWN)
         elif who is None:
             who = _unattributed(reading, previous[0] if runs_on else None, qs)
         speaker = who.speaker or (who.candidates[:1] or (None,))[0]
@@ -217,6 +225,20 @@ def _runs_on(reading: Reading, last_line: int, line: int, qs: int, qe: int) -> b
     end = text.find("\n", qe)
     after = text[qe : min(qe + 60, len(text) if end == -1 else end)]
     return gap.count("\n") <= 6 and not SPEECH.search(text[line:qs]) and not SPEECH.search(after)
+
+
+def _attributed_after(reading: Reading, qe: int) -> tuple[int, int, int] | None:
+    """(start of the words, start and end of the verb) when words with a speech verb follow
+    the quotation in its line ("“…,” the interior minister said"; after a quotation that
+    words before it introduced, "What they're saying: “…,” X said"), else None."""
+    text = reading.text
+    end = text.find("\n", qe)
+    after = text[qe : min(qe + 60, len(text) if end == -1 else end)]
+    verb = SPEECH.search(after)
+    if verb is None or re.search(r"[.!?]\s", after[: verb.start()]):
+        return None
+    lo = qe + len(after) - len(after.lstrip("”\"’', "))
+    return lo, qe + verb.start(), qe + verb.end()
 
 
 def _unattributed(reading: Reading, runs_on: str | None, qs: int) -> Who:
