@@ -1402,3 +1402,21 @@ def test_a_quotation_whose_attribution_names_an_unknown_is_not_the_person_before
     (unresolved,) = doc["unrecognised"]["statements"]
     assert unresolved["candidates"] == ["ryan-crocker"]
     assert "name no one the registry knows" in unresolved["why"]
+
+
+def test_a_name_written_with_other_diacritics_is_a_mention(registry, tmp_path):
+    turkish = _with_entities(
+        registry,
+        Entity("person", "recep-tayyip-erdogan", "Recep Tayyip Erdogan", ("Erdogan",)),
+    )
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "Recep Tayyip Erdoğan met Ryan Crocker on Monday. Erdoğan said the talks had been "
+        "useful for both sides.\n"
+    )
+    _, loaded, _ = _draft(tmp_path, turkish, text, "954-diacritics")
+    assert [m.span.exact for m in loaded.mentions if m.entity == "recep-tayyip-erdogan"] == [
+        "Recep Tayyip Erdoğan",
+        "Erdoğan",
+    ]
+    assert _speakers(loaded) == {"the talks had been useful for both sides": "recep-tayyip-erdogan"}

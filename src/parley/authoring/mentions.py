@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from parley.authoring.spellings import demonyms, transliteration_variants
 from parley.model.records import Entity, Registry
 from parley.seeds.quotes import in_any, word_occurrences
 
+# letters NFKD does not take apart
+SPECIAL = {"ı": "i", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D"}
 # the kinds of registry entity that an article's text names
 MENTION_KINDS = ("person", "state", "organisation", "place")
 
@@ -90,14 +94,52 @@ def _of_state(registry: Registry, text: str, s: int, ids: set[str]) -> set[str]:
 
 def _spellings(e: Entity, text: str, variants: dict[str, str]) -> list[str]:
     """The entity's spellings and label, and (for people and places) their transliteration
-    variants that occur in `text`, each recorded in `variants`."""
+    variants and their forms with other diacritics that occur in `text`, each recorded in
+    `variants`."""
     base = list(dict.fromkeys([*e.spellings, e.label]))
     out = list(base)
     for spelling in base:
         if e.kind not in ("person", "place"):
             continue
-        for variant in sorted(transliteration_variants(spelling)):
-            if variant not in out and variant in text:
+        found = [v for v in sorted(transliteration_variants(spelling)) if v in text]
+        for variant in found + _accented(spelling, text):
+            if variant not in out:
                 out.append(variant)
                 variants[variant] = spelling
     return out
+
+
+def _accented(spelling: str, text: str) -> list[str]:
+    """The forms of `spelling` in `text` that differ from it only by diacritics ("López
+    Obrador" for "Lopez Obrador", "Erdoğan" for "Erdogan", and the other way round)."""
+    key = fold(spelling)
+    if len(key) != len(spelling):
+        return []
+    folded = _folded(text)
+    if len(folded) != len(text):
+        return []
+    out, at = [], folded.find(key)
+    while at >= 0:
+        form = text[at : at + len(key)]
+        if form != spelling and form not in out:
+            out.append(form)
+        at = folded.find(key, at + 1)
+    return out
+
+
+def fold(text: str) -> str:
+    """`text` without diacritics, one character for one (a letter without a plain form, "ß",
+    stays)."""
+    return "".join(_plain(ch) for ch in text)
+
+
+@functools.lru_cache(maxsize=4)
+def _folded(text: str) -> str:
+    return fold(text)
+
+
+def _plain(ch: str) -> str:
+    if ch.isascii():
+        return ch
+    base = unicodedata.normalize("NFKD", ch)[:1]
+    return SPECIAL.get(ch, base if base.isascii() and base.isalpha() else ch)
