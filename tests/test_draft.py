@@ -1420,3 +1420,15 @@ def test_a_name_written_with_other_diacritics_is_a_mention(registry, tmp_path):
         "Erdoğan",
     ]
     assert _speakers(loaded) == {"the talks had been useful for both sides": "recep-tayyip-erdogan"}
+
+
+def test_the_statement_said_after_an_unresolved_statement_does_not_fail(registry, tmp_path):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "In a joint statement, the two leaders said the talks had been useful for both sides. "
+        "The statement said the envoys would meet again in Baghdad next month.\n"
+    )
+    _, loaded, doc = _draft(tmp_path, registry, text, "955-statement-unresolved")
+    assert _speakers(loaded) == {}
+    unresolved = [u["quote"] for u in doc["unrecognised"]["statements"]]
+    assert unresolved == ["the talks had been useful for both sides"]

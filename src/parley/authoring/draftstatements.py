@@ -274,7 +274,7 @@ def _document(reading: Reading, lo: int, hi: int, before) -> Who | None:
     issuer = agent(reading, *issued.span(1)) if issued else None
     if issuer is not None and issuer.speaker:  # "A statement issued by X said …"
         return issuer
-    speakers = list(dict.fromkeys(d["speaker"] for d in entries if d.get("paraphrase")))
+    speakers = list(dict.fromkeys(d.get("speaker") for d in entries if d.get("paraphrase")))
     speakers = [p for p in speakers if p]
     return Who(speakers[0], lo, also=tuple(speakers[1:])) if speakers else None
 
