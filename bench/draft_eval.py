@@ -1,8 +1,8 @@
 """Score `parley draft` on the corpus folders that exist (the fixture copy of the five seed
-articles, tests/data/corpus; the development sets eval/dev and eval/dev2; the held-out set
-eval/heldout) with `parley draft-eval` (the same `parley.api.draft_eval`), and write each
-folder's figures into its block of docs/drafting.md (between `<!-- results:NAME:start -->`
-and `…:end -->`).
+articles, tests/data/corpus; the development sets eval/dev to eval/dev5; the held-out set
+eval/heldout, skipped while it is absent) with `parley draft-eval` (the same
+`parley.api.draft_eval`), and write each folder's figures into its block of docs/drafting.md
+(between `<!-- results:NAME:start -->` and `…:end -->`).
 
 Usage: .venv/bin/python bench/draft_eval.py [--doc docs/drafting.md] [--check [NAME …]]
 (`make draft-eval`). --check writes nothing and exits 1 when a block (of the named folders, by
@@ -36,6 +36,11 @@ CORPORA = {
     "dev4": (
         "eval/dev4",
         "the fourth development set (eval/dev4/SOURCES.md): eight more articles about other "
+        "meetings, held out and measured once (figures below), then used for tuning",
+    ),
+    "dev5": (
+        "eval/dev5",
+        "the fifth development set (eval/dev5/SOURCES.md): eight more articles about other "
         "meetings, held out and measured once (figures below), then used for tuning",
     ),
     "heldout": ("eval/heldout", "the held-out set, never used for tuning"),

@@ -1048,3 +1048,387 @@ def test_role_noun_of_another_state_is_not_a_person_titled_without_one(registry,
     assert _speakers(loaded) == {}
     unresolved = [u["quote"] for u in doc["unrecognised"]["statements"]]
     assert unresolved == ["We want the security of Iraq and of the whole region"]
+
+
+# issue 19, item 2, fifth round: rules found on eval/dev5 (each on a snippet of its own)
+
+
+def _with_entities(registry: Registry, *added: Entity) -> Registry:
+    return dataclasses.replace(registry, entities={**registry.entities, **{e.id: e for e in added}})
+
+
+def test_a_surname_two_people_share_is_the_one_named_in_full_before(registry, tmp_path):
+    two = _with_entities(
+        registry,
+        Entity("person", "wang-wenbin", "Wang Wenbin", ("Wang Wenbin", "Wang")),
+        Entity("person", "wang-yi", "Wang Yi", ("Wang Yi", "Wang")),
+    )
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "Ryan Crocker met Iran's ambassador on Monday, spokesperson Wang Wenbin said. "
+        "The two sides value the progress made on the security of Iraq, Wang told a regular "
+        "news conference.\n"
+    )
+    _, loaded, _ = _draft(tmp_path, two, text, "930-surname")
+    assert _speakers(loaded)["The two sides value the progress made on the security of Iraq"] == (
+        "wang-wenbin"
+    )
+    assert [m.entity for m in loaded.mentions if m.span.exact == "Wang"] == ["wang-wenbin"]
+    both = text.replace("Ryan Crocker met", "Wang Yi met")  # both named in full: left out
+    _, loaded, _ = _draft(tmp_path, two, both, "931-surname")
+    assert [m.entity for m in loaded.mentions if m.span.exact == "Wang"] == []
+
+
+def test_the_headline_is_not_read_for_statements(registry, tmp_path):
+    text = (
+        'Crocker says talks with Iran were "useful and very good"\n\n'
+        'After the talks Ryan Crocker said the meeting was "useful and very good."\n'
+    )
+    _, loaded, _ = _draft(tmp_path, registry, text, "932-headline")
+    assert {(s.quote.start > 60, s.speaker) for s in loaded.statements} == {(True, "ryan-crocker")}
+    assert loaded.article.title.exact == text.splitlines()[0]
+
+
+def test_one_quoted_word_inside_a_reported_clause_is_its_speakers(registry, tmp_path):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "Hassan Kazemi Qomi said Iran also saw “positive” steps in the talks with the Americans. "
+        "The so-called “experts” of the two sides met again in Baghdad on Monday.\n"
+    )
+    _, loaded, doc = _draft(tmp_path, registry, text, "933-one-word")
+    quoted = {(s.quote.exact, s.speaker) for s in loaded.statements if not s.paraphrase}
+    assert quoted == {("positive", "hassan-kazemi-qomi")}  # the scare quote is no statement
+    assert not doc["unrecognised"].get("statements")
+
+
+def test_a_spelling_two_ministries_share_is_the_one_of_the_state_named_before_it(
+    registry, tmp_path
+):
+    iraq = registry.entities["iraq-foreign-ministry"]
+    two = _with_entities(  # the Iraqi ministry spelled "Foreign Ministry" too, like Iran's
+        registry, dataclasses.replace(iraq, spellings=(*iraq.spellings, "Foreign Ministry"))
+    )
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "A statement issued by Iraq's Foreign Ministry said the talks in Baghdad had been useful "
+        "for both sides.\n"
+    )
+    _, loaded, _ = _draft(tmp_path, two, text, "934-ministry")
+    assert _speakers(loaded) == {
+        "the talks in Baghdad had been useful for both sides": "iraq-foreign-ministry"
+    }
+
+
+def test_two_people_joined_by_and_with_a_lower_case_title_speak_each(registry, tmp_path):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "Ryan Crocker and his Iranian counterpart Hassan Kazemi Qomi have said they can “see a "
+        "pathway” to an agreement on the security of Iraq.\n"
+    )
+    _, loaded, _ = _draft(tmp_path, registry, text, "935-joint")
+    drafted = {(s.quote.exact, s.speaker) for s in loaded.statements}
+    clause = "they can “see a pathway” to an agreement on the security of Iraq"
+    assert drafted == {
+        (q, p) for q in (clause, "see a pathway") for p in ("ryan-crocker", "hassan-kazemi-qomi")
+    }
+
+
+def test_a_city_based_group_does_not_speak_for_the_citys_state(registry, tmp_path):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "Three Baghdad-based diplomats said the next round of talks was likely to be postponed.\n"
+    )
+    _, loaded, _ = _draft(tmp_path, registry, text, "936-based")
+    assert _speakers(loaded) == {}
+
+
+def test_words_another_had_said_inside_a_statement_issued_by_a_ministry(registry, tmp_path):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "A statement issued by Iraq's Foreign Affairs Ministry said that Crocker had said the "
+        'talks with Iran "had been useful in this first round - frank about every topic on the '
+        'agenda."\n\nThe two envoys agreed to meet again next month, the statement added.\n'
+    )
+    _, loaded, _ = _draft(tmp_path, registry, text, "937-nested")
+    drafted = {(s.quote.exact, s.speaker, s.paraphrase) for s in loaded.statements}
+    quoted = "had been useful in this first round - frank about every topic on the agenda."
+    assert drafted == {
+        (f'the talks with Iran "{quoted[:-1]}', "ryan-crocker", True),  # a dash inside the marks
+        (quoted, "ryan-crocker", False),
+        ("The two envoys agreed to meet again next month", "iraq-foreign-ministry", True),
+    }
+
+
+def test_a_participle_speech_verb_after_a_comma_starts_a_statement_of_its_own(registry, tmp_path):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "Ryan Crocker said it is in America's interest to talk with Iran about Iraq, noting that "
+        "the two sides have recently made progress on the security of the border.\n"
+    )
+    _, loaded, _ = _draft(tmp_path, registry, text, "938-noting")
+    assert _speakers(loaded) == {
+        "it is in America's interest to talk with Iran about Iraq": "ryan-crocker",
+        "the two sides have recently made progress on the security of the border": "ryan-crocker",
+    }
+
+
+def test_said_this_refers_back_and_reports_no_clause(registry, tmp_path):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "Ryan Crocker said the talks had been useful for both sides. Crocker said this while "
+        "visiting the Iraqi foreign minister on Tuesday in Baghdad.\n"
+    )
+    _, loaded, _ = _draft(tmp_path, registry, text, "939-said-this")
+    assert _speakers(loaded) == {"the talks had been useful for both sides": "ryan-crocker"}
+
+
+def test_a_quotation_after_one_left_open_goes_on_with_its_speaker(registry, tmp_path):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "Ryan Crocker stated: “I came to Baghdad today to talk about the security of Iraq.\n\n"
+        "As an envoy I have to come and see for myself how the talks go.\n\n"
+        "“We had a good half an hour together, reviewing the security of the border.\n\n"
+        "“So, I am happy that I have this opportunity to come here.”\n"
+    )
+    _, loaded, doc = _draft(tmp_path, registry, text, "940-left-open")
+    quoted = {s.quote.exact[:20]: (s.speaker, s.attribution.exact) for s in loaded.statements}
+    assert quoted == {
+        "I came to Baghdad to": ("ryan-crocker", "Ryan Crocker stated"),
+        "We had a good half a": ("ryan-crocker", "Ryan Crocker stated"),
+    }
+    assert not (doc.get("unrecognised") or {}).get("statements")
+
+
+def test_the_articles_own_outlet_reporting_earlier_speaks_for_itself(registry, tmp_path):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "BAGHDAD (DPA) - Ryan Crocker met Hassan Kazemi Qomi on Monday.\n\n"
+        "DPA last month reported that Iraqi officials were preparing a third round of talks.\n"
+    )
+    _, loaded, _ = _draft(tmp_path, registry, text, "941-own-outlet")
+    assert loaded.article.outlet == "dpa"
+    assert _speakers(loaded) == {"Iraqi officials were preparing a third round of talks": "dpa"}
+
+
+def test_what_someone_has_called_is_their_words(registry, tmp_path):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "Ties between Iran and the United States are at what Crocker has called a “historic” "
+        "low, amid cuts to each other's missions.\n"
+    )
+    _, loaded, _ = _draft(tmp_path, registry, text, "942-called")
+    drafted = {(s.quote.exact, s.speaker, s.paraphrase) for s in loaded.statements}
+    assert drafted == {
+        ("a “historic” low", "ryan-crocker", True),
+        ("historic", "ryan-crocker", False),
+    }
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # "but said" after a quotation: a clause of its own, not the quotation's attribution
+        (
+            'Ryan Crocker responded by saying "our responsibility just does not end in the region '
+            'of Iraq," but said the United States had spent "tens of billions" on the region.',
+            {
+                ("our responsibility just does not end in the region of Iraq", False),
+                ('the United States had spent "tens of billions" on the region', True),
+                ("tens of billions", False),
+            },
+        ),
+        # the verb after a long apposition attributes the quotation: no clause after it
+        (
+            "“The two sides did not agree on the border today,” Ryan Crocker, the United States "
+            "ambassador to Iraq since the spring and a veteran of the region, said in a "
+            "statement after the talks.",
+            {("The two sides did not agree on the border today", False)},
+        ),
+        # a quotation that words before it introduce ("who told reporters:") is no inverted
+        # report's clause
+        (
+            "Those sentiments were echoed by Crocker, who told reporters: “For reasons unclear "
+            "to me, we have failed to reach any agreement,” Crocker said.",
+            {("For reasons unclear to me, we have failed to reach any agreement", False)},
+        ),
+    ],
+)
+def test_a_verb_after_a_quotation_fifth_round(registry, tmp_path, sentence, expected):
+    text = "Envoys meet in Baghdad\n\n" + sentence + "\n"
+    _, loaded, _ = _draft(tmp_path, registry, text, "943-after-quotation")
+    assert {(s.quote.exact, s.paraphrase) for s in loaded.statements} == expected
+    assert {s.speaker for s in loaded.statements} == {"ryan-crocker"}
+
+
+def test_an_aside_after_an_inverted_report_is_no_clause(registry, tmp_path):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "The new committee could boost the security of the region, Crocker said, with Iraq's "
+        "neighbours located on both sides of the border.\n"
+    )
+    _, loaded, _ = _draft(tmp_path, registry, text, "944-aside")
+    assert _speakers(loaded) == {
+        "The new committee could boost the security of the region": "ryan-crocker"
+    }
+
+
+def test_vowed_on_a_day_that_reports_a_clause(registry, tmp_path):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "Ryan Crocker vowed on Sunday that the United States will not leave Iraq before the "
+        "work is done.\n"
+    )
+    _, loaded, _ = _draft(tmp_path, registry, text, "945-vowed")
+    assert _speakers(loaded) == {
+        "the United States will not leave Iraq before the work is done": "ryan-crocker"
+    }
+    assert [s.kind for s in loaded.statements] == ["express-intent"]
+
+
+def test_a_title_before_a_name_is_not_an_apposition_of_the_name_before_it(registry, tmp_path):
+    bare = dataclasses.replace(registry, holdings=())
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "Following a meeting with Hoshyar Zebari, Iranian Ambassador Hassan Kazemi Qomi said the "
+        "talks in Baghdad had been useful. The meeting lasted two hours. “We want the security "
+        "of Iraq and of the whole region,” the ambassador concluded.\n"
+    )
+    _, loaded, _ = _draft(tmp_path, bare, text, "946-title")
+    assert _speakers(loaded) == {
+        "the talks in Baghdad had been useful": "hassan-kazemi-qomi",
+        "We want the security of Iraq and of the whole region": "hassan-kazemi-qomi",
+    }
+
+
+def test_they_are_the_two_people_named_together_before_it(registry, tmp_path):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "Ryan Crocker and Hassan Kazemi Qomi signed a memorandum on border security, which they "
+        "said they hoped would deepen cooperation on the security of Iraq.\n"
+    )
+    _, loaded, _ = _draft(tmp_path, registry, text, "947-they")
+    clause = "they hoped would deepen cooperation on the security of Iraq"
+    assert {(s.quote.exact, s.speaker) for s in loaded.statements} == {
+        (clause, "ryan-crocker"),
+        (clause, "hassan-kazemi-qomi"),
+    }
+
+
+def test_more_attribution_verbs(registry, tmp_path):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "“Will Iran stop arming the militias in Iraq?” Ryan Crocker asked.\n\n"
+        "Hassan Kazemi Qomi conceded that the talks had not settled the security of the border.\n"
+    )
+    _, loaded, _ = _draft(tmp_path, registry, text, "948-verbs")
+    assert _speakers(loaded) == {
+        "Will Iran stop arming the militias in Iraq?": "ryan-crocker",
+        "the talks had not settled the security of the border": "hassan-kazemi-qomi",
+    }
+
+
+def test_a_stance_in_the_passive_is_its_agents(registry, tmp_path):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        'The talks were welcomed by Hoshyar Zebari as a result of "positive conditions" in '
+        "the region.\n"
+    )
+    _, loaded, _ = _draft(tmp_path, registry, text, "949-passive")
+    assert {(s.quote.exact, s.speaker, s.paraphrase) for s in loaded.statements} == {
+        (text.splitlines()[2].rstrip("."), "hoshyar-zebari", True),
+        ("positive conditions", "hoshyar-zebari", False),
+    }
+
+
+def test_an_inner_told_x_that_is_the_inner_speakers(registry, tmp_path):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "The Iraqi government said that Crocker told Qomi that the United States would stay in "
+        "Iraq for now.\n"
+    )
+    _, loaded, _ = _draft(tmp_path, registry, text, "950-inner-told")
+    assert _speakers(loaded) == {"the United States would stay in Iraq for now": "ryan-crocker"}
+
+
+def test_the_crown_prince_is_the_one_person_the_text_titled_so(registry, tmp_path):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "Iraq's Crown Prince Reza Amiri met Ryan Crocker on Monday in Baghdad. The talks lasted "
+        "two hours. The Crown Prince said there was an urgent need for the countries of the "
+        "region to unite their efforts.\n"
+    )
+    _, loaded, _ = _draft(tmp_path, registry, text, "951-crown-prince")
+    assert _speakers(loaded) == {
+        "there was an urgent need for the countries of the region to unite their efforts": (
+            "reza-amiri"
+        )
+    }
+
+
+@pytest.mark.parametrize(
+    ("title", "noun"),
+    [
+        ("Chancellor", "the chancellor"),
+        ("Defence Minister", "the defence minister"),
+        ("National Security Adviser", "the national security adviser"),
+    ],
+)
+def test_more_offices_named_through_the_texts_own_titles(registry, tmp_path, title, noun):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        f"Ryan Crocker met Iraqi {title} Reza Amiri on Monday in Baghdad. “We want a stable "
+        f"Iraq and a secure border with Iran,” {noun} said.\n"
+    )
+    _, loaded, _ = _draft(tmp_path, registry, text, "952-offices")
+    assert _speakers(loaded) == {
+        "We want a stable Iraq and a secure border with Iran": "reza-amiri"
+    }
+
+
+def test_a_quotation_whose_attribution_names_an_unknown_is_not_the_person_before(
+    registry, tmp_path
+):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "Ryan Crocker met the Iraqi interior minister on Monday in Baghdad. “We want a stable "
+        "Iraq and a secure border with Iran,” the interior minister said.\n\n"
+        'What they\'re saying: "This is the moment for us to end the violence in Iraq," '
+        "Crocker said.\n"
+    )
+    _, loaded, doc = _draft(tmp_path, registry, text, "953-unknown")
+    assert _speakers(loaded) == {
+        "This is the moment for us to end the violence in Iraq": "ryan-crocker"
+    }
+    (unresolved,) = doc["unrecognised"]["statements"]
+    assert unresolved["candidates"] == ["ryan-crocker"]
+    assert "name no one the registry knows" in unresolved["why"]
+
+
+def test_a_name_written_with_other_diacritics_is_a_mention(registry, tmp_path):
+    turkish = _with_entities(
+        registry,
+        Entity("person", "recep-tayyip-erdogan", "Recep Tayyip Erdogan", ("Erdogan",)),
+    )
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "Recep Tayyip Erdoğan met Ryan Crocker on Monday. Erdoğan said the talks had been "
+        "useful for both sides.\n"
+    )
+    _, loaded, _ = _draft(tmp_path, turkish, text, "954-diacritics")
+    assert [m.span.exact for m in loaded.mentions if m.entity == "recep-tayyip-erdogan"] == [
+        "Recep Tayyip Erdoğan",
+        "Erdoğan",
+    ]
+    assert _speakers(loaded) == {"the talks had been useful for both sides": "recep-tayyip-erdogan"}
+
+
+def test_the_statement_said_after_an_unresolved_statement_does_not_fail(registry, tmp_path):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "In a joint statement, the two leaders said the talks had been useful for both sides. "
+        "The statement said the envoys would meet again in Baghdad next month.\n"
+    )
+    _, loaded, doc = _draft(tmp_path, registry, text, "955-statement-unresolved")
+    assert _speakers(loaded) == {}
+    unresolved = [u["quote"] for u in doc["unrecognised"]["statements"]]
+    assert unresolved == ["the talks had been useful for both sides"]

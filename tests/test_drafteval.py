@@ -61,6 +61,30 @@ def test_a_broken_gold_file_changes_the_figures(fixture_scores, tmp_path):
     assert broken["quotations"] == before["quotations"]  # the spans are still right
 
 
+def test_per_article_json_lists_the_missed_and_wrong_statements(fixture_scores, tmp_path):
+    for article in fixture_scores["per_article"]:
+        q = article["scores"]["quotation_speakers"]
+        missed = [m for m in article["missed"] if m["kind"] == "quotation"]
+        assert len(missed) == q["gold"] - q["found"], article["article"]
+        wrong = [m for m in article["wrong"] if m["kind"] == "quotation"]
+        assert len(wrong) == q["drafted"] - q["correct"], article["article"]
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    gold = corpus / "annotations" / "004-iranfocus.yaml"
+    text = gold.read_text(encoding="utf-8")
+    gold.write_text(
+        text.replace("speaker: ryan-crocker", "speaker: hassan-kazemi-qomi"), encoding="utf-8"
+    )
+    (broken,) = [
+        a for a in _json(corpus, "--per-article")["per_article"] if a["article"] == "004-iranfocus"
+    ]
+    assert any(
+        m["speaker"] == "hassan-kazemi-qomi" and m["drafted"] == ["ryan-crocker"]
+        for m in broken["missed"]
+    )
+    assert any(m["speaker"] == "ryan-crocker" for m in broken["wrong"])
+
+
 def test_table_and_per_article_rows(tmp_path):
     result = CliRunner().invoke(main, ["draft-eval", str(CORPUS), "--per-article"])
     assert result.exit_code == 0, result.output

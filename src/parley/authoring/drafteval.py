@@ -77,6 +77,8 @@ class ArticleScores:
     scores: dict[str, Score] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
     misattributed: list[dict] = field(default_factory=list)
+    missed: list[dict] = field(default_factory=list)  # gold statements not drafted rightly
+    wrong: list[dict] = field(default_factory=list)  # drafted statements the gold does not hold
 
 
 @dataclass
@@ -114,6 +116,38 @@ def score_statements(gold, predicted) -> tuple[Score, Score]:
         spans.correct += covered >= need
         speakers.correct += covered >= need and any(sp == p_speaker for _, sp in hits)
     return spans, speakers
+
+
+def statement_errors(gold, draft) -> tuple[list[dict], list[dict]]:
+    """(gold statements not recalled with the right speaker, drafted statements not correct
+    with their speaker), each {kind, speaker, quote, drafted|gold: the other side's speakers}."""
+    missed, wrong = [], []
+    for paraphrase, kind in ((False, "quotation"), (True, "reported")):
+        g_all = [
+            s for s in gold.statements if isinstance(s, Statement) and s.paraphrase == paraphrase
+        ]
+        d_all = [
+            s for s in draft.statements if isinstance(s, Statement) and s.paraphrase == paraphrase
+        ]
+        for one, others, out, side in (
+            (g_all, d_all, missed, "drafted"),
+            (d_all, g_all, wrong, "gold"),
+        ):
+            for st in one:
+                span = (st.quote.start, st.quote.end)
+                need = OVERLAP * (span[1] - span[0])
+                if side == "drafted":
+                    hits = [
+                        o for o in others if _overlap(span, (o.quote.start, o.quote.end)) >= need
+                    ]
+                else:
+                    hits = [o for o in others if _overlap(span, (o.quote.start, o.quote.end)) > 0]
+                    covered = sum(_overlap(span, (o.quote.start, o.quote.end)) for o in others)
+                    hits = hits if covered >= need else []
+                if not any(o.speaker == st.speaker for o in hits):
+                    item = {"kind": kind, "speaker": st.speaker, "quote": st.quote.exact[:100]}
+                    out.append(item | {side: sorted({o.speaker for o in hits})})
+    return missed, wrong
 
 
 def score_meetings(gold: AnnotatedArticle, registry: Registry, events, dates) -> Score:
@@ -172,6 +206,7 @@ def compare(gold: AnnotatedArticle, draft: AnnotatedArticle, registry: Registry,
     same = int(bool(g_out) and g_out == d_out)
     out.scores["outlet"] = Score(int(bool(g_out)), int(bool(d_out)), same, same)
     out.misattributed = misattributions(gold, registry, draft)
+    out.missed, out.wrong = statement_errors(gold, draft)
     out.counts = {
         "misattributions": len(out.misattributed),
         "unresolved": len(extra.get("statements") or []),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from parley.authoring.articlehead import title_span
 from parley.authoring.dates import date_in
 from parley.authoring.reading import Reading
 from parley.authoring.reported import reported_in
@@ -110,6 +111,7 @@ def _quote_end(text: str, i: int, width: int = 1) -> tuple[int, int]:
     return t, end
 
 
+UNKNOWN = "its attributing words name no one the registry knows"
 # "the statement said", "the document also states": a statement named before
 DOCUMENT_NOUN = re.compile(r"\b(?:statement|document|communiqu[eé]|declaration)\b")
 DOCUMENT = re.compile(
@@ -118,19 +120,29 @@ DOCUMENT = re.compile(
 )
 
 
+# "a statement issued by Chile's Foreign Ministry": who issued the document
+ISSUED_BY = re.compile(
+    r"\b(?:statement|document|communiqu[eé]|declaration)\s+(?:issued|released|published)"
+    r"\s+by\s+([^,;.]{1,60}?)\s*(?:,|\b(?:said|says|stated|states)\b)"
+)
+
+
 def draft_statements(reading: Reading) -> tuple[list[dict], list[dict]]:
     """(statements, unresolved): entries for the quotations and the reported speech, in text
     order (each with its start under `_start`); unresolved ones carry `candidates` and `why`."""
     sents = sentences(reading.text)
-    quotes = find_quotes(reading)
+    head = _headline(reading)
+    quotes = [q for q in find_quotes(reading) if not in_any(*q, head)]
     reported: list[dict] = []
     before: tuple[int, int, list[dict]] = (0, 0, [])  # the sentence before and its speech
     for s, t in sents:
-        here = [] if in_any(s, t, reading.excluded) else _reported(reading, s, t, quotes, before)
+        skip = in_any(s, t, reading.excluded) or in_any(s, t, head)
+        here = [] if skip else _reported(reading, s, t, quotes, before)
         reported.extend(here)
         before = (s, t, here)
     done: list[dict] = list(reported)
-    previous: tuple[str | None, int] | None = None  # speaker of the last quotation, its line
+    # the last quotation: its speaker, line, whether left open at the line's end, attribution
+    previous: tuple[str | None, int, bool, tuple | None] | None = None
     for qs, qe in quotes:
         i = sentence_at(sents, qs)
         sent = sents[i] if i >= 0 and qs < sents[i][1] else (qs, qe)
@@ -142,17 +154,45 @@ def draft_statements(reading: Reading) -> tuple[list[dict], list[dict]]:
             for d in inside:
                 one = Who(d.get("speaker"), None, tuple(d.get("candidates", ())), d.get("why", ""))
                 done.append(_statement(reading, one, qs, qe, False, d["_attribution"], sent))
-            previous = (inside[0].get("speaker"), line)
+            previous = (inside[0].get("speaker"), line, False, None)
             continue
         if who is None:
             who, attribution = _signed(reading, qe)
-        if who is None:
-            runs_on = previous is not None and _runs_on(reading, previous[1], line, qs, qe)
+        runs_on = who is None and previous is not None
+        runs_on = runs_on and _runs_on(reading, previous[1], line, qs, qe)
+        if runs_on and previous[2] and not reading.text[line : qs - 1].strip():
+            # the paragraph before left its quotation open: this one goes on with it
+            who, attribution = Who(previous[0], None), previous[3]
+        elif who is None and (after := _attributed_after(reading, qe)):
+            who = agent(reading, after[0], after[1], anchor=qs - 1)
+            attribution = (after[0], after[2]) if who is not None else None
+            if who is None or who.speaker is None:
+                hint = antecedent(reading, qs - 1)
+                hints = (hint.speaker,) if hint.speaker else hint.candidates
+                who = Who(None, None, (who.candidates if who else ()) or hints, UNKNOWN)
+        elif who is None:
             who = _unattributed(reading, previous[0] if runs_on else None, qs)
-        previous = (who.speaker or (who.candidates[:1] or (None,))[0], line)
+        speaker = who.speaker or (who.candidates[:1] or (None,))[0]
+        previous = (speaker, line, _left_open(reading.text, qe) and bool(who.speaker), attribution)
         done.append(_statement(reading, who, qs, qe, False, attribution, sent))
     done.sort(key=lambda st: st["_start"])
     return [d for d in done if "why" not in d], [d for d in done if "why" in d]
+
+
+def _headline(reading: Reading) -> list[tuple[int, int]]:
+    """The headline, when it is a line of its own above the text and no sentence (no full
+    stop): it repeats what the body reports, and statements are read from the body."""
+    span = title_span(reading)
+    if span is None or reading.text[span[1] - 1] in ".!?" or not reading.text[span[1] :].strip():
+        return []
+    return [span]
+
+
+def _left_open(text: str, qe: int) -> bool:
+    """Whether the quotation ending at `qe` has no closing mark before its line ends (the
+    typographic convention for a quotation that goes on in the next paragraph)."""
+    end = text.find("\n", qe)
+    return not re.search(r"[”\"]", text[qe : len(text) if end == -1 else end])
 
 
 def _clause_of(reported: list[dict], qs: int, qe: int) -> list[dict]:
@@ -187,6 +227,20 @@ def _runs_on(reading: Reading, last_line: int, line: int, qs: int, qe: int) -> b
     return gap.count("\n") <= 6 and not SPEECH.search(text[line:qs]) and not SPEECH.search(after)
 
 
+def _attributed_after(reading: Reading, qe: int) -> tuple[int, int, int] | None:
+    """(start of the words, start and end of the verb) when words with a speech verb follow
+    the quotation in its line ("“…,” the interior minister said"; after a quotation that
+    words before it introduced, "What they're saying: “…,” X said"), else None."""
+    text = reading.text
+    end = text.find("\n", qe)
+    after = text[qe : min(qe + 60, len(text) if end == -1 else end)]
+    verb = SPEECH.search(after)
+    if verb is None or re.search(r"[.!?]\s", after[: verb.start()]):
+        return None
+    lo = qe + len(after) - len(after.lstrip("”\"’', "))
+    return lo, qe + verb.start(), qe + verb.end()
+
+
 def _unattributed(reading: Reading, runs_on: str | None, qs: int) -> Who:
     """The speaker of a quotation with no attributing words: the speaker of the quotation
     it runs on from, or the person named just before it (in its sentence or the one before),
@@ -216,7 +270,11 @@ def _document(reading: Reading, lo: int, hi: int, before) -> Who | None:
     s, t, entries = before
     if noun is None or not DOCUMENT_NOUN.search(reading.text, s, t):
         return None
-    speakers = list(dict.fromkeys(d["speaker"] for d in entries if d.get("paraphrase")))
+    issued = ISSUED_BY.search(reading.text, s, t)
+    issuer = agent(reading, *issued.span(1)) if issued else None
+    if issuer is not None and issuer.speaker:  # "A statement issued by X said …"
+        return issuer
+    speakers = list(dict.fromkeys(d.get("speaker") for d in entries if d.get("paraphrase")))
     speakers = [p for p in speakers if p]
     return Who(speakers[0], lo, also=tuple(speakers[1:])) if speakers else None
 
@@ -240,7 +298,7 @@ def _reported(reading: Reading, s: int, t: int, quotes, before=(0, 0, [])) -> li
             out.append({**entry, "_end": found.end, "_attribution": attribution})
         # the clause may stop before the closing mark ("was “important and very good.”")
         for m in re.finditer(r"[“\"]([^”\"\n]+?)(?:[”\"]|$)", text[found.start : found.end]):
-            if 2 <= len(m.group(1).split()) < MIN_QUOTE_WORDS:
+            if 1 <= len(m.group(1).split()) < MIN_QUOTE_WORDS:
                 qs = found.start + m.start(1)
                 qe = qs + len(m.group(1))
                 for one in every:

@@ -64,7 +64,7 @@ def _text(table: list[list[str]]) -> str:
 
 def as_json(evaluation: Evaluation, per_article: bool = False) -> dict:
     """The scores as plain data: totals, counts and (with `per_article`) one object per
-    article, with the misattributed statements."""
+    article, with the misattributed, missed and wrongly drafted statements."""
 
     def score(s: Score) -> dict:
         return {
@@ -89,6 +89,8 @@ def as_json(evaluation: Evaluation, per_article: bool = False) -> dict:
                 "scores": {name: score(s) for name, s in r.scores.items()},
                 "counts": r.counts,
                 "misattributed": r.misattributed,
+                "missed": r.missed,
+                "wrong": r.wrong,
             }
             for r in evaluation.articles
         ]

@@ -9,7 +9,9 @@ them. The shapes:
   X as Y`;
 - `AGENT called on|urged|asked X to CLAUSE`;
 - `According to AGENT, CLAUSE` and `CLAUSE, according to AGENT` (a clause with no speech
-  verb of its own).
+  verb of its own);
+- those whose agent a preposition names (`parley.authoring.byagent`): `what AGENT has called
+  NOUN PHRASE`, `a claim denied by AGENT`, `CLAUSE was welcomed by AGENT`.
 
 Each yields (clause start, clause end, attribution start, attribution end, agent span).
 """
@@ -17,8 +19,17 @@ Each yields (clause start, clause end, attribution start, attribution end, agent
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
+from parley.authoring.byagent import called, denial, passive_stance
+from parley.authoring.clauses import (
+    ADVERBIAL,
+    MIN_WORDS,
+    Found,
+    clause_end,
+    in_quote,
+    to_clause_end,
+)
 from parley.authoring.subjects import DATELINE, subject_span
 
 # "told reporters", "told a press conference": who was told belongs to the verb
@@ -36,7 +47,8 @@ SPEECH_VERBS = (
     r"|insisting|adding|warning|stressing|noting|claiming|call(?:ed|s|ing) (?:on|for)"
     r"|stated|states(?= that)|reported(?![^.;]{1,60}?\bas\s+[a-z]+ing\b)|concluded|recalled"
     r"|pointed out|underlined|underscored|affirmed|reaffirmed|observed|remarked|replied"
-    r"|responded|wrote|tweeted|continued"
+    r"|responded|wrote|tweeted|continued|vowed|pledged|promised|asked|admitted|conceded"
+    r"|highlighted|commented|cautioned|answered"
 )
 SPEECH = re.compile(rf"\b(?:{SPEECH_VERBS})\b")
 # verbs that report speech only when a clause follows ("countered that …", not "countered X");
@@ -44,7 +56,9 @@ SPEECH = re.compile(rf"\b(?:{SPEECH_VERBS})\b")
 THAT_VERBS = re.compile(
     r"(?:countered|argued|urged|urging|maintained|confirmed|denied|predicted|complained"
     r"|suggested|call(?:ed|s|ing) (?:on|for)|states|concluded|recalled|underlined|underscored"
-    r"|affirmed|reaffirmed|observed|remarked|replied|responded|wrote|tweeted|continued)$"
+    r"|affirmed|reaffirmed|observed|remarked|replied|responded|wrote|tweeted|continued"
+    r"|vowed|pledged|promised|asked|admitted|conceded|highlighted|commented|cautioned"
+    r"|answered)$"
 )
 ACCUSE = re.compile(
     r"\b(?:accused|accuses|accusing|accuse|blamed|blames|blaming|critici[sz](?:ed|es|ing))\b"
@@ -61,46 +75,26 @@ APPEAL = re.compile(
     r"|\b(?:pledged|vowed|promised|threatened|pledging|vowing|promising|threatening)"
     r"\s+(?=to\s+[“\"]?[a-z])"
 )
-ACCORDING = re.compile(r"\b[Aa]ccording to\s+")
-# "an accusation denied by Tehran", "a claim the Russian officials have repeatedly denied"
-DENIAL = re.compile(
-    r"\b(?:an?|the) (?:claim|accusation|charge|allegation)s? (?:that )?"
-    r"(?:(?:denied|rejected|dismissed) by (?P<by>[^,.;:]{1,40})"
-    r"|(?P<who>[^,.;:]{1,40}?) (?:has |have |had )?(?:\w+ly )?"
-    r"(?:denied|rejected|dismissed|denies|rejects|dismisses))\b"
+# a phrase after "said," that is no clause: "…, Anwar said, with Malaysia's states …"
+TRAILING = re.compile(r",\s+(?:with|amid|along with|as well as)\s+(?!(?:\S+\s+){0,5}that\b)")
+# "denied on Sunday that", "vowed last week that": when, between a verb and "that"
+WHEN = r"(?:on|last|this|earlier|later)\s+\w+"
+# "X said this while visiting …", "said so in a speech": words reported before, no clause
+SAID_THIS = re.compile(
+    r"(?:this|so)\s+(?:while|when|during|after|before|at|in|on|as|ahead|to|from)\b"
 )
+# a reported clause that reports another's words: "(that) Foxley had said (that) …"
+INNER = re.compile(
+    r"((?:[A-Z][\w’'.-]*\s+){1,4})(?:had\s+|has\s+|have\s+)?"
+    r"(?P<verb>said|stated|told(?:\s+[\w’'-]+){1,3}?(?=\s+that\b))\s+(?:that\s+)?"
+)
+ACCORDING = re.compile(r"\b[Aa]ccording to\s+")
 # every verb that attributes speech: the verbs a subject can be shared with
 ANY_VERB = re.compile(rf"{SPEECH.pattern}|{ACCUSE.pattern}|{STANCE.pattern}")
-ADVERBIAL = re.compile(
-    r"(?:on|in|at|after|before|during|since|earlier|later|late|afterwards?|yesterday|today|tonight|this|last"
-    r"|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
-)
-MIN_WORDS = 5
-# words before a lower-case quotation that it carries on ("the parties “agreed …”", "can be
-# handled, “creating …”"), not a form of "be" or "have" it completes
-PREDICATE = re.compile(r"\b(?!(?:is|are|was|were|be|been|had|has|have|to)\b)\w+,?$")
 # what makes a speech verb no one's speech: a passive ("were said to be"), a negation
 NOT_SPOKEN = re.compile(
     r"\b(?:is|are|was|were|be|been|being|without|not|never|(?:declined|refused) to)\s+$"
 )
-# the words before a quotation that make it the object of the clause ("was to “end …”",
-# "part of Jordan’s “cooperation …”")
-OBJECT_OF = re.compile(
-    r"(?:\b(?:to|of|a|an|the|as|for|is|was|be|his|her|its|their|our)|['’]s)$", re.I
-)
-
-
-@dataclass(frozen=True)
-class Found:
-    """Reported words [start, end), attributed by [a_start, a_end); the speaker is named in
-    [who_start, who_end)."""
-
-    start: int
-    end: int
-    a_start: int
-    a_end: int
-    who_start: int
-    who_end: int
 
 
 def reported_in(text: str, s: int, t: int, quotes) -> list[Found]:
@@ -109,7 +103,17 @@ def reported_in(text: str, s: int, t: int, quotes) -> list[Found]:
     out: list[Found] = []
     head = DATELINE.match(text, s)
     s = head.end() if head else s  # "AMMAN (AFP) — …": the dateline is no reported speech
-    for finder in (_inverted, _accused, _appeal, _stance, _said, _according, _denial):
+    for finder in (
+        _inverted,
+        _accused,
+        _appeal,
+        _stance,
+        _said,
+        _according,
+        denial,
+        called,
+        passive_stance,
+    ):
         for found in finder(text, s, t, quotes):
             if any(f.a_end == found.a_end for f in out):
                 continue  # the same attribution, read by an earlier shape
@@ -135,19 +139,25 @@ def _cut(text: str, found: Found, at: int) -> Found:
     return replace(found, end=max(found.start, end))
 
 
-def _in_quote(pos: int, quotes) -> bool:
-    return any(qs <= pos < qe for qs, qe in quotes)
-
-
 def _attributes_quote(text: str, s: int, verb: int, quotes) -> bool:
     """Whether the verb at `verb` attributes a direct quotation that ends just before it (it
     is the first speech verb after the quotation)."""
     return any(
         s <= qe <= verb
-        and verb - qe <= 60
+        and verb - qe <= 120
         and "“" not in text[qe:verb]
         and not SPEECH.search(text, qe, verb)
+        and not re.search(r"\b(?:but|and)\s+(?:then\s+|also\s+)?$", text[qe:verb])  # "but said"
         and not re.search(r"\bthat\s*[“\"]?$", text[max(s, qs - 12) : qs])  # "told X that “…”"
+        for qs, qe in quotes
+    )
+
+
+def _introduced(text: str, s: int, verb: int, quotes) -> bool:
+    """Whether the verb attributes a quotation that words before it introduce ("who told
+    reporters: “…,” X said", "What they're saying: “…,” X said"): no clause of its own."""
+    return _attributes_quote(text, s, verb, quotes) and any(
+        s < qs and qe <= verb and re.search(rf"(?:\b(?:{SPEECH_VERBS})\b|:)\s*[“\"]?$", text[s:qs])
         for qs, qe in quotes
     )
 
@@ -158,14 +168,14 @@ def _said(text: str, s: int, t: int, quotes) -> list[Found]:
     out: list[Found] = []
     for verb in SPEECH.finditer(text, s, t):
         after = text[verb.end() : t]
-        if THAT_VERBS.search(verb.group()) and not re.match(r"\s+that\b", after):
+        if THAT_VERBS.search(verb.group()) and not re.match(rf"\s+(?:{WHEN}\s+)?that\b", after):
             continue
         if verb.group() in ("claims", "stated", "reported") and re.search(
             r"\b(?:the|a|his|her|its|their|these|those|such|of|and|or|to|by)\s+$",
             text[s : verb.start()],
         ):
             continue  # "the claims", "their stated aims": a noun, an adjective
-        if _in_quote(verb.start(), quotes) or _attributes_quote(text, s, verb.start(), quotes):
+        if in_quote(verb.start(), quotes) or _attributes_quote(text, s, verb.start(), quotes):
             continue
         if re.search(NOT_SPOKEN, text[s : verb.start()]):
             continue  # "were said to be": a passive; "without saying": no speech
@@ -176,10 +186,18 @@ def _said(text: str, s: int, t: int, quotes) -> list[Found]:
         if m.group(1) and not (verb.group().startswith("told") or ADVERBIAL.match(m.group(1))):
             m = re.match(r",?\s*", after)  # "saying it showed that …": "that" is further in
         start = verb.end() + m.end()
-        if start >= t or text[start] == ":":
+        if start >= t or text[start] == ":" or SAID_THIS.match(text, start, t):
             continue
+        if TRAILING.match(text, verb.end(), t):
+            continue  # "…, Anwar said, with Malaysia's states …": an aside, no clause
         end = clause_end(text, start, t, quotes)
         if end is None or len(text[start:end].split()) < MIN_WORDS:
+            continue
+        inner = INNER.match(text, start, end)
+        if inner and len(text[inner.end() : end].split()) >= MIN_WORDS:
+            # "the ministry said that Foxley had said …": the words are the inner speaker's
+            lo, hi = inner.span(1)
+            out.append(Found(inner.end(), end, a_start, inner.end("verb"), lo, hi))
             continue
         out.append(Found(start, end, a_start, verb.end(), who_lo, who_hi))
     return out
@@ -197,10 +215,12 @@ def _inverted(text: str, s: int, t: int, quotes) -> list[Found]:
         words = len(re.sub(r"\b(?:was|were)\s+quoted\s+as\b|[”\"]", "", subject).split())
         if comma <= s or words > 8 or re.search(r"[“\"”]", subject.strip().lstrip('”"')):
             continue
-        if re.search(r"\b(?:that|which|who|and|but)\b", subject) or _in_quote(comma, quotes):
+        if re.search(r"\b(?:that|which|who|and|but)\b", subject) or in_quote(comma, quotes):
             continue
         if text[s] in '“"' or len(text[s:comma].split()) < MIN_WORDS:
             continue
+        if _introduced(text, s, verb.start(), quotes):
+            continue  # "… told reporters: “…,” Vucic said": the verb is the quotation's
         if re.search(r"\b(?:said|says)\b", text[s:comma]) or STANCE.search(text, s, comma):
             continue
         rest = text[verb.end() : t].strip(" ,.")
@@ -214,7 +234,9 @@ def _inverted(text: str, s: int, t: int, quotes) -> list[Found]:
             return [
                 Found(s, comma, verb.start(), lo + len(who.group(1)), lo, lo + len(who.group(1)))
             ]
-        if len(rest.split()) > 3 and (not ADVERBIAL.match(rest) or re.search(r"\bthat\b", rest)):
+        clause_after = not ADVERBIAL.match(rest) or re.search(r"\bthat\b", rest)
+        aside = TRAILING.match(text, verb.end(), t)  # "…, Anwar said, with …"
+        if len(rest.split()) > 3 and clause_after and not aside:
             continue
         a_end = verb.end()
         return [Found(s, comma, comma + 1 + _lead(subject), a_end, comma + 1, verb.start())]
@@ -228,7 +250,7 @@ def _lead(subject: str) -> int:
 def _accused(text: str, s: int, t: int, quotes) -> list[Found]:
     """AGENT (has) accused|blamed X of|for CLAUSE / X (has been) accused by AGENT of CLAUSE."""
     for verb in ACCUSE.finditer(text, s, t):
-        if _in_quote(verb.start(), quotes):
+        if in_quote(verb.start(), quotes):
             continue
         passive = re.match(r"\s+by\s+(.{1,40}?)\s+(?:of|for)\s+", text[verb.end() : t])
         active = re.match(r"\s+(?:[\w’'-]+\s+){0,4}?(?:of|for)\s+", text[verb.end() : t])
@@ -236,7 +258,7 @@ def _accused(text: str, s: int, t: int, quotes) -> list[Found]:
         if m is None:
             continue
         start = verb.end() + m.end()
-        end = _to_clause_end(text, start, t)
+        end = to_clause_end(text, start, t)
         if len(text[start:end].split()) < 2:
             continue
         if passive:
@@ -251,7 +273,7 @@ def _stance(text: str, s: int, t: int, quotes) -> list[Found]:
     """AGENT (has) denounced|rejected|called for|urged|… NOUN PHRASE; AGENT described X as Y."""
     out = []
     for verb in STANCE.finditer(text, s, t):
-        if _in_quote(verb.start(), quotes) or text[verb.end() : verb.end() + 3] == " by":
+        if in_quote(verb.start(), quotes) or text[verb.end() : verb.end() + 3] == " by":
             continue
         if _passive(text, s, verb) or re.match(r"\s+that\b", text[verb.end() : t]):
             continue  # "was denied entry": a passive; "denied that …" is `_said`'s
@@ -262,7 +284,7 @@ def _stance(text: str, s: int, t: int, quotes) -> list[Found]:
         ):
             continue  # "blamed X for …"
         start = verb.end() + 1
-        end = _to_clause_end(text, start, t)
+        end = to_clause_end(text, start, t)
         if len(text[start:end].split()) < 3 or (verb.group("as") and " as " not in text[start:end]):
             continue
         a_start, who_lo, who_hi = subject_span(text, s, verb.start(), ANY_VERB)
@@ -281,7 +303,7 @@ def _appeal(text: str, s: int, t: int, quotes) -> list[Found]:
     """AGENT called on|urged|asked X to CLAUSE: the clause from "to"."""
     out = []
     for verb in APPEAL.finditer(text, s, t):
-        if _in_quote(verb.start(), quotes) or _passive(text, s, verb):
+        if in_quote(verb.start(), quotes) or _passive(text, s, verb):
             continue
         start = verb.end()
         end = clause_end(text, start, t, quotes)
@@ -300,13 +322,13 @@ def _according(text: str, s: int, t: int, quotes) -> list[Found]:
     """According to AGENT, CLAUSE / CLAUSE, according to AGENT: when the clause has no
     speech verb of its own (then it is that verb's speaker who speaks)."""
     m = ACCORDING.search(text, s, t)
-    if m is None or _in_quote(m.start(), quotes):
+    if m is None or in_quote(m.start(), quotes):
         return []
     if m.start() == s:
         comma = text.find(",", m.end(), t)
         if comma == -1:
             return []
-        start, end, who = comma + 1, _to_clause_end(text, comma + 1, t), (m.end(), comma)
+        start, end, who = comma + 1, to_clause_end(text, comma + 1, t), (m.end(), comma)
         while start < end and text[start].isspace():
             start += 1
     elif text[s : m.start()].rstrip().endswith(","):
@@ -317,78 +339,3 @@ def _according(text: str, s: int, t: int, quotes) -> list[Found]:
     if ANY_VERB.search(text, start, end) or len(text[start:end].split()) < MIN_WORDS:
         return []
     return [Found(start, end, m.start(), who[1], *who)]
-
-
-def _denial(text: str, s: int, t: int, quotes) -> list[Found]:
-    """A claim that someone denied or rejected, named as such: the phrase, by its agent."""
-    out = []
-    for m in DENIAL.finditer(text, s, t):
-        if _in_quote(m.start(), quotes):
-            continue
-        who = m.span("by") if m.group("by") else m.span("who")
-        out.append(Found(m.start(), m.end(), m.start(), m.end(), *who))
-    return out
-
-
-def _aside(text: str, start: int, end: int) -> int:
-    """`end`, or the start of an aside that closes the clause ("… to separatists - a claim
-    X denied"): a spaced dash with no second one after it."""
-    dashes = list(re.finditer(r"\s[-–—]{1,2}\s", text[start:end]))
-    return start + dashes[0].start() if len(dashes) == 1 else end
-
-
-def _to_clause_end(text: str, start: int, t: int) -> int:
-    m = re.search(
-        r",\s*(?:while|but|whereas|which|(?!including|according)[a-z]+ing)\b|;", text[start:t]
-    )
-    end = _aside(text, start, start + m.start() if m else t)
-    credit = re.search(
-        r",((?:\s+[\w’'-]+){1,6}?)\s+(?:said|says|added|reported)\W*$", text[start:end]
-    )
-    if credit and not re.search(r"\b(?:that|which|who)\b", credit.group(1)):
-        end = start + credit.start()  # "…, the DR Congo presidency said": the clause ends
-    while end > start and text[end - 1] in " .,:;":
-        end -= 1
-    return end
-
-
-def clause_end(text: str, start: int, t: int, quotes, fragment_words: int = 8) -> int | None:
-    """Where reported speech starting at `start` ends (None: it is a direct quotation). A
-    short quoted fragment is part of it; a longer quotation ends it."""
-    end = t
-    for qs, qe in quotes:
-        if not start <= qs <= t:
-            continue
-        before = len(text[start : qs - 1].split())
-        if before == 0 and (qe >= t - 2 or text[qe - 1] in ".?!" or _credit(text, qe, t)):
-            return None  # the clause is the quotation (to its full stop or its credit)
-        lead = text[start : qs - 1].rstrip()
-        introduces = lead.endswith((",", ":")) or len(text[qs:qe].split()) >= fragment_words
-        if 0 < before <= 8 and ADVERBIAL.match(lead) and "that" not in lead.split() and introduces:
-            return None  # "told reporters on Tuesday, “We all agreed …”": a quotation
-        if before and OBJECT_OF.search(lead) and (qe >= t - 2 or text[qe - 1] in ".?!,"):
-            return _trim(text, start, t)  # "was part of Jordan’s “cooperation …”": its object
-        if before and text[qs : qs + 1].islower() and PREDICATE.search(lead):
-            continue  # "the two leaders “agreed on …”": the quoted words are its predicate
-        if len(text[qs:qe].split()) < fragment_words or 0 < before < 6:
-            continue
-        if before == 0:
-            return None
-        end = min(end, qs - 1)
-        break
-    if end < t and text[start:end].rstrip().endswith(":"):
-        return None  # it introduces a direct quotation
-    return _trim(text, start, _aside(text, start, end))
-
-
-def _credit(text: str, qe: int, t: int) -> bool:
-    """Whether the sentence ends after a quotation with a short credit of its own
-    ("“…”, The Washington Post reported.")."""
-    rest = text[qe:t].strip(' .”"')
-    return rest.startswith(",") and len(rest.split()) <= 6 and " that " not in rest
-
-
-def _trim(text: str, start: int, end: int) -> int:
-    while end > start and text[end - 1] in ' .,:;“"':
-        end -= 1
-    return end

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from parley.authoring.reading import Reading
 
-# office (records.OFFICES, and two the registry has no posts for) -> the nouns that name it
+# office (records.OFFICES, and some the registry has no posts for) -> the nouns that name it
 # in English news text
 OFFICE_NOUNS = {
     "ambassador": ("ambassador", "envoy", "ambassadors", "envoys"),
@@ -39,6 +39,11 @@ OFFICE_NOUNS = {
     # offices the registry has no posts for: the noun names a person only through the
     # text's own titles ("King Abdullah … the King"; "UN mediator Matthew Nimetz")
     "monarch": ("king", "queen", "monarch", "emir"),
+    "crown-prince": ("crown prince", "crown princess"),
+    "chancellor": ("chancellor",),
+    "defence-minister": ("defence minister", "defense minister", "minister of defence"),
+    "high-representative": ("high representative",),
+    "security-adviser": ("national security adviser", "national security advisor"),
     "mediator": ("mediator",),
     "secretary-general": ("secretary general", "secretary-general"),
     "foreign-secretary": ("foreign secretary",),  # a minister in one state, a diplomat in another
@@ -242,12 +247,15 @@ def titled_people(reading: Reading) -> dict[str, tuple[Role, ...]]:
     for role in all_roles(reading):
         if role.office is None or role.plural:
             continue
+        named = [
+            f for f in people if f.start >= role.end and not text[role.end : f.start].strip(" ")
+        ]
         for f in people:
-            before = f.start >= role.end and not text[role.end : f.start].strip(" ")
-            before = before or f.start <= role.start < role.end < f.end  # "King Abdullah"
+            before = f in named or f.start <= role.start < role.end < f.end  # "King Abdullah"
             after = f.end <= role.start and re.fullmatch(
                 r",\s*(?:the\s+|an?\s+)?", text[f.end : role.start]
             )
+            after = after and not named  # "X, Greek Prime Minister Y": the title is Y's
             if before or after:
                 out.setdefault(f.entity, []).append(role)
     result = {k: tuple(v) for k, v in out.items()}

@@ -44,6 +44,15 @@ QUOTED_AS = re.compile(
 OFFICE = r"(?:office|government|administration|aides?|camp|presidency|cabinet)\b"
 
 NUMBERS = {"two": 2, "three": 3, "four": 4}
+# "Reuters last month reported that": the article's own outlet as the subject of "reported"
+OWN_REPORT = re.compile(r"\s+(?:(?:last|this|earlier|previously|first)\s+\w+\s+)?reported\b")
+# lower-case words of a title between "X and" and a second name ("X and Irish premier Y")
+TITLE_WORDS = (
+    r"premier|president|prime|minister|foreign|counterpart|chancellor|leader|king|queen"
+    r"|secretary|envoy|ambassador|spokesman|spokeswoman|spokesperson"
+)
+# between two people named together: "X and Y", "X and Irish premier Y"
+JOINED = re.compile(rf"\s+and\s+(?:his\s+|her\s+)?(?:(?:[A-Z][\w.’'-]*|{TITLE_WORDS})\s+){{0,3}}")
 
 
 @dataclass(frozen=True)
@@ -135,13 +144,15 @@ def agent(reading: Reading, lo: int, hi: int, anchor: int | None = None) -> Who 
     for f in reading.agents_in(lo, hi, ("organisation", "state", "place")):
         if f.kind != "organisation" and _possessive(reading, f.end):
             continue
+        if re.match(r"[-–]based\b", reading.text[f.end : f.end + 7]):
+            continue  # "Hanoi-based diplomats": where they work, not whom they speak for
         if f.kind == "organisation" and _outlet(reading, f.entity):
             continue
         ident = f.entity if f.kind != "place" else state_of_place(reading, f.entity)
         if ident:
             found.append((f.start, 1 if f.kind != "place" else 2, 0, Who(ident, f.start)))
     if not found and re.match(r"\s*(?:it|they|It|They)\b", reading.text[lo:hi]):
-        return _group_before(reading, lo)
+        return _group_before(reading, lo) or _joint_before(reading, lo)
     if not found:
         return _last_resort(reading, lo, hi, roles)
     pick = min(found, key=lambda x: x[:3])[3]
@@ -172,8 +183,7 @@ def partners(reading: Reading, who: Who, hi: int) -> tuple[str, ...]:
     people = reading.agents_in(who.start, hi, ("person",))
     if len(people) < 2 or people[0].entity != who.speaker or people[1].entity == who.speaker:
         return ()
-    gap = reading.text[people[0].end : people[1].start]
-    if re.fullmatch(r"\s+and\s+(?:[A-Z][\w.’'-]*\s+){0,3}", gap):
+    if JOINED.fullmatch(reading.text[people[0].end : people[1].start]):
         return (people[1].entity,)
     return ()
 
@@ -200,7 +210,8 @@ def _listed(reading: Reading, who: Who, hi: int, kind: str) -> tuple[str, ...]:
 def _last_resort(reading: Reading, lo: int, hi: int, roles) -> Who | None:
     """The speaker of words that name only a role or a person in the possessive ("a statement
     from the Afghan president's office", "Netanyahu's office said": the state) or a news
-    outlet other than the article's own ("…, the Sudan Tribune said")."""
+    outlet other than the article's own ("…, the Sudan Tribune said"), or the article's own
+    as the subject of "reported" ("Reuters last month reported that …")."""
     for r in roles:
         if r.party:
             return Who(r.party, r.start)
@@ -214,7 +225,10 @@ def _last_resort(reading: Reading, lo: int, hi: int, roles) -> Who | None:
             return Who(f.entity, f.start)
     own = find_outlet(reading)
     for f in reading.agents_in(lo, hi, ("organisation",)):
-        if own is None or (own.entity != f.entity and not own.start <= f.start < own.end):
+        if own is None:
+            return Who(f.entity, f.start)
+        credit = own.start <= f.start < own.end  # the byline or dateline that names it
+        if not credit and (own.entity != f.entity or OWN_REPORT.match(reading.text, f.end)):
             return Who(f.entity, f.start)
     return None
 
@@ -226,6 +240,18 @@ def _group_before(reading: Reading, pos: int) -> Who | None:
     for f in reading.agents_in(here, pos, ("state", "organisation")):
         if not _possessive(reading, f.end) and not _outlet(reading, f.entity):
             return Who(f.entity, f.start)
+    return None
+
+
+def _joint_before(reading: Reading, pos: int) -> Who | None:
+    """What "they" stands for as a speaker: the two people last named together ("Anwar and
+    Jokowi signed …, which they said …") in its sentence or the one before."""
+    if not re.match(r"\s*(?:they|They)\b", reading.text[pos : pos + 8]):
+        return None
+    people = reading.agents_in(window(reading, pos, pos)[0], pos, ("person",))
+    for a, b in reversed(list(pairwise(people))):
+        if a.entity != b.entity and JOINED.fullmatch(reading.text[a.end : b.start]):
+            return Who(a.entity, a.start, also=(b.entity,))
     return None
 
 

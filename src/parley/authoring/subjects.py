@@ -54,7 +54,9 @@ def subject_start(text: str, s: int, verb: int) -> int:
         comma = text.find(",", s, verb)
         if comma != -1:
             cut = comma + 1
-    for m in BOUNDARY.finditer(text, cut, verb):
+    for m in BOUNDARY.finditer(text, cut, verb + 12):  # past the verb: ", noting" looks ahead
+        if m.end() > verb:
+            break
         if re.match(r",\s*(?:which|who)\b", m.group()) and "," in text[m.end() : verb]:
             continue  # "Qomi, who heads the delegation, said": an insertion in the subject
         cut = m.end()
