@@ -1,5 +1,5 @@
 """Score `parley draft` on the corpus folders that exist (the fixture copy of the five seed
-articles, tests/data/corpus; the development sets eval/dev to eval/dev5; the held-out set
+articles, tests/data/corpus; the development sets eval/dev to eval/dev6; the held-out set
 eval/heldout, skipped while it is absent) with `parley draft-eval` (the same
 `parley.api.draft_eval`), and write each folder's figures into its block of docs/drafting.md
 (between `<!-- results:NAME:start -->` and `…:end -->`).
@@ -41,6 +41,11 @@ CORPORA = {
     "dev5": (
         "eval/dev5",
         "the fifth development set (eval/dev5/SOURCES.md): eight more articles about other "
+        "meetings, held out and measured once (figures below), then used for tuning",
+    ),
+    "dev6": (
+        "eval/dev6",
+        "the sixth development set (eval/dev6/SOURCES.md): ten more articles about other "
         "meetings, held out and measured once (figures below), then used for tuning",
     ),
     "heldout": ("eval/heldout", "the held-out set, never used for tuning"),
