@@ -1432,3 +1432,20 @@ def test_the_statement_said_after_an_unresolved_statement_does_not_fail(registry
     assert _speakers(loaded) == {}
     unresolved = [u["quote"] for u in doc["unrecognised"]["statements"]]
     assert unresolved == ["the talks had been useful for both sides"]
+
+
+# issue 19, item 2, sixth round: rules found on eval/dev6 (each on a snippet of its own)
+
+
+def test_a_pronoun_after_a_titled_role_speaking_is_that_person(registry, tmp_path):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "Iraq's Crown Prince Reza Amiri met Ryan Crocker on Monday in Baghdad. The talks lasted "
+        "two hours. The Crown Prince said there was an urgent need for the countries of the "
+        "region to unite their efforts. “We want a stable Iraq and a secure border with Iran,” "
+        "he continued.\n"
+    )
+    _, loaded, _ = _draft(tmp_path, registry, text, "960-pronoun-role")
+    assert _speakers(loaded)["We want a stable Iraq and a secure border with Iran"] == (
+        "reza-amiri"
+    )

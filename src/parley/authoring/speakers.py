@@ -330,6 +330,12 @@ def speech_subject(reading: Reading, lo: int, hi: int) -> str | None:
             people = [f for f in people if re.fullmatch(r"[\s,]*", text[verb.end() : f.start])]
         if people:
             return people[0].entity
+        roles = [r for r in roles_in(reading, s_lo, s_hi) if r.office and not r.plural]
+        if roles and not reading.agents_in(s_lo, s_hi, ("person",)):
+            # "the Indonesian Foreign Minister said …. “…,” she continued": whom it names
+            who = _by_role(reading, roles[0])
+            if who.speaker and who.speaker in tied_people(reading, roles[0].start, roles[0].end):
+                return who.speaker
     return None
 
 
