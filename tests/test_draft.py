@@ -1449,3 +1449,15 @@ def test_a_pronoun_after_a_titled_role_speaking_is_that_person(registry, tmp_pat
     assert _speakers(loaded)["We want a stable Iraq and a secure border with Iran"] == (
         "reza-amiri"
     )
+
+
+def test_an_inverted_report_of_a_report_is_the_inner_speakers(registry, tmp_path):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "Crocker told Qomi on Monday he hoped the two countries could work together on "
+        "security, the Iraqi government said.\n"
+    )
+    _, loaded, _ = _draft(tmp_path, registry, text, "961-inverted-inner")
+    assert _speakers(loaded) == {
+        "he hoped the two countries could work together on security": "ryan-crocker"
+    }

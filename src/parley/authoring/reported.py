@@ -185,6 +185,8 @@ def _said(text: str, s: int, t: int, quotes) -> list[Found]:
         m = re.match(r",?\s*(?:((?:[\w’'-]+\s+){0,6}?)that\s+)?", after)
         if m.group(1) and not (verb.group().startswith("told") or ADVERBIAL.match(m.group(1))):
             m = re.match(r",?\s*", after)  # "saying it showed that …": "that" is further in
+        if not m.group(0).strip(" ,"):  # "told Li on Saturday he hoped …": when, then the clause
+            m = re.match(r",?\s*(?:(?:on|last|earlier|later)\s+\w+\s+(?=[a-z]))?", after)
         start = verb.end() + m.end()
         if start >= t or text[start] == ":" or SAID_THIS.match(text, start, t):
             continue
@@ -221,6 +223,10 @@ def _inverted(text: str, s: int, t: int, quotes) -> list[Found]:
             continue
         if _introduced(text, s, verb.start(), quotes):
             continue  # "… told reporters: “…,” Vucic said": the verb is the quotation's
+        inner = _said(text, s, comma, quotes) if SPEECH.search(text, s, comma) else []
+        if inner and not re.search(r"[,;:]", text[s : inner[0].a_start]):
+            # "Y told Z he hoped CLAUSE, the ministry said": the words are Y's
+            return inner[:1]
         if re.search(r"\b(?:said|says)\b", text[s:comma]) or STANCE.search(text, s, comma):
             continue
         rest = text[verb.end() : t].strip(" ,.")
