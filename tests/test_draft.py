@@ -1461,3 +1461,13 @@ def test_an_inverted_report_of_a_report_is_the_inner_speakers(registry, tmp_path
     assert _speakers(loaded) == {
         "he hoped the two countries could work together on security": "ryan-crocker"
     }
+
+
+def test_referred_to_is_a_stance_its_noun_phrase_ending_before_during(registry, tmp_path):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "Qomi also referred to the importance of Iran-Iraq relations during a brief exchange "
+        "of views with Crocker in Baghdad, the ministry said in a statement.\n"
+    )
+    _, loaded, _ = _draft(tmp_path, registry, text, "962-referred-to")
+    assert _speakers(loaded) == {"the importance of Iran-Iraq relations": "hassan-kazemi-qomi"}

@@ -66,7 +66,7 @@ ACCUSE = re.compile(
 STANCE = re.compile(
     r"\b(?:has |have |had )?(?:denounced|condemned|rejected|welcomed|praised|critici[sz]ed"
     r"|call(?:ed|s) for|urged|urges|demanded|demands|blamed|blames|press(?:ed|es|ing) for"
-    r"|dismissed|denied|hailed|heralded|expressed"
+    r"|dismissed|denied|hailed|heralded|expressed|referred to"
     r"|(?P<as>described|assessed|characteri[sz]ed))\b"
 )
 APPEAL = re.compile(
@@ -291,6 +291,8 @@ def _stance(text: str, s: int, t: int, quotes) -> list[Found]:
             continue  # "blamed X for …"
         start = verb.end() + 1
         end = to_clause_end(text, start, t)
+        during = re.search(r"\s+during\s", text[start:end])
+        end = start + during.start() if during else end  # "… during a brief exchange"
         if len(text[start:end].split()) < 3 or (verb.group("as") and " as " not in text[start:end]):
             continue
         a_start, who_lo, who_hi = subject_span(text, s, verb.start(), ANY_VERB)
