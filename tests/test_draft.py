@@ -1471,3 +1471,15 @@ def test_referred_to_is_a_stance_its_noun_phrase_ending_before_during(registry, 
     )
     _, loaded, _ = _draft(tmp_path, registry, text, "962-referred-to")
     assert _speakers(loaded) == {"the importance of Iran-Iraq relations": "hassan-kazemi-qomi"}
+
+
+def test_citing_that_reports_a_clause_of_the_subject_before(registry, tmp_path):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "“We share a serious concern over the border,” Qomi noted, citing that this month, "
+        "Iran will open a new consulate in Basra.\n"
+    )
+    _, loaded, _ = _draft(tmp_path, registry, text, "963-citing")
+    assert _speakers(loaded)["this month, Iran will open a new consulate in Basra"] == (
+        "hassan-kazemi-qomi"
+    )

@@ -48,7 +48,7 @@ SPEECH_VERBS = (
     r"|stated|states(?= that)|reported(?![^.;]{1,60}?\bas\s+[a-z]+ing\b)|concluded|recalled"
     r"|pointed out|underlined|underscored|affirmed|reaffirmed|observed|remarked|replied"
     r"|responded|wrote|tweeted|continued|vowed|pledged|promised|asked|admitted|conceded"
-    r"|highlighted|commented|cautioned|answered"
+    r"|highlighted|commented|cautioned|answered|citing"
 )
 SPEECH = re.compile(rf"\b(?:{SPEECH_VERBS})\b")
 # verbs that report speech only when a clause follows ("countered that …", not "countered X");
@@ -58,7 +58,7 @@ THAT_VERBS = re.compile(
     r"|suggested|call(?:ed|s|ing) (?:on|for)|states|concluded|recalled|underlined|underscored"
     r"|affirmed|reaffirmed|observed|remarked|replied|responded|wrote|tweeted|continued"
     r"|vowed|pledged|promised|asked|admitted|conceded|highlighted|commented|cautioned"
-    r"|answered)$"
+    r"|answered|citing)$"
 )
 ACCUSE = re.compile(
     r"\b(?:accused|accuses|accusing|accuse|blamed|blames|blaming|critici[sz](?:ed|es|ing))\b"
