@@ -1483,3 +1483,13 @@ def test_citing_that_reports_a_clause_of_the_subject_before(registry, tmp_path):
     assert _speakers(loaded)["this month, Iran will open a new consulate in Basra"] == (
         "hassan-kazemi-qomi"
     )
+
+
+def test_called_on_x_with_an_aside_not_to_is_an_appeal(registry, tmp_path):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "Iraqi officials have called on Iran - the largest neighbour of Iraq - not to close "
+        "the border crossings in the south.\n"
+    )
+    _, loaded, _ = _draft(tmp_path, registry, text, "964-not-to")
+    assert _speakers(loaded) == {"not to close the border crossings in the south": "iraq"}
