@@ -1493,3 +1493,16 @@ def test_called_on_x_with_an_aside_not_to_is_an_appeal(registry, tmp_path):
     )
     _, loaded, _ = _draft(tmp_path, registry, text, "964-not-to")
     assert _speakers(loaded) == {"not to close the border crossings in the south": "iraq"}
+
+
+def test_a_mediator_of_a_state_is_the_one_person_of_that_state_named_before(registry, tmp_path):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "Hoshyar Zebari hosted the talks between Crocker and Qomi on Monday in Baghdad. “It was "
+        "useful to clarify both Iranian and American thinking,” the Iraqi mediator of the "
+        "talks said.\n"
+    )
+    _, loaded, _ = _draft(tmp_path, registry, text, "965-mediator")
+    assert _speakers(loaded) == {
+        "It was useful to clarify both Iranian and American thinking": "hoshyar-zebari"
+    }

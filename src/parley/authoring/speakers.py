@@ -280,11 +280,21 @@ def _by_role(reading: Reading, role) -> Who:
     holder = titled_holder(reading, role)
     if holder:  # titled so earlier in the article
         return Who(holder, role.start)
+    mediators = _of_state(reading, role) if role.office == "mediator" else []
+    if len(mediators) == 1:  # "the Omani mediator": the one Omani named just before
+        return Who(mediators[0], role.start)
     if role.people:
         why = f"“{phrase}” may be any of the registry's holders of the post"
         return Who(None, role.start, tuple(sorted(role.people)), why)
     why = f"“{phrase}”: no registry person holds this post on the article's date"
     return Who(None, role.start, (role.party,) if role.party else (), why)
+
+
+def _of_state(reading: Reading, role) -> list[str]:
+    """The people of the role's state named in its sentence or the one before."""
+    near = named_people(reading, *window(reading, role.start, role.end))
+    entities = reading.registry.entities
+    return [p for p in near if role.party and entities[p].attr("nationality") == role.party]
 
 
 def _named_before(reading: Reading, role) -> bool:
