@@ -1506,3 +1506,16 @@ def test_a_mediator_of_a_state_is_the_one_person_of_that_state_named_before(regi
     assert _speakers(loaded) == {
         "It was useful to clarify both Iranian and American thinking": "hoshyar-zebari"
     }
+
+
+@pytest.mark.parametrize(
+    "tail",
+    ["Fars News Agency (Fars News Agency)\n", "Fars News Agency\nBy Jane Doe\n"],
+)
+def test_outlet_from_a_closing_line_that_is_its_name_alone(registry, tmp_path, tail):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "The envoys of Iran and the United States met in Baghdad on Monday.\n\n" + tail
+    )
+    _, loaded, _ = _draft(tmp_path, registry, text, "966-closing-outlet")
+    assert loaded.article.outlet == "fars-news-agency"

@@ -81,7 +81,8 @@ def _outlet_entity(reading: Reading, entity: str) -> bool:
 
 def find_outlet(reading: Reading) -> Outlet | None:
     """The article's outlet from its byline, dateline, source or copyright line, or a short
-    line of the head that names a registered outlet ("Alexandra Zavis Los Angeles Times")."""
+    line of the head that names a registered outlet ("Alexandra Zavis Los Angeles Times"), or
+    a closing line that is a registered outlet's name alone."""
     text = reading.text
     for pattern in OUTLET_LINES:
         for m in pattern.finditer(text):
@@ -117,4 +118,32 @@ def find_outlet(reading: Reading) -> Outlet | None:
             return Outlet(f.entity, text[f.start : f.end], f.start, f.end)  # a byline
         if re.fullmatch(r"\s*(?:\(\s*\)|[|:–—-])?\s*", rest):
             return Outlet(f.entity, text[f.start : f.end], f.start, f.end)  # "(AFP)", "AFP |"
+    return _closing_line(reading)
+
+
+def _closing_line(reading: Reading) -> Outlet | None:
+    """A line near the end that is a registered outlet's name alone ("Mi’raj News Agency
+    (MINA)"), followed by nothing but a writer's byline ("News.Az ¶ By Jane Doe")."""
+    text = reading.text
+    lines = list(re.finditer(r"[^\n]*\S[^\n]*", text))
+    for i in range(len(lines) - 1, max(-1, len(lines) - 3), -1):
+        m = lines[i]
+        after = [x.group().strip() for x in lines[i + 1 :]]
+        if any(not re.fullmatch(r"By\s+[A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){1,3}", a) for a in after):
+            return None
+        outlets = [
+            f
+            for f in reading.found
+            if m.start() <= f.start and f.end <= m.end() and _outlet_entity(reading, f.entity)
+        ]
+        if not outlets or len({f.entity for f in outlets}) > 1:
+            continue
+        rest = list(m.group())
+        for o in outlets:
+            rest[o.start - m.start() : o.end - m.start()] = " " * (o.end - o.start)
+        f = outlets[0]
+        if not in_any(f.start, f.end, reading.excluded) and not re.sub(
+            r"[\s()]", "", "".join(rest)
+        ):
+            return Outlet(f.entity, text[f.start : f.end], f.start, f.end)
     return None
