@@ -1519,3 +1519,19 @@ def test_outlet_from_a_closing_line_that_is_its_name_alone(registry, tmp_path, t
     )
     _, loaded, _ = _draft(tmp_path, registry, text, "966-closing-outlet")
     assert loaded.article.outlet == "fars-news-agency"
+
+
+def test_a_capitalised_meeting_name_of_three_words_names_its_registry_meeting(registry, tmp_path):
+    day = (("date", dt.date(2007, 8, 6)),)
+    two = _with_entities(
+        registry,
+        Entity("meeting", "gulf-forum-9", "9th Gulf Security Summit, Baghdad", attrs=day),
+        Entity("meeting", "crocker-qomi-lunch", "Crocker–Kazemi Qomi lunch", attrs=day),
+    )
+    text = (
+        "Envoys Hold Special Meeting on Security\n\n"
+        "The envoys held a special session on border security in the 9th Gulf Security Summit "
+        "in Baghdad.\n"
+    )
+    _, loaded, _ = _draft(tmp_path, two, text, "967-named-meeting")
+    assert [m.event for m in loaded.meetings] == ["gulf-forum-9"]

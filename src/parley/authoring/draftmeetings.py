@@ -20,9 +20,12 @@ from parley.authoring.spans import evidence, sentences
 from parley.model.records import MONTHS, Entity
 from parley.seeds.quotes import in_any, word_occurrences
 
-MEETING_TRIGGER = re.compile(r"\b(?:talks|meeting|meetings|met|meet|meets|round|session|summit)\b")
+MEETING_TRIGGER = re.compile(
+    r"\b(?:talks|meeting|meetings|met|meet|meets|round|session|summit)\b"
+    r"|(?<=\w )(?:Meeting|Summit|Talks)\b"  # "the 55th ASEAN Ministerial Meeting": by name
+)
 # the name before a meeting noun: "a G20 meeting", "the APEC ministers' meeting", "GCC summit"
-NAMED_BY = re.compile(r"\b(?:the|a|an)\s+((?:[\w’'–-]+\s+){1,2})$")
+NAMED_BY = re.compile(r"\b(?:the|a|an)\s+((?:[\w’'–-]+\s+){1,3})$")
 ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5}
 ORDINAL = re.compile(r"\b(?:first|second|third|fourth|fifth)\b", re.I)
 FUTURE = re.compile(
@@ -96,7 +99,7 @@ def _which(reading: Reading, sent, trigger, meetings: dict[str, Entity], last, q
     text = reading.text
     s, t = sent
     named = _by_name(reading, s, trigger, meetings)
-    if named:
+    if named or trigger.group()[0].isupper():  # a capital: only a registry meeting's name
         return named, None
     near = _nearest(trigger.start(), [(m.start(), m) for m in ORDINAL.finditer(text, s, t)])
     asides = [
@@ -147,7 +150,7 @@ def _by_name(reading: Reading, s: int, trigger, meetings: dict[str, Entity]) -> 
     """The one registry meeting whose label begins with (within its first three words) the
     name before a meeting noun ("on the sidelines of a G20 meeting": "G20 meeting, New
     Delhi", not "X – Y talks on the sidelines of the G20 meeting"); no person's name."""
-    if trigger.group() not in ("meeting", "talks", "summit", "session"):
+    if trigger.group().lower() not in ("meeting", "talks", "summit", "session"):
         return None
     m = NAMED_BY.search(reading.text, max(s, trigger.start() - 40), trigger.start())
     if m is None:
