@@ -1535,3 +1535,15 @@ def test_a_capitalised_meeting_name_of_three_words_names_its_registry_meeting(re
     )
     _, loaded, _ = _draft(tmp_path, two, text, "967-named-meeting")
     assert [m.event for m in loaded.meetings] == ["gulf-forum-9"]
+
+
+def test_asked_whether_is_a_question_not_an_appeal(registry, tmp_path):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        '"I believe such meetings are useful for the whole region," Crocker added when asked '
+        "whether such a meeting needed to be held in the future.\n"
+    )
+    _, loaded, _ = _draft(tmp_path, registry, text, "968-asked-whether")
+    assert _speakers(loaded) == {
+        "I believe such meetings are useful for the whole region": "ryan-crocker"
+    }

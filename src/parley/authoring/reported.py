@@ -71,7 +71,8 @@ STANCE = re.compile(
 )
 APPEAL = re.compile(
     r"\b(?:call(?:ed|s|ing) on|urged|urges|urging|asked|asks|appealed to|pressed|encouraged)"
-    r"\s+(?:[\w’'-]+\s+){1,5}?(?:[-–—]\s+[^-–—.;]{1,80}?\s+[-–—]\s+)?"  # "X - an aside -"
+    r"\s+(?!(?:whether|if|how|what|why|when|where)\b)"  # "asked whether …": a question
+    r"(?:[\w’'-]+\s+){1,5}?(?:[-–—]\s+[^-–—.;]{1,80}?\s+[-–—]\s+)?"  # "X - an aside -"
     r"(?=(?:not\s+)?to\s+[“\"]?[a-z])"
     r"|\b(?:pledged|vowed|promised|threatened|pledging|vowing|promising|threatening)"
     r"\s+(?=to\s+[“\"]?[a-z])"
