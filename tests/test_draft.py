@@ -1547,3 +1547,18 @@ def test_asked_whether_is_a_question_not_an_appeal(registry, tmp_path):
     assert _speakers(loaded) == {
         "I believe such meetings are useful for the whole region": "ryan-crocker"
     }
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        "DPA| Updated: 2007-08-07\n\nThe envoys of Iran and the United States met.\n",
+        "DPA , Tuesday 7 Aug 2007\n\nThe envoys of Iran and the United States met.\n",
+        "DPA report\n\nThe envoys of Iran and the United States met.\n",
+        "(DPA) - The envoys of Iran and the United States met.\n",
+        "DPA - The envoys of Iran and the United States met.\n",
+    ],
+)
+def test_outlet_from_a_head_line_with_a_stamp_or_a_dash(registry, tmp_path, head):
+    _, loaded, _ = _draft(tmp_path, registry, "Envoys meet in Baghdad\n\n" + head, "969-head")
+    assert loaded.article.outlet == "dpa"

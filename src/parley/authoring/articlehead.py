@@ -34,6 +34,14 @@ OUTLET_LINES = (
     re.compile(r"^(?P<name>[A-Z][\w ]{1,40}?)\s*:\s*[A-Z][a-z]+,\s*[A-Z][a-z]+ \d{1,2}", re.M),
 )
 
+# after a registered outlet opening a head line: a date stamp ("Xinhua| Updated: 2023-11-07",
+# "Reuters , Sunday 8 Jul 2018"), "report" ("Saudi Gazette report")
+STAMP = re.compile(
+    r"\s*(?:[|,]\s*(?:(?:Updated|Published|Posted)\s*:?\s*)?[\w ,:.-]{0,24}\d{4}[\w:.-]{0,12}"
+    r"|\s+report)\s*"
+)
+# a registered outlet as a dateline: "(BangkokPost.com) - The …", "IDXChannel - Indonesia …"
+LEAD_DASH = re.compile(r"\)?\s+[-–—]\s+[A-Z]")
 # words that make a name a news outlet's
 NEWS_WORDS = re.compile(
     r"\b(?:News|Agency|Times|Post|Press|Television|TV|Radio|Journal|Herald|Tribune"
@@ -118,6 +126,9 @@ def find_outlet(reading: Reading) -> Outlet | None:
             return Outlet(f.entity, text[f.start : f.end], f.start, f.end)  # a byline
         if re.fullmatch(r"\s*(?:\(\s*\)|[|:–—-])?\s*", rest):
             return Outlet(f.entity, text[f.start : f.end], f.start, f.end)  # "(AFP)", "AFP |"
+        before, after = text[m.start() : f.start].strip(), text[f.end : m.end()]
+        if before in ("", "(") and (STAMP.fullmatch(after) or LEAD_DASH.match(after)):
+            return Outlet(f.entity, text[f.start : f.end], f.start, f.end)
     return _closing_line(reading)
 
 
