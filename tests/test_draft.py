@@ -1562,3 +1562,93 @@ def test_asked_whether_is_a_question_not_an_appeal(registry, tmp_path):
 def test_outlet_from_a_head_line_with_a_stamp_or_a_dash(registry, tmp_path, head):
     _, loaded, _ = _draft(tmp_path, registry, "Envoys meet in Baghdad\n\n" + head, "969-head")
     assert loaded.article.outlet == "dpa"
+
+
+FLAG = "FLAGGED speaker beyond the window"
+
+
+def _notes(loaded) -> dict[str, str]:
+    return {s.quote.exact: s.note or "" for s in loaded.statements}
+
+
+def test_a_pronoun_that_continues_one_speakers_run_is_theirs_flagged(registry, tmp_path):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "Qomi said he was looking forward to the talks on the border.\n\n"
+        "“We will discuss a wide range of issues with the American side,” he said.\n\n"
+        "“It will be a very productive round of conversations,” he added.\n"
+    )
+    _, loaded, _ = _draft(tmp_path, registry, text, "970-chain")
+    quote = "It will be a very productive round of conversations"
+    assert _speakers(loaded)[quote] == "hassan-kazemi-qomi"
+    assert _notes(loaded)[quote].startswith(FLAG) and "chain" in _notes(loaded)[quote]
+    plain = _notes(loaded)["We will discuss a wide range of issues with the American side"]
+    assert not plain.startswith(FLAG)  # named in the sentence before: the old rule
+
+
+def test_a_sentence_without_the_speakers_statements_breaks_the_run(registry, tmp_path):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "Qomi said he was looking forward to the talks on the border.\n\n"
+        "“We will discuss a wide range of issues with the American side,” he said.\n\n"
+        "The talks lasted two hours.\n\n"
+        "“It will be a very productive round of conversations,” he added.\n"
+    )
+    _, loaded, doc = _draft(tmp_path, registry, text, "971-chain-broken")
+    assert "It will be a very productive round of conversations" not in _speakers(loaded)
+    assert len(doc["unrecognised"]["statements"]) == 1
+
+
+def test_a_role_noun_titled_in_the_next_sentence_is_that_person_flagged(registry, tmp_path):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "The envoys discussed the security of the border, an Iranian Foreign Ministry spokesman "
+        "said.\n\n"
+        "The two sides also agreed to meet again, the spokesman Mohammad Ali Hosseini said.\n"
+    )
+    _, loaded, _ = _draft(
+        tmp_path, dataclasses.replace(registry, holdings=()), text, "972-titled-next"
+    )
+    quote = "The envoys discussed the security of the border"
+    assert _speakers(loaded).get(quote) == "mohammad-ali-hosseini"
+    assert _notes(loaded)[quote].startswith(FLAG) and "title" in _notes(loaded)[quote]
+
+
+def test_a_role_then_one_speaker_of_its_state_then_a_chain(registry, tmp_path):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "The envoys of Iran and the United States met in Baghdad on Monday, the spokesman for "
+        "Iran’s foreign ministry said.\n\n"
+        "Speaking on Tuesday, Mohammad Ali Hosseini said, “The ambassadors had a long meeting "
+        "on the security of Iraq.”\n\n"
+        "But the spokesman at the same time underlined that no new developments have taken "
+        "place in the talks.\n\n"
+        "He added, “We call on Washington to choose diplomacy and respect for our region.”\n"
+    )
+    _, loaded, _ = _draft(
+        tmp_path, dataclasses.replace(registry, holdings=()), text, "973-role-chain"
+    )
+    speakers, notes = _speakers(loaded), _notes(loaded)
+    for quote in (
+        "The envoys of Iran and the United States met in Baghdad on Monday",
+        "no new developments have taken place in the talks",
+        "We call on Washington to choose diplomacy and respect for our region.",
+    ):
+        assert speakers.get(quote) == "mohammad-ali-hosseini", quote
+        assert notes[quote].startswith(FLAG), quote
+
+
+def test_a_role_is_not_given_to_a_speaker_of_another_state(registry, tmp_path):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "The envoys of Iran and the United States met in Baghdad on Monday, the spokesman for "
+        "Iran’s foreign ministry said.\n\n"
+        "Speaking on Tuesday, Ryan Crocker said, “The ambassadors had a long meeting on the "
+        "security of Iraq.”\n"
+    )
+    _, loaded, _ = _draft(
+        tmp_path, dataclasses.replace(registry, holdings=()), text, "974-role-other-state"
+    )
+    assert "The envoys of Iran and the United States met in Baghdad on Monday" not in (
+        _speakers(loaded)
+    )
