@@ -1652,3 +1652,40 @@ def test_a_role_is_not_given_to_a_speaker_of_another_state(registry, tmp_path):
     assert "The envoys of Iran and the United States met in Baghdad on Monday" not in (
         _speakers(loaded)
     )
+
+
+def test_it_after_a_quotation_is_the_organisation_that_spoke_before_not_a_name_inside(
+    registry, tmp_path
+):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "Qomi met Crocker in Baghdad on Monday, Iran's Foreign Ministry said.\n\n"
+        "“Both sides had a candid exchange of views, Iraq clearly expressed its position on the "
+        "border,” it said in a statement on its website.\n"
+    )
+    _, loaded, _ = _draft(tmp_path, registry, text, "975-it-said")
+    quote = (
+        "Both sides had a candid exchange of views, Iraq clearly expressed its position on the "
+        "border"
+    )
+    assert _speakers(loaded)[quote] == "iran-foreign-ministry"
+
+
+def test_a_spelling_two_organisations_share_is_the_one_named_before_in_full(registry, tmp_path):
+    two = _with_entities(
+        registry,
+        dataclasses.replace(
+            registry.entities["iraq-foreign-ministry"],
+            spellings=("Foreign Affairs Ministry", "Iraqi foreign ministry", "foreign ministry"),
+        ),
+    )
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "Qomi met Crocker in Baghdad on Monday, the Iraqi foreign ministry said.\n\n"
+        "The talks lasted three hours.\n\n"
+        "“The two sides will continue to communicate through various channels,” the foreign "
+        "ministry said.\n"
+    )
+    _, loaded, _ = _draft(tmp_path, two, text, "976-shared-org")
+    quote = "The two sides will continue to communicate through various channels"
+    assert _speakers(loaded)[quote] == "iraq-foreign-ministry"
