@@ -153,6 +153,9 @@ def _chain(reading: Reading, sents, entries, entry: dict, role, tied) -> tuple[s
         back = i - j
     if speaker is None or here - {speaker}:
         return None
+    entity = reading.registry.entities.get(speaker)
+    if entity is None or entity.kind != "person":  # "he added" is no ministry's
+        return None
     if role is not None and not _holds(reading, speaker, role, tied):
         return None
     label = _label(reading, speaker)
