@@ -1689,3 +1689,15 @@ def test_a_spelling_two_organisations_share_is_the_one_named_before_in_full(regi
     _, loaded, _ = _draft(tmp_path, two, text, "976-shared-org")
     quote = "The two sides will continue to communicate through various channels"
     assert _speakers(loaded)[quote] == "iraq-foreign-ministry"
+
+
+def test_a_role_noun_continues_a_run_only_of_the_person_tied_to_that_post(registry, tmp_path):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "Qomi said he was looking forward to the talks on the border.\n\n"
+        "“We will discuss a wide range of issues with the American side,” he said.\n\n"
+        "“It will be a very productive round of conversations,” the spokesman added.\n"
+    )
+    bare = dataclasses.replace(registry, holdings=())
+    _, loaded, _ = _draft(tmp_path, bare, text, "977-role-untied")
+    assert "It will be a very productive round of conversations" not in _speakers(loaded)
