@@ -1,5 +1,5 @@
 """Score `parley draft` on the corpus folders that exist (the fixture copy of the five seed
-articles, tests/data/corpus; the development sets eval/dev to eval/dev6; the held-out set
+articles, tests/data/corpus; the development sets eval/dev to eval/dev7; the held-out set
 eval/heldout, skipped while it is absent) with `parley draft-eval` (the same
 `parley.api.draft_eval`), and write each folder's figures into its block of docs/drafting.md
 (between `<!-- results:NAME:start -->` and `…:end -->`).
@@ -46,6 +46,11 @@ CORPORA = {
     "dev6": (
         "eval/dev6",
         "the sixth development set (eval/dev6/SOURCES.md): ten more articles about other "
+        "meetings, held out and measured once (figures below), then used for tuning",
+    ),
+    "dev7": (
+        "eval/dev7",
+        "the seventh development set (eval/dev7/SOURCES.md): ten more articles about other "
         "meetings, held out and measured once (figures below), then used for tuning",
     ),
     "heldout": ("eval/heldout", "the held-out set, never used for tuning"),

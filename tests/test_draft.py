@@ -1562,3 +1562,142 @@ def test_asked_whether_is_a_question_not_an_appeal(registry, tmp_path):
 def test_outlet_from_a_head_line_with_a_stamp_or_a_dash(registry, tmp_path, head):
     _, loaded, _ = _draft(tmp_path, registry, "Envoys meet in Baghdad\n\n" + head, "969-head")
     assert loaded.article.outlet == "dpa"
+
+
+FLAG = "FLAGGED speaker beyond the window"
+
+
+def _notes(loaded) -> dict[str, str]:
+    return {s.quote.exact: s.note or "" for s in loaded.statements}
+
+
+def test_a_pronoun_that_continues_one_speakers_run_is_theirs_flagged(registry, tmp_path):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "Qomi said he was looking forward to the talks on the border.\n\n"
+        "“We will discuss a wide range of issues with the American side,” he said.\n\n"
+        "“It will be a very productive round of conversations,” he added.\n"
+    )
+    _, loaded, _ = _draft(tmp_path, registry, text, "970-chain")
+    quote = "It will be a very productive round of conversations"
+    assert _speakers(loaded)[quote] == "hassan-kazemi-qomi"
+    assert _notes(loaded)[quote].startswith(FLAG) and "chain" in _notes(loaded)[quote]
+    plain = _notes(loaded)["We will discuss a wide range of issues with the American side"]
+    assert not plain.startswith(FLAG)  # named in the sentence before: the old rule
+
+
+def test_a_sentence_without_the_speakers_statements_breaks_the_run(registry, tmp_path):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "Qomi said he was looking forward to the talks on the border.\n\n"
+        "“We will discuss a wide range of issues with the American side,” he said.\n\n"
+        "The talks lasted two hours.\n\n"
+        "“It will be a very productive round of conversations,” he added.\n"
+    )
+    _, loaded, doc = _draft(tmp_path, registry, text, "971-chain-broken")
+    assert "It will be a very productive round of conversations" not in _speakers(loaded)
+    assert len(doc["unrecognised"]["statements"]) == 1
+
+
+def test_a_role_noun_titled_in_the_next_sentence_is_that_person_flagged(registry, tmp_path):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "The envoys discussed the security of the border, an Iranian Foreign Ministry spokesman "
+        "said.\n\n"
+        "The two sides also agreed to meet again, the spokesman Mohammad Ali Hosseini said.\n"
+    )
+    _, loaded, _ = _draft(
+        tmp_path, dataclasses.replace(registry, holdings=()), text, "972-titled-next"
+    )
+    quote = "The envoys discussed the security of the border"
+    assert _speakers(loaded).get(quote) == "mohammad-ali-hosseini"
+    assert _notes(loaded)[quote].startswith(FLAG) and "title" in _notes(loaded)[quote]
+
+
+def test_a_role_then_one_speaker_of_its_state_then_a_chain(registry, tmp_path):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "The envoys of Iran and the United States met in Baghdad on Monday, the spokesman for "
+        "Iran’s foreign ministry said.\n\n"
+        "Speaking on Tuesday, Mohammad Ali Hosseini said, “The ambassadors had a long meeting "
+        "on the security of Iraq.”\n\n"
+        "But the spokesman at the same time underlined that no new developments have taken "
+        "place in the talks.\n\n"
+        "He added, “We call on Washington to choose diplomacy and respect for our region.”\n"
+    )
+    _, loaded, _ = _draft(
+        tmp_path, dataclasses.replace(registry, holdings=()), text, "973-role-chain"
+    )
+    speakers, notes = _speakers(loaded), _notes(loaded)
+    for quote in (
+        "The envoys of Iran and the United States met in Baghdad on Monday",
+        "no new developments have taken place in the talks",
+        "We call on Washington to choose diplomacy and respect for our region.",
+    ):
+        assert speakers.get(quote) == "mohammad-ali-hosseini", quote
+        assert notes[quote].startswith(FLAG), quote
+
+
+def test_a_role_is_not_given_to_a_speaker_of_another_state(registry, tmp_path):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "The envoys of Iran and the United States met in Baghdad on Monday, the spokesman for "
+        "Iran’s foreign ministry said.\n\n"
+        "Speaking on Tuesday, Ryan Crocker said, “The ambassadors had a long meeting on the "
+        "security of Iraq.”\n"
+    )
+    _, loaded, _ = _draft(
+        tmp_path, dataclasses.replace(registry, holdings=()), text, "974-role-other-state"
+    )
+    assert "The envoys of Iran and the United States met in Baghdad on Monday" not in (
+        _speakers(loaded)
+    )
+
+
+def test_it_after_a_quotation_is_the_organisation_that_spoke_before_not_a_name_inside(
+    registry, tmp_path
+):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "Qomi met Crocker in Baghdad on Monday, Iran's Foreign Ministry said.\n\n"
+        "“Both sides had a candid exchange of views, Iraq clearly expressed its position on the "
+        "border,” it said in a statement on its website.\n"
+    )
+    _, loaded, _ = _draft(tmp_path, registry, text, "975-it-said")
+    quote = (
+        "Both sides had a candid exchange of views, Iraq clearly expressed its position on the "
+        "border"
+    )
+    assert _speakers(loaded)[quote] == "iran-foreign-ministry"
+
+
+def test_a_spelling_two_organisations_share_is_the_one_named_before_in_full(registry, tmp_path):
+    two = _with_entities(
+        registry,
+        dataclasses.replace(
+            registry.entities["iraq-foreign-ministry"],
+            spellings=("Foreign Affairs Ministry", "Iraqi foreign ministry", "foreign ministry"),
+        ),
+    )
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "Qomi met Crocker in Baghdad on Monday, the Iraqi foreign ministry said.\n\n"
+        "The talks lasted three hours.\n\n"
+        "“The two sides will continue to communicate through various channels,” the foreign "
+        "ministry said.\n"
+    )
+    _, loaded, _ = _draft(tmp_path, two, text, "976-shared-org")
+    quote = "The two sides will continue to communicate through various channels"
+    assert _speakers(loaded)[quote] == "iraq-foreign-ministry"
+
+
+def test_a_role_noun_continues_a_run_only_of_the_person_tied_to_that_post(registry, tmp_path):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "Qomi said he was looking forward to the talks on the border.\n\n"
+        "“We will discuss a wide range of issues with the American side,” he said.\n\n"
+        "“It will be a very productive round of conversations,” the spokesman added.\n"
+    )
+    bare = dataclasses.replace(registry, holdings=())
+    _, loaded, _ = _draft(tmp_path, bare, text, "977-role-untied")
+    assert "It will be a very productive round of conversations" not in _speakers(loaded)

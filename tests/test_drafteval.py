@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import json
 import shutil
 import subprocess
@@ -12,7 +14,11 @@ import pytest
 from click.testing import CliRunner
 from seedsets import CORPUS
 
+from parley.authoring.draft import draft_article
+from parley.authoring.drafteval import compare, flagged
 from parley.cli.main import main
+from parley.seeds.annotations import load_annotations
+from parley.seeds.registry import load_registry
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -117,3 +123,36 @@ def test_docs_figures_are_up_to_date():
         [sys.executable, str(script), "--check", "fixture", "dev"], capture_output=True, text=True
     )
     assert done.returncode == 0, "docs/drafting.md is out of date: run `make draft-eval`"
+
+
+def test_flagged_resolutions_are_counted_apart_never_as_silent(tmp_path):
+    """A speaker the drafter resolved beyond the window and flagged is no silent
+    misattribution; right or wrong, it is counted as such, and the speaker measures are
+    also given without it."""
+    registry = load_registry(CORPUS / "registry")
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "Qomi said he was looking forward to the talks on the border.\n\n"
+        "“We will discuss a wide range of issues with the American side,” he said.\n\n"
+        "“It will be a very productive round of conversations,” he added.\n"
+    )
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "980-flag.txt").write_text(text, encoding="utf-8")
+    drafted = draft_article(folder / "980-flag.txt", registry, dt.date(2007, 8, 7))
+    (tmp_path / "980-flag.yaml").write_text(drafted.annotations, encoding="utf-8")
+    draft = load_annotations(tmp_path / "980-flag.yaml", folder, registry, allow_draft=True)
+    assert sum(flagged(s) for s in draft.statements) == 1
+    right = compare(draft, draft, registry, {})
+    assert right.counts["flagged_right"] == 1 and right.counts["flagged_wrong"] == 0
+    assert right.counts["misattributions"] == 0
+    assert right.scores["quotation_speakers"].found == 2
+    assert right.scores["quotation_speakers_unflagged"].found == 1
+    other = [
+        dataclasses.replace(s, speaker="ryan-crocker") if flagged(s) else s
+        for s in draft.statements
+    ]
+    gold = dataclasses.replace(draft, statements=tuple(other))
+    wrong = compare(gold, draft, registry, {})
+    assert wrong.counts["flagged_wrong"] == 1 and wrong.counts["misattributions"] == 0
+    assert wrong.scores["quotation_speakers"].correct == 1  # it still lowers precision

@@ -1,11 +1,13 @@
 """Measure `parley draft` against hand annotations: precision and recall of entity mentions,
 direct quotations, reported speech and their speakers, meetings and the outlet, and counts of
-silent misattributions and unresolved statements (docs/drafting.md says how each is scored).
+silent misattributions, flagged speaker resolutions and unresolved statements
+(docs/drafting.md says how each is scored).
 
-A silent misattribution is a drafted statement whose speaker is a person not named, by name or
-by a role noun that the registry's posts tie to that person, in the sentence of the statement
-(from its quote to its attribution) or the sentence before. "Named by name" is read from the
-hand annotation's mentions of that person and from the registry's spellings.
+A silent misattribution is a drafted statement, not flagged for review (`chains.FLAGGED`),
+whose speaker is a person not named, by name or by a role noun that the registry's posts tie to
+that person, in the sentence of the statement (from its quote to its attribution) or the
+sentence before. "Named by name" is read from the hand annotation's mentions of that person
+and from the registry's spellings. A flagged resolution is counted apart, right or wrong.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pathlib import Path
 
 import yaml
 
+from parley.authoring.chains import FLAGGED
 from parley.authoring.draft import draft_article
 from parley.authoring.reading import read_article
 from parley.authoring.speakers import tied_people, window
@@ -61,12 +64,19 @@ MEASURES = (
     ("meetings", "meetings (same registry event, or a proposed one on its date)"),
     ("outlet", "article outlet (same registry organisation)"),
 )
+# the speaker measures again, with the flagged resolutions left out of the draft
+UNFLAGGED = (
+    ("quotation_speakers_unflagged", "direct quotations with the right speaker, without flagged"),
+    ("reported_speakers_unflagged", "reported speech with the right speaker, without flagged"),
+)
 COUNTS = (
     (
         "misattributions",
-        "silent misattributions (speaker not named in its sentence or the one before)",
+        "silent misattributions (unflagged; speaker not named in its sentence or the one before)",
     ),
     ("unresolved", "unresolved statements (listed for review, speaker not guessed)"),
+    ("flagged_right", "flagged speaker resolutions (beyond the window, marked for review): right"),
+    ("flagged_wrong", "flagged speaker resolutions (beyond the window, marked for review): wrong"),
     ("unloadable", "drafts the loader refuses"),
 )
 
@@ -77,6 +87,7 @@ class ArticleScores:
     scores: dict[str, Score] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
     misattributed: list[dict] = field(default_factory=list)
+    flagged: list[dict] = field(default_factory=list)  # flagged resolutions, each right or not
     missed: list[dict] = field(default_factory=list)  # gold statements not drafted rightly
     wrong: list[dict] = field(default_factory=list)  # drafted statements the gold does not hold
 
@@ -99,6 +110,25 @@ def _spans(statements, paraphrase: bool) -> list[tuple[tuple[int, int], str]]:
         for s in statements
         if isinstance(s, Statement) and s.paraphrase == paraphrase
     ]
+
+
+def flagged(statement) -> bool:
+    """Whether the drafter resolved this statement's speaker beyond the window, flagged."""
+    return isinstance(statement, Statement) and (statement.note or "").startswith(FLAGGED)
+
+
+def flagged_resolutions(gold: AnnotatedArticle, draft) -> list[dict]:
+    """The flagged statements of the draft, each with whether the gold holds it so (the
+    precision rule of `score_statements`: its span covered, a covering gold speaker the same)."""
+    out = []
+    for st in draft.statements:
+        if not flagged(st):
+            continue
+        g_spans = _spans(gold.statements, st.paraphrase)
+        _, right = score_statements(g_spans, [((st.quote.start, st.quote.end), st.speaker)])
+        item = {"speaker": st.speaker, "quote": st.quote.exact[:100], "note": st.note}
+        out.append(item | {"right": bool(right.correct)})
+    return out
 
 
 def score_statements(gold, predicted) -> tuple[Score, Score]:
@@ -179,7 +209,7 @@ def misattributions(gold: AnnotatedArticle, registry: Registry, draft) -> list[d
     out = []
     for st in draft.statements:
         entity = registry.get(st.speaker)
-        if entity is None or entity.kind != "person":
+        if entity is None or entity.kind != "person" or flagged(st):
             continue
         spans = [st.quote] + ([st.attribution] if st.attribution else [])
         lo, hi = window(reading, min(s.start for s in spans), max(s.end for s in spans))
@@ -199,6 +229,13 @@ def compare(gold: AnnotatedArticle, draft: AnnotatedArticle, registry: Registry,
     q, qs = score_statements(_spans(gold.statements, False), _spans(draft.statements, False))
     r, rs = score_statements(_spans(gold.statements, True), _spans(draft.statements, True))
     out.scores.update(quotations=q, quotation_speakers=qs, reported=r, reported_speakers=rs)
+    plain = [st for st in draft.statements if not flagged(st)]
+    _, out.scores["quotation_speakers_unflagged"] = score_statements(
+        _spans(gold.statements, False), _spans(plain, False)
+    )
+    _, out.scores["reported_speakers_unflagged"] = score_statements(
+        _spans(gold.statements, True), _spans(plain, True)
+    )
     proposed = [m.get("proposed_date") for m in extra.get("meetings") or [] if isinstance(m, dict)]
     events = [m.event for m in draft.meetings]
     out.scores["meetings"] = score_meetings(gold, registry, events, [d for d in proposed if d])
@@ -206,10 +243,13 @@ def compare(gold: AnnotatedArticle, draft: AnnotatedArticle, registry: Registry,
     same = int(bool(g_out) and g_out == d_out)
     out.scores["outlet"] = Score(int(bool(g_out)), int(bool(d_out)), same, same)
     out.misattributed = misattributions(gold, registry, draft)
+    out.flagged = flagged_resolutions(gold, draft)
     out.missed, out.wrong = statement_errors(gold, draft)
     out.counts = {
         "misattributions": len(out.misattributed),
         "unresolved": len(extra.get("statements") or []),
+        "flagged_right": sum(f["right"] for f in out.flagged),
+        "flagged_wrong": sum(not f["right"] for f in out.flagged),
         "unloadable": 0,
     }
     return out
@@ -250,7 +290,7 @@ def _one(gold, path: Path, articles: Path, registry, gold_dir: Path, tmp: Path):
 
 
 def total(results: list[ArticleScores]) -> dict[str, Score]:
-    out = {name: Score() for name, _ in MEASURES}
+    out = {name: Score() for name, _ in (*MEASURES, *UNFLAGGED)}
     for r in results:
         for name, score in r.scores.items():
             out[name].add(score)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from parley.authoring.articlehead import title_span
+from parley.authoring.chains import resolve_chains
 from parley.authoring.dates import date_in
 from parley.authoring.reading import Reading
 from parley.authoring.reported import reported_in
@@ -176,6 +177,7 @@ def draft_statements(reading: Reading) -> tuple[list[dict], list[dict]]:
         previous = (speaker, line, _left_open(reading.text, qe) and bool(who.speaker), attribution)
         done.append(_statement(reading, who, qs, qe, False, attribution, sent))
     done.sort(key=lambda st: st["_start"])
+    resolve_chains(reading, done)
     return [d for d in done if "why" not in d], [d for d in done if "why" in d]
 
 
@@ -308,7 +310,7 @@ def _reported(reading: Reading, s: int, t: int, quotes, before=(0, 0, [])) -> li
 
 def _statement(reading: Reading, who: Who, qs, qe, paraphrase, attribution, sent) -> dict:
     text = reading.text
-    entry: dict = {"_start": qs}
+    entry: dict = {"_start": qs, "_attr": attribution, "_sent": sent}
     span_end = max(qe, attribution[1]) if attribution else qe
     if (
         who.speaker

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import json
 
-from parley.authoring.drafteval import COUNTS, MEASURES, Evaluation, Score, total, total_counts
+from parley.authoring.drafteval import (
+    COUNTS,
+    MEASURES,
+    UNFLAGGED,
+    Evaluation,
+    Score,
+    total,
+    total_counts,
+)
 
 FORMATS = ("table", "markdown", "json")
 
@@ -29,17 +37,17 @@ def _rows(evaluation: Evaluation, per_article: bool) -> list[list[list[str]]]:
     sums = total(evaluation.articles)
     counts = total_counts(evaluation.articles)
     head = [["measure", "gold", "drafted", "recall", "precision"]]
-    for name, doc in MEASURES:
+    for name, doc in (*MEASURES, *UNFLAGGED):
         s = sums[name]
         head.append([doc, str(s.gold), str(s.predicted), f"{s.recall:.2f}", f"{s.precision:.2f}"])
     tallies = [["count", "statements"]] + [[doc, str(counts[name])] for name, doc in COUNTS]
     tables = [head, tallies]
     if per_article:
-        names = [name for name, _ in MEASURES] + [name for name, _ in COUNTS[:2]]
+        names = [name for name, _ in MEASURES] + [name for name, _ in COUNTS[:4]]
         rows = [["article", *names]]
         for r in evaluation.articles:
             cells = [_cell(r.scores[n]) for n, _ in MEASURES]
-            rows.append([r.article, *cells, *(str(r.counts[n]) for n, _ in COUNTS[:2])])
+            rows.append([r.article, *cells, *(str(r.counts[n]) for n, _ in COUNTS[:4])])
         tables.append(rows)
     return tables
 
@@ -89,6 +97,7 @@ def as_json(evaluation: Evaluation, per_article: bool = False) -> dict:
                 "scores": {name: score(s) for name, s in r.scores.items()},
                 "counts": r.counts,
                 "misattributed": r.misattributed,
+                "flagged": r.flagged,
                 "missed": r.missed,
                 "wrong": r.wrong,
             }

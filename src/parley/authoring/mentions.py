@@ -61,7 +61,7 @@ def _shared(registry: Registry, text: str, excluded, owners, hits) -> list:
     """Occurrences of a spelling two people share ("Wang" of Wang Yi and Wang Wenbin): the one
     the text named before it by a longer spelling, when only one was ("spokesperson Wang
     Wenbin said …. Wang told …"); of one two organisations share, the one of the state named
-    just before it; else left out."""
+    just before it, else the one named before by a longer spelling alone; else left out."""
     out = []
     for spelling, ids in owners.items():
         kinds = {registry.entities[i].kind for i in ids}
@@ -70,12 +70,9 @@ def _shared(registry: Registry, text: str, excluded, owners, hits) -> list:
         for s, t in word_occurrences(text, spelling):
             if in_any(s, t, excluded):
                 continue
-            if kinds == {"organisation"}:
-                named = _of_state(registry, text, s, ids)
-            else:
-                named = {
-                    h[2] for h in hits if h[2] in ids and h[1] <= s and len(h[3]) > len(spelling)
-                }
+            named = {h[2] for h in hits if h[2] in ids and h[1] <= s and len(h[3]) > len(spelling)}
+            if kinds == {"organisation"}:  # "the Chinese foreign ministry … the foreign ministry"
+                named = _of_state(registry, text, s, ids) or named
             if len(named) == 1:
                 out.append((s, t, named.pop(), spelling))
     return out

@@ -235,12 +235,17 @@ def _last_resort(reading: Reading, lo: int, hi: int, roles) -> Who | None:
 
 def _group_before(reading: Reading, pos: int) -> Who | None:
     """What "it" or "they" stands for as a speaker: the first state or organisation named
-    earlier in the sentence."""
-    here, _ = _around(reading, pos)
-    for f in reading.agents_in(here, pos, ("state", "organisation")):
-        if not _possessive(reading, f.end) and not _outlet(reading, f.entity):
+    earlier in the sentence, not inside a quotation; else the one that speaks in the sentence
+    before ("…, the Chinese foreign ministry said. “…,” it said")."""
+    here, before = _around(reading, pos)
+    text, kinds = reading.text, ("state", "organisation")
+    for f in reading.agents_in(here, pos, kinds):
+        quoted = text.count("“", here, f.start) > text.count("”", here, f.start)
+        if not (quoted or _possessive(reading, f.end) or _outlet(reading, f.entity)):
             return Who(f.entity, f.start)
-    return None
+    lo, hi = before or (pos, pos)
+    spoke = [f for f in reading.agents_in(lo, hi, kinds) if SPEECH.match(text, f.end + 1)]
+    return Who(spoke[-1].entity, pos) if spoke else None
 
 
 def _joint_before(reading: Reading, pos: int) -> Who | None:
