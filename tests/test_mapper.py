@@ -271,6 +271,7 @@ def test_statement_golden(dataset):
     rdfs:label "Anna Smith: “We want calm”" ;
     parley:speaker <{PID}person/anna-smith> ;
     parley:quote "We want calm" ;
+    parley:quoteStart "{start}"^^xsd:nonNegativeInteger ;
     parley:isParaphrase false ;
     parley:kind kind:demand ;
     parley:date "2024-03-04"^^xsd:date ;
@@ -291,6 +292,34 @@ def test_labels_of_article_and_registry_graph(dataset):
     assert str(graph.value(URIRef(ART), label)) == f"article {ARTICLE_ID}"
     registry = dataset.graph(iris.REGISTRY_GRAPH)
     assert str(registry.value(iris.REGISTRY_GRAPH, label)) == "registry"
+
+
+def test_naming_golden(dataset):
+    """One naming per entity and spelling: its mentions as evidence, counted, the first's offset."""
+    first, first_data = span_ttl("Strelsau")
+    second, second_data = span_ttl("Strelsau", 2)
+    start = TEXT.index("Strelsau")
+    node = URIRef(f"{ART}/naming/strelsau/{start}-{start + 8}")
+    place = f"{PID}place/strelsau"
+    expected = f"""
+<{node}> a parley:Naming ;
+    parley:names <{place}> ;
+    parley:spelling "Strelsau" ;
+    parley:inArticle <{ART}> ;
+    parley:occurrences "2"^^xsd:nonNegativeInteger ;
+    parley:firstStart "{start}"^^xsd:nonNegativeInteger ;
+    parley:evidence <{first}>, <{second}> .
+<{first}> parley:denotes <{place}> .
+<{second}> parley:denotes <{place}> .
+{first_data}{second_data}"""
+    graph = article_graph(dataset)
+    assert_same(subgraph(graph, node), expected)
+    spellings = {
+        (str(graph.value(n, iris.PARLEY.names)), str(graph.value(n, iris.PARLEY.spelling)))
+        for n in graph.subjects(RDF.type, iris.PARLEY.Naming)
+    }
+    person = f"{PID}person/anna-smith"
+    assert spellings == {(place, "Strelsau"), (person, "Anna Smith"), (person, "Smith")}
 
 
 def test_paraphrase_is_not_a_quotation(dataset):

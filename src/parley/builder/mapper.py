@@ -147,6 +147,7 @@ class ArticleMapper:
         self._article()
         for m in self.doc.mentions:
             self.g.add((self.span(m.span), PARLEY.denotes, self.iri(m.entity)))
+        self._namings()
         for report in self.doc.meetings:
             self._meeting(report)
         for s in self.doc.statements:
@@ -173,6 +174,25 @@ class ArticleMapper:
             if c.note:
                 self.g.add((node, RDFS.comment, Literal(c.note)))
         return self.g
+
+    def _namings(self) -> None:
+        """One parley:Naming per entity and spelling: its mentions (distinct spans) as
+        evidence, how many there are and where the first begins."""
+        spans: dict[tuple[str, str], dict[tuple[int, int], Span]] = {}
+        for m in self.doc.mentions:
+            spans.setdefault((m.entity, m.span.exact), {})[(m.span.start, m.span.end)] = m.span
+        add = self.g.add
+        for (entity, spelling), found in spans.items():
+            start, end = min(found)
+            node = iris.in_article(self.art.id, "naming", entity, f"{start}-{end}")
+            add((node, RDF.type, PARLEY.Naming))
+            add((node, PARLEY.names, self.iri(entity)))
+            add((node, PARLEY.spelling, Literal(spelling)))
+            add((node, PARLEY.inArticle, self.article))
+            add((node, PARLEY.occurrences, offset_literal(len(found))))
+            add((node, PARLEY.firstStart, offset_literal(start)))
+            for span in found.values():
+                add((node, PARLEY.evidence, self.span(span)))
 
     def span(self, span: Span) -> URIRef:
         """The mention node for an evidence span (same span, same node)."""
@@ -325,6 +345,7 @@ class ArticleMapper:
         label = statement_label(speaker.label if speaker else s.speaker, q.exact, s.paraphrase)
         add((node, RDFS.label, Literal(label)))
         add((node, PARLEY.quote, Literal(q.exact)))
+        add((node, PARLEY.quoteStart, offset_literal(q.start)))
         add((node, PARLEY.isParaphrase, Literal(s.paraphrase)))
         add((node, PARLEY.kind, KIND[s.kind]))
         add((node, PARLEY.evidence, self.span(q)))

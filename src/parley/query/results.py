@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 from collections.abc import Callable
+from operator import itemgetter
 
 from rdflib import XSD, BNode, Literal, URIRef
 
@@ -15,8 +14,35 @@ from parley.query.backends import Table
 
 
 def _iris(table: Table) -> set[str]:
-    distinct = {id(v): v for row in table.rows for v in row}
-    return {str(v) for v in distinct.values() if isinstance(v, URIRef)}
+    return {str(v) for column in _distinct_columns(table) for v in column if isinstance(v, URIRef)}
+
+
+def _distinct_columns(table: Table) -> list[list[object]]:
+    """Each column's distinct term objects (the stores hand out one object per distinct term,
+    and `table.rows` keeps them all alive, so their ids stay theirs)."""
+    out = []
+    for i in range(len(table.columns)):
+        column = list(map(itemgetter(i), table.rows))
+        out.append(list(dict(zip(map(id, column), column, strict=True)).values()))
+    return out
+
+
+def _cells(table: Table, cell: Callable[[int, object], str]) -> list[list[str]]:
+    """Column by column, the text of each cell: `cell(column, term)` is worked out once per
+    distinct term object of a column, then looked up for every row (in C, by object id)."""
+    out = []
+    for i in range(len(table.columns)):
+        column = list(map(itemgetter(i), table.rows))
+        ids = list(map(id, column))
+        distinct = dict(zip(ids, column, strict=True))
+        text = {ident: cell(i, value) for ident, value in distinct.items()}
+        out.append(list(map(text.__getitem__, ids)))
+    return out
+
+
+def _lines(columns: list[list[str]], separator: str) -> list[str]:
+    """The rows of `columns` (lists of cell texts) as lines, cells joined by `separator`."""
+    return list(map(separator.join, zip(*columns, strict=True)))
 
 
 def prefixed(iri: str) -> str:
@@ -43,29 +69,6 @@ def _plain(value: object, labels: dict[str, str] | None = None) -> str:
     else:
         text = str(value)
     return text.replace("\r\n", "⏎").replace("\n", "⏎").replace("\r", "⏎")
-
-
-def _with_label_columns(table: Table, labels: dict[str, str]) -> tuple[list[str], list[list]]:
-    """Columns with a `*_label` column beside every column that holds IRIs: each IRI's label,
-    else its prefixed name (what the table and markdown formats show in its place)."""
-    header: list[str] = []
-    columns: list[list[str]] = []
-    # cells worked out once per distinct term object, column by column (the stores hand out
-    # one object per distinct term; `table.rows` keeps them all alive, so their ids stay theirs)
-    for i, name in enumerate(table.columns):
-        column = [row[i] for row in table.rows]
-        distinct = {id(value): value for value in column}
-        text = {ident: _csv_value(value) for ident, value in distinct.items()}
-        header.append(name)
-        columns.append([text[id(value)] for value in column])
-        if any(isinstance(value, URIRef) for value in distinct.values()):
-            label = {
-                ident: label_text(str(value), labels) if isinstance(value, URIRef) else ""
-                for ident, value in distinct.items()
-            }
-            header.append(f"{name}_label")
-            columns.append([label[id(value)] for value in column])
-    return header, [list(row) for row in zip(*columns, strict=True)] if columns else []
 
 
 def _csv_value(value: object) -> str:
@@ -119,36 +122,69 @@ def write_table(table: Table, labels: dict[str, str]) -> str:
     return "\n".join([line, rule, *body, f"({len(cells)} rows)"]) + "\n"
 
 
+_CSV_QUOTED = re.compile(r'[,"\r\n]')
+
+
+def _csv_field(text: str) -> str:
+    """A field as Python's csv writer (excel dialect, QUOTE_MINIMAL) writes it."""
+    if _CSV_QUOTED.search(text):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def _iri_columns(table: Table) -> set[int]:
+    """The columns that hold at least one IRI: each gets a label column beside it."""
+    return {
+        i
+        for i, column in enumerate(_distinct_columns(table))
+        if any(isinstance(value, URIRef) for value in column)
+    }
+
+
 def write_csv(table: Table, labels: dict[str, str]) -> str:
-    header, rows = _with_label_columns(table, labels)
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buf.getvalue()
+    """SPARQL 1.1 CSV with a `*_label` column beside every column that holds IRIs (its label,
+    else its prefixed name), quoted as the csv module quotes; each distinct term's cells are
+    written once, rows joined in C."""
+    labelled = _iri_columns(table)
+
+    def cell(i: int, value: object) -> str:
+        text = _csv_field(_csv_value(value))
+        if i not in labelled:
+            return text
+        label = label_text(str(value), labels) if isinstance(value, URIRef) else ""
+        return f"{text},{_csv_field(label)}"
+
+    header = []
+    for i, name in enumerate(table.columns):
+        header.append(_csv_field(name))
+        if i in labelled:
+            header.append(_csv_field(f"{name}_label"))
+    if not table.columns:  # what the csv module writes of no columns: an empty header
+        return "\r\n"
+    lines = [",".join(header), *_lines(_cells(table, cell), ",")]
+    # the csv module quotes a record that would otherwise be an empty line (one empty field)
+    return "".join(f"{line}\r\n" if line else '""\r\n' for line in lines)
 
 
 def write_tsv(table: Table, labels: dict[str, str]) -> str:
-    iri_cols = {
-        i
-        for i, _ in enumerate(table.columns)
-        if any(isinstance(row[i], URIRef) for row in table.rows)
-    }
+    """SPARQL 1.1 TSV with a `?*_label` column beside every column that holds IRIs, written
+    column by column as `write_csv` is."""
+    labelled = _iri_columns(table)
+
+    def cell(i: int, value: object) -> str:
+        text = _tsv_value(value)
+        if i not in labelled:
+            return text
+        label = label_text(str(value), labels) if isinstance(value, URIRef) else None
+        return f"{text}\t{_tsv_string(label) if label else ''}"
+
     header = []
     for i, name in enumerate(table.columns):
         header.append(f"?{name}")
-        if i in iri_cols:
+        if i in labelled:
             header.append(f"?{name}_label")
-    lines = ["\t".join(header)]
-    for row in table.rows:
-        out = []
-        for i, value in enumerate(row):
-            out.append(_tsv_value(value))
-            if i in iri_cols:
-                label = label_text(str(value), labels) if isinstance(value, URIRef) else None
-                out.append(_tsv_string(label) if label else "")
-        lines.append("\t".join(out))
-    return "\n".join(lines) + "\n"
+    body = _lines(_cells(table, cell), "\t") if table.columns else [""] * len(table.rows)
+    return "\n".join(["\t".join(header), *body]) + "\n"
 
 
 def _json_term(value: object) -> dict:
