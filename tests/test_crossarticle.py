@@ -126,7 +126,7 @@ seeds, kg, first = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
 if first == "disk-store-first":
     open_disk_store(str(kg.parent / (kg.name + "-other-store")))
 crossarticle.FORK_FROM = 0
-crossvalidate.DISK_QUADS = 0
+crossvalidate.MEMORY_QUADS = 0
 build(seeds, kg)
 """
 

@@ -153,8 +153,8 @@ def test_fast_build_equals_the_straightforward_one(
     """`store_uses`: articles checked in one registry store before it is renewed (a store that
     kept an earlier article's graph would show here as a report that differs). `small`: the
     work across articles as on a large corpus: the shapes of shared resources run partition
-    by partition (two articles each), the boundary store is on disk, the shared inferences
-    are serialised a few triples at a time, all in a child process."""
+    by partition (two articles each), the boundary store is on disk, loaded in pieces, the
+    shared inferences are serialised a few triples at a time, all in a child process."""
     from parley.builder import crossarticle, crossreason, crossvalidate
 
     seeds = tmp_path / "seeds"
@@ -166,7 +166,8 @@ def test_fast_build_equals_the_straightforward_one(
     if small:
         monkeypatch.setattr(crossarticle, "FORK_FROM", 0)
         monkeypatch.setattr(crossvalidate, "PART_UNITS", 2)
-        monkeypatch.setattr(crossvalidate, "DISK_QUADS", 0)
+        monkeypatch.setattr(crossvalidate, "MEMORY_QUADS", 0)
+        monkeypatch.setattr(crossvalidate, "BOUNDARY_CHUNK", 100)
         monkeypatch.setattr(crossreason, "TURTLE_CHUNK", 7)
     kg = tmp_path / "kg"
     result = build(seeds, kg)

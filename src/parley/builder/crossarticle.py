@@ -94,11 +94,8 @@ def _compute_here(plan: Plan, kinds: list[str], update=None) -> dict:
         if "reason" in kinds:
             feeds["reason"] = JoinFeed(plan)
         if "validate" in kinds:
-            quads = None
-            if tools().global_checks:
-                folder = stack.enter_context(scratch_folder())
-                quads = stack.enter_context(open(folder / "boundary.nq", "wb"))
-            feeds["validate"] = BoundaryFeed(plan, quads)
+            folder = stack.enter_context(scratch_folder()) if tools().global_checks else None
+            feeds["validate"] = BoundaryFeed(plan, folder)
         for unit in plan.cross_units():
             for feed in feeds.values():
                 feed.feed(unit)

@@ -12,8 +12,10 @@ Nothing here holds what every article contributes at once:
   subject, and the shapes run partition by partition (`PART_UNITS` articles' worth each), on
   the shared triples plus that partition: a focus node's own triples and its values' are all
   in its partition;
-- the boundary store of the checks across graphs is written as N-Quads to a scratch file and
-  bulk-loaded into an Oxigraph store, on disk when large (`DISK_QUADS`).
+- the boundary store of the checks across graphs is written as N-Quads to scratch files of
+  at most `BOUNDARY_CHUNK` quads (Oxigraph's bulk loader holds what it loads at once, up to
+  1,000,000 quads a thread) and bulk-loaded into an Oxigraph store, on disk when large
+  (`MEMORY_QUADS`).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from __future__ import annotations
 import zlib
 from collections import defaultdict
 from dataclasses import dataclass
+from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import URIRef
@@ -37,7 +40,8 @@ from parley.validate.checks import check_focus, check_solutions, check_violation
 from parley.validate.engine import compiled_violation
 
 PART_UNITS = 5_000  # article units per partition of the shapes across articles
-DISK_QUADS = 1_000_000  # a boundary store of more quads is kept on disk, not in memory
+MEMORY_QUADS = 200_000  # a boundary store of more quads is kept on disk, not in memory
+BOUNDARY_CHUNK = 250_000  # quads of the boundary bulk-loaded at once
 ARTICLE = f"<{PID_BASE}article/"
 
 
@@ -61,21 +65,16 @@ class BoundaryFeed:
     """What validation across articles reads of every unit, fed in graph order; `result`
     runs the shapes and checks and returns the `SharedValidation`."""
 
-    def __init__(self, plan, quads_file):
+    def __init__(self, plan, folder: Path | None):
         self.plan = plan
         context = plan.context
         self.parts = max(1, -(-(len(plan.units) - 1) // PART_UNITS))
         self.spools = [RecordSpool() for _ in range(self.parts)]
         self.shared: set = {interned(x) for x in context.registry_strings}
-        self.quads_file = quads_file  # the boundary as N-Quads, None without checks across
-        self.quads = 0
-        if quads_file is not None:
-            self._write_quads(context.registry_strings, REGISTRY)
-
-    def _write_quads(self, triples, graph: str) -> None:
-        g = f" <{graph}> .\n"
-        self.quads_file.write("".join(f"{s} {p} {o}{g}" for s, p, o in triples).encode("utf-8"))
-        self.quads += len(triples)
+        # the boundary as N-Quads files in `folder` (None: there are no checks across graphs)
+        self.boundary = BoundaryQuads(folder) if folder is not None else None
+        if self.boundary is not None:
+            self.boundary.write(context.registry_strings, REGISTRY)
 
     def feed(self, unit) -> None:
         local = Locality(unit.name)
@@ -95,8 +94,8 @@ class BoundaryFeed:
                 self.shared.add(interned(x))
         for k, (own, vals, subjects) in spooled.items():
             self.spools[k].add((unit.name, own, vals, subjects))
-        if self.quads_file is not None:
-            self._write_quads(sorted(unit.shared | unit.refs), unit.graph)
+        if self.boundary is not None:
+            self.boundary.write(sorted(unit.shared | unit.refs), unit.graph)
 
     def result(self) -> SharedValidation:
         try:
@@ -145,10 +144,9 @@ class BoundaryFeed:
             if isinstance(graph, ox.NamedNode) and graph.value == REGISTRY:
                 rows.append((0, i, name, query, values))
         del registry_store
-        if self.quads_file is None:
+        if self.boundary is None:
             return rows
-        self.quads_file.flush()
-        store = boundary_store(self.quads_file.name, self.quads)
+        store = boundary_store(self.boundary.close(), self.boundary.quads)
         try:
             solutions = list(check_solutions(store.query, t.global_checks))
         finally:
@@ -194,16 +192,47 @@ class BoundaryFeed:
         ]
 
 
-def boundary_store(path: str, quads: int) -> ox.Store:
+class BoundaryQuads:
+    """The boundary store's quads, written as N-Quads files of at most `BOUNDARY_CHUNK` quads
+    (cut between articles) in a scratch folder."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.paths: list[Path] = []
+        self.handle = None
+        self.quads = 0
+        self.in_file = 0
+
+    def write(self, triples, graph: str) -> None:
+        if self.handle is None or self.in_file >= BOUNDARY_CHUNK:
+            self.close()
+            self.paths.append(self.folder / f"boundary-{len(self.paths)}.nq")
+            self.handle = self.paths[-1].open("wb")
+            self.in_file = 0
+        g = f" <{graph}> .\n"
+        self.handle.write("".join(f"{s} {p} {o}{g}" for s, p, o in triples).encode("utf-8"))
+        self.quads += len(triples)
+        self.in_file += len(triples)
+
+    def close(self) -> list[Path]:
+        """The files, complete."""
+        if self.handle is not None:
+            self.handle.close()
+            self.handle = None
+        return self.paths
+
+
+def boundary_store(paths: list[Path], quads: int) -> ox.Store:
     """What checks across graphs look at: the registry graph and, in each article's graph,
     the triples about shared resources and one triple per shared IRI it refers to
-    (`Unit.refs`), bulk-loaded from the N-Quads file at `path` (on disk when large). A check
-    across graphs may ask what is said about shared resources and whether an article refers
+    (`Unit.refs`), bulk-loaded from the N-Quads files at `paths` (on disk when large). A
+    check across graphs may ask what is said about shared resources and whether an article refers
     to a registry resource (or an IRI outside Parley's namespace), not how: its results are
     cached by `Unit.boundary_digest`, which holds no more. Tests compare it with the whole
     dataset."""
-    store = ox.Store() if quads <= DISK_QUADS else open_disk_store(path + ".store")
-    store.bulk_load(path=path, format=ox.RdfFormat.N_QUADS, lenient=True)
+    store = ox.Store() if quads <= MEMORY_QUADS else open_disk_store(str(paths[0]) + ".store")
+    for path in paths:
+        store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS, lenient=True)
     return store
 
 
