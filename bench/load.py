@@ -1,16 +1,17 @@
 """Peak RSS and time of `parley load` into a real Oxigraph server (and Virtuoso 7), per kg/.
 
-    .venv/bin/python bench/load.py KG [KG …] [--tree DIR] [--runs 1|2] [--virtuoso] [--out FILE]
+    .venv/bin/python bench/load.py KG [KG …] [--tree DIR] [--runs 1|2]
+                                   [--servers oxigraph|virtuoso|both] [--out FILE]
 
 For each kg/ folder: starts a fresh Oxigraph server on a free 127.0.0.1 port (as the tests
 do, `tests/servers.py`), runs `parley load` into the empty store and then again into the
 full one (a re-run replaces every graph), each under `/usr/bin/time -v`, checks the exit
 code, and stops the server by its PID. A row: label, kg/, triples, server, run, wall s, CPU s
-of the `parley` process, its peak RSS in MB, exit code, load average after the run. With
-`--virtuoso`, the same into Virtuoso 7. `--tree DIR` runs the `parley` of another checkout
-(`DIR/src` on PYTHONPATH, this interpreter), so that two versions can be measured side by
-side: `--tree /path/to/main` for the code before a change. Extra `parley load` options go
-after `--`. Not a test: the figures depend on the machine and its load.
+of the `parley` process, its peak RSS in MB, exit code, load average after the run.
+`--servers virtuoso` (or `both`): the same into Virtuoso 7. `--tree DIR` runs the `parley` of
+another checkout (`DIR/src` on PYTHONPATH, this interpreter), so that two versions can be
+measured side by side: `--tree /path/to/main` for the code before a change. Extra `parley
+load` options go after `--`. Not a test: the figures depend on the machine and its load.
 """
 
 from __future__ import annotations
@@ -77,14 +78,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("kgs", type=Path, nargs="+")
     parser.add_argument("--tree", type=Path, default=ROOT, help="checkout whose parley runs")
-    parser.add_argument("--virtuoso", action="store_true")
+    parser.add_argument("--servers", choices=["oxigraph", "virtuoso", "both"], default="oxigraph")
     parser.add_argument("--label", default="")
     parser.add_argument("--runs", type=int, default=2, help="1: only into the empty store")
     parser.add_argument("--out", type=Path, help="append the table rows to this file")
     args, extra = parser.parse_known_args()
     extra = [a for a in extra if a != "--"]
-    starts = [("Oxigraph server", start_oxigraph)]
-    if args.virtuoso and virtuoso_binaries():
+    starts = []
+    if args.servers != "virtuoso":
+        starts.append(("Oxigraph server", start_oxigraph))
+    if args.servers != "oxigraph":
+        if not virtuoso_binaries():
+            raise SystemExit("Virtuoso 7 is not installed (scripts/ensure-virtuoso.sh)")
         starts.append(("Virtuoso 7", start_virtuoso))
     rows = []
     for kg in args.kgs:

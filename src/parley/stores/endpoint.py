@@ -139,11 +139,14 @@ class Endpoint:
                 counts[row["g"]["value"]] = int(row["n"]["value"])
         return counts
 
-    def graph_names(self, prefix: str = "") -> list[str]:
-        """The named graphs in the store (whose IRI starts with `prefix`), sorted."""
+    def graph_names(self, prefix: str = "", listed: bool = False) -> list[str]:
+        """The named graphs in the store (whose IRI starts with `prefix`), sorted. `listed`:
+        the store's own list of graphs (`GRAPH ?g {}`, which Oxigraph answers at once, where
+        reading every triple takes minutes on millions; it may hold empty graphs)."""
         literal = prefix.replace("\\", "\\\\").replace('"', '\\"')
         where = f'FILTER (STRSTARTS(STR(?g), "{literal}"))' if prefix else ""
-        _, rows = self.select(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {where} }}")
+        pattern = "{ }" if listed else "{ ?s ?p ?o }"
+        _, rows = self.select(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {pattern} {where} }}")
         return sorted(row["g"]["value"] for row in rows if row.get("g", {}).get("type") == "uri")
 
     # -- Graph Store Protocol -----------------------------------------------------------

@@ -137,7 +137,8 @@ def load_graphs(
     units = _send_all(sender, cutter, todo.sources, skip, checkpoint, progress)
     graphs = dict(sorted(cutter.counts.items()))
     try:
-        stale = tuple(g for g in endpoint.graph_names(GRAPH_PREFIX) if g not in graphs)
+        listed = endpoint.graph_names(GRAPH_PREFIX, listed=sender.method == "oxigraph")
+        stale = tuple(g for g in listed if g not in graphs)
         if prune:
             for graph in stale:
                 endpoint.delete_graph(graph)
