@@ -163,7 +163,7 @@ ALLOWED = {
     ("authoring/brat.py", "_check_with_loader"): "scratch copies in a TemporaryDirectory",
     ("authoring/drafteval.py", "_one"): "scratch drafts in a TemporaryDirectory",
     ("stores/serve.py", "running"): "the server log in a temporary folder",
-    ("builder/crossarticle.py", "_compute_here"): "boundary quads in a scratch_folder()",
+    ("builder/crossvalidate.py", "write"): "BoundaryQuads: N-Quads files in a scratch_folder()",
     ("builder/spool.py", "add"): "appends to an unlinked TemporaryFile (a spool, no output)",
     ("seeds/seedfile.py", "read_seed"): "opens a seed file read-only (O_RDONLY|O_NONBLOCK)",
 }
