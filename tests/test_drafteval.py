@@ -52,16 +52,21 @@ def test_scores_on_the_fixture_corpus(fixture_scores):
     assert summed == total["reported"]["gold"]
 
 
-def test_a_broken_gold_file_changes_the_figures(fixture_scores, tmp_path):
+def _crocker_given_to_qomi(tmp_path):
+    """A copy of the fixture corpus whose gold gives every statement Crocker made in 004 to
+    Kazemi Qomi."""
     corpus = tmp_path / "corpus"
     shutil.copytree(CORPUS, corpus)
     gold = corpus / "annotations" / "004-iranfocus.yaml"
     text = gold.read_text(encoding="utf-8")
-    # every statement Crocker made in 004 handed to Kazemi Qomi in the gold file
     gold.write_text(
         text.replace("speaker: ryan-crocker", "speaker: hassan-kazemi-qomi"), encoding="utf-8"
     )
-    broken = _json(corpus)["total"]
+    return corpus
+
+
+def test_a_broken_gold_file_changes_the_figures(fixture_scores, tmp_path):
+    broken = _json(_crocker_given_to_qomi(tmp_path))["total"]
     before = fixture_scores["total"]
     assert broken["quotation_speakers"]["found"] < before["quotation_speakers"]["found"]
     assert broken["quotations"] == before["quotations"]  # the spans are still right
@@ -74,13 +79,7 @@ def test_per_article_json_lists_the_missed_and_wrong_statements(fixture_scores, 
         assert len(missed) == q["gold"] - q["found"], article["article"]
         wrong = [m for m in article["wrong"] if m["kind"] == "quotation"]
         assert len(wrong) == q["drafted"] - q["correct"], article["article"]
-    corpus = tmp_path / "corpus"
-    shutil.copytree(CORPUS, corpus)
-    gold = corpus / "annotations" / "004-iranfocus.yaml"
-    text = gold.read_text(encoding="utf-8")
-    gold.write_text(
-        text.replace("speaker: ryan-crocker", "speaker: hassan-kazemi-qomi"), encoding="utf-8"
-    )
+    corpus = _crocker_given_to_qomi(tmp_path)
     (broken,) = [
         a for a in _json(corpus, "--per-article")["per_article"] if a["article"] == "004-iranfocus"
     ]
