@@ -1,5 +1,5 @@
 """Score `parley draft` on the corpus folders that exist (the fixture copy of the five seed
-articles, tests/data/corpus; the development sets eval/dev to eval/dev7; the held-out set
+articles, tests/data/corpus; the development sets eval/dev to eval/dev8; the held-out set
 eval/heldout, skipped while it is absent) with `parley draft-eval` (the same
 `parley.api.draft_eval`), and write each folder's figures into its block of docs/drafting.md
 (between `<!-- results:NAME:start -->` and `…:end -->`).
@@ -51,6 +51,11 @@ CORPORA = {
     "dev7": (
         "eval/dev7",
         "the seventh development set (eval/dev7/SOURCES.md): ten more articles about other "
+        "meetings, held out and measured once (figures below), then used for tuning",
+    ),
+    "dev8": (
+        "eval/dev8",
+        "the eighth development set (eval/dev8/SOURCES.md): ten more articles about other "
         "meetings, held out and measured once (figures below), then used for tuning",
     ),
     "heldout": ("eval/heldout", "the held-out set, never used for tuning"),
