@@ -1701,3 +1701,55 @@ def test_a_role_noun_continues_a_run_only_of_the_person_tied_to_that_post(regist
     bare = dataclasses.replace(registry, holdings=())
     _, loaded, _ = _draft(tmp_path, bare, text, "977-role-untied")
     assert "It will be a very productive round of conversations" not in _speakers(loaded)
+
+
+def test_a_name_in_an_opening_adverbial_is_not_the_speaker(registry, tmp_path):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        'During the meeting with Crocker, Qomi remembered his last visit to "the land of the '
+        'two rivers" and said "Iran is missing the visionary leader" of the region.\n'
+    )
+    _, loaded, _ = _draft(tmp_path, registry, text, "978-adverbial")
+    speakers = _speakers(loaded)
+    assert speakers["the land of the two rivers"] == "hassan-kazemi-qomi"
+    assert speakers["Iran is missing the visionary leader"] == "hassan-kazemi-qomi"
+
+
+def test_a_quotation_without_a_speech_verb_is_the_words_of_whom_it_is_according_to(
+    registry, tmp_path
+):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "Qomi and Crocker also “discussed an array of security issues on the border.” according "
+        "to the statement from the Foreign Ministry of Iran.\n\n"
+        "Qomi urged Crocker to “build on the opportunity of the talks,” according to a statement "
+        "from the Foreign Ministry of Iran.\n"
+    )
+    _, loaded, _ = _draft(tmp_path, registry, text, "979-according")
+    speakers = _speakers(loaded)
+    assert speakers["discussed an array of security issues on the border."] == (
+        "iran-foreign-ministry"
+    )
+    reported = [
+        s for s in loaded.statements if s.paraphrase and "Qomi and Crocker" in s.quote.exact
+    ]
+    assert [s.speaker for s in reported] == ["iran-foreign-ministry"]
+    assert speakers["build on the opportunity of the talks"] == "hassan-kazemi-qomi"
+
+
+def test_short_words_a_speaker_calls_something_are_a_quotation_of_theirs(registry, tmp_path):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "After the talks, Qomi called the meeting a “positive development” for the region.\n\n"
+        "Terming the talks, which lasted for four hours, “very useful”, Crocker said they "
+        "would meet again.\n\n"
+        "Crocker called for a “regional solution” on Monday.\n\n"
+        "The talks were called “historic” by the press.\n"
+    )
+    _, loaded, _ = _draft(tmp_path, registry, text, "980-named")
+    speakers = _speakers(loaded)
+    assert speakers["positive development"] == "hassan-kazemi-qomi"
+    assert speakers["very useful"] == "ryan-crocker"
+    # an appeal is reported speech, its fragment drafted with it once (not named again)
+    assert [s.quote.exact for s in loaded.statements].count("regional solution") == 1
+    assert "historic" not in speakers  # a passive: nobody's words

@@ -11,6 +11,8 @@ import re
 from parley.authoring.articlehead import title_span
 from parley.authoring.chains import resolve_chains
 from parley.authoring.dates import date_in
+from parley.authoring.naming import named_fragments
+from parley.authoring.quotespeaker import quote_speaker
 from parley.authoring.reading import Reading
 from parley.authoring.reported import reported_in
 from parley.authoring.spans import evidence, sentence_at, sentences
@@ -20,7 +22,6 @@ from parley.authoring.speakers import (
     agent,
     antecedent,
     partners,
-    quote_speaker,
     tied_people,
     window,
 )
@@ -176,9 +177,27 @@ def draft_statements(reading: Reading) -> tuple[list[dict], list[dict]]:
         speaker = who.speaker or (who.candidates[:1] or (None,))[0]
         previous = (speaker, line, _left_open(reading.text, qe) and bool(who.speaker), attribution)
         done.append(_statement(reading, who, qs, qe, False, attribution, sent))
+    done.extend(_named(reading, sents, reported, skip=head))
     done.sort(key=lambda st: st["_start"])
     resolve_chains(reading, done)
     return [d for d in done if "why" not in d], [d for d in done if "why" in d]
+
+
+def _named(reading: Reading, sents, reported: list[dict], skip) -> list[dict]:
+    """Short quoted words a speaker applies to something ("X called the talks “useful”"),
+    unless a reported clause holds them (drafted with it)."""
+    out = []
+    for s, t in sents:
+        if in_any(s, t, reading.excluded) or in_any(s, t, skip):
+            continue
+        for n in named_fragments(reading.text, s, t):
+            if _clause_of(reported, n.start, n.end):
+                continue
+            who = agent(reading, n.who_start, n.who_end)
+            if who is not None:
+                attribution = (n.a_start, n.a_end)
+                out.append(_statement(reading, who, n.start, n.end, False, attribution, (s, t)))
+    return out
 
 
 def _headline(reading: Reading) -> list[tuple[int, int]]:

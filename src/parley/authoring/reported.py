@@ -344,6 +344,9 @@ def _according(text: str, s: int, t: int, quotes) -> list[Found]:
     elif text[s : m.start()].rstrip().endswith(","):
         start, end = s, text.rfind(",", s, m.start())
         who = (m.end(), len(text[:t].rstrip(" .")))
+    elif re.search(r"[”\"][.,]?\s*$", text[s : m.start()]):  # "… “…” according to X"
+        start, end = s, len(text[: m.start()].rstrip(" ,."))
+        who = (m.end(), len(text[:t].rstrip(" .")))
     else:
         return []
     if ANY_VERB.search(text, start, end) or len(text[start:end].split()) < MIN_WORDS:

@@ -45,15 +45,24 @@ NOT_SUBJECT = re.compile(
 )
 
 
+def after_opening(text: str, s: int, verb: int) -> int:
+    """Where the sentence starting at `s` begins its main clause: after a dateline and an
+    opening adverbial ("During the meeting with X, Y remembered …") that ends before `verb`."""
+    head = DATELINE.match(text, s)
+    s = head.end() if head else s
+    if LEAD.match(text, s):
+        comma = text.find(",", s, verb)
+        if comma != -1:
+            return comma + 1
+    return s
+
+
 def subject_start(text: str, s: int, verb: int) -> int:
     """The start of the clause of the sentence starting at `s` that holds the verb at
     `verb`: after an opening adverbial and after the last clause boundary before the verb."""
     head = DATELINE.match(text, s)
-    cut = s = head.end() if head else s
-    if LEAD.match(text, s):
-        comma = text.find(",", s, verb)
-        if comma != -1:
-            cut = comma + 1
+    s = head.end() if head else s
+    cut = after_opening(text, s, verb)
     for m in BOUNDARY.finditer(text, cut, verb + 12):  # past the verb: ", noting" looks ahead
         if m.end() > verb:
             break
@@ -91,5 +100,6 @@ def subject_span(text: str, s: int, verb: int, verbs: re.Pattern) -> tuple[int, 
         if previous:
             _, who_lo, who_hi = subject_span(text, s, previous[-1].start(), verbs)
             return verb, who_lo, who_hi
-        return s, s, verb  # "X quoted Y, as saying": the whole sentence before the verb
+        # "X quoted Y, as saying": the sentence before the verb, after an opening adverbial
+        return s, after_opening(text, s, verb), verb
     return lo, lo, verb

@@ -1,0 +1,71 @@
+"""Who speaks a direct quotation: the words around it in its sentence ("“…,” he said",
+"Crocker said: “…”", "X “discussed …” according to Z"), read by the speaker rules of
+`speakers`."""
+
+from __future__ import annotations
+
+import re
+
+from parley.authoring.reading import Reading
+from parley.authoring.reported import ACCORDING, ANY_VERB, SPEECH, SPEECH_VERBS
+from parley.authoring.speakers import Who, agent
+from parley.authoring.subjects import after_opening, subject_span
+
+
+def _according_after(reading: Reading, sent, qs: int, qe: int) -> tuple[Who, tuple] | None:
+    """ "X and Y “discussed …” according to the statement from Z": Z, when no verb before
+    the quotation speaks (X "urged" Y to “…”, according to Z: X's words)."""
+    text = reading.text
+    s, t = sent
+    if ANY_VERB.search(text, s, qs):
+        return None
+    m = ACCORDING.search(text, qe, t)
+    if m is None or not re.fullmatch(r"[”\"’'.,\s]*", text[qe : m.start()]):
+        return None
+    who = agent(reading, m.end(), t)
+    return (who, (m.start(), t)) if who is not None else None
+
+
+def quote_speaker(reading: Reading, qs: int, qe: int, sent) -> tuple[Who | None, tuple | None]:
+    """(who, attribution span) of the quotation [qs, qe) in the sentence `sent`."""
+    text = reading.text
+    s, t = sent
+    # after the quote: “…,” he said / “…”, said Crocker / “…,” the Iraqi premier said
+    after = text[qe : max(t, min(len(text), qe + 90))]
+    lead = re.search(rf"\b(?:{SPEECH_VERBS})\s*[,:]?\s*[“\"‘']?$", text[s:qs])
+    m = (
+        None
+        if lead
+        else re.match(r"[”\"’',.\s]{0,4}(.{0,120}?)\b(" + SPEECH_VERBS + r")\b(.{0,50})", after)
+    )
+    if m and (qe + m.start(2) > t > qe + 1) and ". " in m.group(1):
+        m = None  # the verb of the next sentence
+    if m and not re.search("[“\n]", after[: m.end(2)]):  # not after "X said, “…”"
+        lo, verb, hi = qe + m.start(1), qe + m.start(2), qe + m.end(2)
+        tail = re.match(r"[^,.;“\"\n]*", m.group(3))
+        hi_phrase = qe + m.start(3) + (tail.end() if tail else 0)
+        before_verb = bool(m.group(1).strip())
+        who = agent(reading, lo, verb, anchor=qs - 1) if before_verb else None
+        if who is None:
+            who = agent(reading, hi, hi_phrase)
+            if who is not None:
+                return who, (verb, hi_phrase)
+        if who is not None:
+            return who, (lo, hi)
+    # before the quote, same sentence: Crocker said that … “…” / Qomi said: “…”
+    verbs = list(SPEECH.finditer(text, s, qs))
+    if verbs:
+        verb = verbs[-1]
+        a_start, lo, hi = subject_span(text, s, verb.start(), ANY_VERB)
+        who = agent(reading, lo, hi)
+        if who is not None:
+            start = a_start if a_start > lo else (who.start if who.start is not None else s)
+            return who, (start, verb.end())
+    elif according := _according_after(reading, sent, qs, qe):
+        return according
+    elif text[s:qs].strip():
+        # "the NCRI gave the names of … who “…”": the subject of the sentence
+        who = agent(reading, after_opening(text, s, qs), qs)
+        if who is not None and who.speaker is not None:
+            return who, None
+    return None, None
