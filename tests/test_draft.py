@@ -1753,3 +1753,16 @@ def test_short_words_a_speaker_calls_something_are_a_quotation_of_theirs(registr
     # an appeal is reported speech, its fragment drafted with it once (not named again)
     assert [s.quote.exact for s in loaded.statements].count("regional solution") == 1
     assert "historic" not in speakers  # a passive: nobody's words
+
+
+def test_underlined_reports_the_noun_phrase_it_takes(registry, tmp_path):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "Qomi called for more talks on the border, while Crocker underlined the necessity to "
+        "search for new \"constructive and innovative\" forms of cooperation.\n"
+    )
+    _, loaded, _ = _draft(tmp_path, registry, text, "981-underlined")
+    speakers = _speakers(loaded)
+    assert speakers["constructive and innovative"] == "ryan-crocker"
+    clause = [s for s in loaded.statements if s.paraphrase and "necessity" in s.quote.exact]
+    assert [s.speaker for s in clause] == ["ryan-crocker"]

@@ -55,7 +55,7 @@ SPEECH = re.compile(rf"\b(?:{SPEECH_VERBS})\b")
 # "called on X to …", "urged X to …" and "called for X" are read by `_appeal` and `_stance`
 THAT_VERBS = re.compile(
     r"(?:countered|argued|urged|urging|maintained|confirmed|denied|predicted|complained"
-    r"|suggested|call(?:ed|s|ing) (?:on|for)|states|concluded|recalled|underlined|underscored"
+    r"|suggested|call(?:ed|s|ing) (?:on|for)|states|concluded|recalled"
     r"|affirmed|reaffirmed|observed|remarked|replied|responded|wrote|tweeted|continued"
     r"|vowed|pledged|promised|asked|admitted|conceded|highlighted|commented|cautioned"
     r"|answered|citing)$"
