@@ -1759,10 +1759,38 @@ def test_underlined_reports_the_noun_phrase_it_takes(registry, tmp_path):
     text = (
         "Envoys meet in Baghdad\n\n"
         "Qomi called for more talks on the border, while Crocker underlined the necessity to "
-        "search for new \"constructive and innovative\" forms of cooperation.\n"
+        'search for new "constructive and innovative" forms of cooperation.\n'
     )
     _, loaded, _ = _draft(tmp_path, registry, text, "981-underlined")
     speakers = _speakers(loaded)
     assert speakers["constructive and innovative"] == "ryan-crocker"
     clause = [s for s in loaded.statements if s.paraphrase and "necessity" in s.quote.exact]
     assert [s.speaker for s in clause] == ["ryan-crocker"]
+
+
+def test_they_after_the_two_envoys_are_the_pair_named_before_flagged(registry, tmp_path):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "Qomi and Crocker met for four hours on Monday.\n\n"
+        "After the talks, the two envoys said they believed a deal was “in everybody’s "
+        "interests”.\n\n"
+        "In a joint statement, they said they would now “reflect further” on the border.\n"
+    )
+    _, loaded, _ = _draft(tmp_path, registry, text, "982-they-pair")
+    said = [s for s in loaded.statements if s.quote.exact == "reflect further"]
+    assert sorted(s.speaker for s in said) == ["hassan-kazemi-qomi", "ryan-crocker"]
+    assert all(s.note.startswith(FLAG) and "the two envoys" in s.note for s in said)
+    near = [s for s in loaded.statements if s.quote.exact == "in everybody’s interests"]
+    assert all(not s.note.startswith(FLAG) for s in near) and len(near) == 2
+
+
+def test_they_without_a_pair_named_before_stays_unresolved(registry, tmp_path):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "The talks lasted four hours on Monday.\n\n"
+        "After the talks, the two envoys said they believed a deal was “in everybody’s "
+        "interests”.\n\n"
+        "In a joint statement, they said they would now “reflect further” on the border.\n"
+    )
+    _, loaded, _ = _draft(tmp_path, registry, text, "983-they-no-pair")
+    assert not [s for s in loaded.statements if s.quote.exact == "reflect further"]

@@ -11,7 +11,8 @@ except in two cases where the text ties it to one speaker unambiguously:
   that continues an unbroken run of sentences each holding only statements of one speaker
   and naming no one else (a role noun only when the text tied that role to the speaker).
 
-Such a statement is drafted with its speaker and a note that begins with `FLAGGED`, saying
+(A third case, "they" after "the two leaders" of the sentence before, is read where "they" is:
+`parley.authoring.speakers`.) Such a statement is drafted with its speaker and a note that begins with `FLAGGED`, saying
 why: a reviewer sees it, and `parley draft-eval` counts it apart from silent guesses.
 """
 
@@ -23,7 +24,7 @@ from parley.authoring.reading import Reading
 from parley.authoring.reported import ANY_VERB
 from parley.authoring.roles import roles_in, same_post, titled_people
 from parley.authoring.spans import sentence_at, sentences
-from parley.authoring.speakers import named_people, speech_subject
+from parley.authoring.speakers import label_of, named_people, speech_subject
 
 FLAGGED = "FLAGGED speaker beyond the window, check it:"
 # between a role noun and its verb: a short qualifier without a comma ("for Iran's foreign
@@ -85,11 +86,6 @@ def _flag(entry: dict, person: str, basis: str) -> None:
     entry.update({"speaker": person, **rest, "note": f"{FLAGGED} {basis}"})
 
 
-def _label(reading: Reading, person: str) -> str:
-    entity = reading.registry.entities.get(person)
-    return entity.label if entity is not None else person
-
-
 def _titled(reading: Reading, sents, entry: dict, role) -> tuple[str, str] | None:
     """The one person of the role's state whom the rest of its paragraph or the next sentence
     titles with its post, or who speaks in the next sentence and is named there alone."""
@@ -112,13 +108,13 @@ def _titled(reading: Reading, sents, entry: dict, role) -> tuple[str, str] | Non
     }
     if len(people) == 1:
         (person,) = people
-        return person, f"title: the text titles {_label(reading, person)} so nearby"
+        return person, f"title: the text titles {label_of(reading, person)} so nearby"
     if nxt is None or role.party is None:
         return None
     named = named_people(reading, *nxt)
     speaker = speech_subject(reading, *nxt)
     if named == [speaker] and speaker and _of(reading, speaker, role.party):
-        label = _label(reading, speaker)
+        label = label_of(reading, speaker)
         return speaker, f"title: {label} of the role's state speaks in the next sentence"
     return None
 
@@ -158,7 +154,7 @@ def _chain(reading: Reading, sents, entries, entry: dict, role, tied) -> tuple[s
         return None
     if role is not None and not _holds(reading, speaker, role, tied):
         return None
-    label = _label(reading, speaker)
+    label = label_of(reading, speaker)
     return speaker, f"chain: continues {label}'s statements from {back} sentences back"
 
 

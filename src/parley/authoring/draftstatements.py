@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from parley.authoring.articlehead import title_span
-from parley.authoring.chains import resolve_chains
+from parley.authoring.chains import FLAGGED, resolve_chains
 from parley.authoring.dates import date_in
 from parley.authoring.naming import named_fragments
 from parley.authoring.quotespeaker import quote_speaker
@@ -313,7 +313,8 @@ def _reported(reading: Reading, s: int, t: int, quotes, before=(0, 0, [])) -> li
             continue
         attribution = (min(found.a_start, who.start or found.a_start), found.a_end)
         # people who speak together ("the three leaders"): one statement each
-        every = (who, *(Who(p, who.start) for p in partners(reading, who, found.who_end)))
+        others = partners(reading, who, found.who_end)
+        every = (who, *(Who(p, who.start, via=who.via) for p in others))
         for one in every:
             entry = _statement(reading, one, found.start, found.end, True, attribution, (s, t))
             out.append({**entry, "_end": found.end, "_attribution": attribution})
@@ -333,6 +334,7 @@ def _statement(reading: Reading, who: Who, qs, qe, paraphrase, attribution, sent
     span_end = max(qe, attribution[1]) if attribution else qe
     if (
         who.speaker
+        and not who.via
         and _is_person(reading, who.speaker)
         and who.speaker
         not in tied_people(
@@ -355,7 +357,9 @@ def _statement(reading: Reading, who: Who, qs, qe, paraphrase, attribution, sent
     date = date_in(reading, *sent)
     if date:
         entry["date"] = date
-    if who.speaker:
+    if who.via:
+        entry["note"] = f"{FLAGGED} {who.via}"
+    elif who.speaker:
         entry["note"] = "drafted: check speaker, kind and quote boundaries"
     else:
         entry["candidates"] = [c for c in who.candidates if c]

@@ -10,7 +10,7 @@ unnamed U.S. Embassy official"), or it is left unresolved with the people it may
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 
 from parley.authoring.articlehead import find_outlet
@@ -64,6 +64,7 @@ class Who:
     candidates: tuple[str, ...] = ()
     why: str = ""
     also: tuple[str, ...] = ()  # the others of the people who speak together
+    via: str = ""  # how the text ties a speaker named beyond the window (drafted, flagged)
 
 
 def _around(reading: Reading, pos: int) -> tuple[int, tuple[int, int] | None]:
@@ -157,6 +158,15 @@ def agent(reading: Reading, lo: int, hi: int, anchor: int | None = None) -> Who 
         return _last_resort(reading, lo, hi, roles)
     pick = min(found, key=lambda x: x[:3])[3]
     return pick if isinstance(pick, Who) else _by_role(reading, pick)
+
+
+_PAIR_WORDS = re.compile(r"\b(?:[Bb]oth|[Tt]he (?:two|three|four))\b")
+
+
+def label_of(reading: Reading, ident: str) -> str:
+    """The registry label of `ident` (the id itself when unknown)."""
+    entity = reading.registry.entities.get(ident)
+    return entity.label if entity is not None else ident
 
 
 def _pair(reading: Reading, lo: int, n: int = 2) -> Who:
@@ -253,10 +263,24 @@ def _joint_before(reading: Reading, pos: int) -> Who | None:
     Jokowi signed …, which they said …") in its sentence or the one before."""
     if not re.match(r"\s*(?:they|They)\b", reading.text[pos : pos + 8]):
         return None
-    people = reading.agents_in(window(reading, pos, pos)[0], pos, ("person",))
+    lo = window(reading, pos, pos)[0]
+    people = reading.agents_in(lo, pos, ("person",))
     for a, b in reversed(list(pairwise(people))):
         if a.entity != b.entity and JOINED.fullmatch(reading.text[a.end : b.start]):
             return Who(a.entity, a.start, also=(b.entity,))
+    if people:
+        return None
+    # "the two leaders said …. In a joint statement, they said …": the pair's people
+    for m in reversed([m for m in _PAIR_WORDS.finditer(reading.text, lo, pos)]):
+        pair = PAIR.match(reading.text, m.start())
+        if pair is None:
+            continue
+        who = _pair(reading, m.start(), NUMBERS.get(pair.group("n") or "two", 2))
+        if who.speaker is None:
+            return None
+        named = " and ".join(label_of(reading, p) for p in (who.speaker, *who.also))
+        via = f"chain: “they” are “{pair.group().strip()}” before it, {named}"
+        return replace(who, start=pos, via=via)
     return None
 
 
