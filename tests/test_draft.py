@@ -1794,3 +1794,48 @@ def test_they_without_a_pair_named_before_stays_unresolved(registry, tmp_path):
     )
     _, loaded, _ = _draft(tmp_path, registry, text, "983-they-no-pair")
     assert not [s for s in loaded.statements if s.quote.exact == "reflect further"]
+
+
+def _with_south_africa(registry: Registry) -> Registry:
+    state = Entity("state", "south-africa", "South Africa", ("South Africa",))
+    return _with_entities(dataclasses.replace(registry, holdings=()), state)
+
+
+def test_an_unnamed_spokesperson_of_a_state_speaks_for_the_state(registry, tmp_path):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "Although little emerged from the talks Qomi held with Crocker and Rice, a South African "
+        "spokesperson was quoted as saying that “the work” of the border commission “will still "
+        "continue.”\n"
+    )
+    rice = Entity("person", "condoleezza-rice", "Condoleezza Rice", ("Rice",))
+    _, loaded, _ = _draft(tmp_path, _with_entities(_with_south_africa(registry), rice), text)
+    speakers = _speakers(loaded)
+    # "Rice, a South African spokesperson was quoted": a new subject, not Rice's title
+    assert speakers["the work"] == "south-africa"
+    assert speakers["will still continue."] == "south-africa"
+
+
+def test_the_unnamed_spokesperson_stays_unresolved(registry, tmp_path):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "The talks on the border would go on for a week, the South African spokesperson was "
+        "quoted as saying.\n"
+    )
+    _, loaded, doc = _draft(tmp_path, _with_south_africa(registry), text)
+    assert loaded.statements == ()  # "the" spokesperson: someone the reader should know
+    assert doc["unrecognised"]["statements"][0]["candidates"] == ["south-africa"]
+
+
+def test_accused_without_an_accuser_is_no_ones_statement(registry, tmp_path):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "An Iraqi foundation will pay damages in place of companies that were accused of "
+        "forcing workers to work for them.\n\n"
+        "Both Qomi and Crocker have been criticizing Iraq for its drilling activity on the "
+        "border.\n"
+    )
+    _, loaded, _ = _draft(tmp_path, registry, text)
+    clauses = {s.quote.exact for s in loaded.statements}
+    assert not any("forcing workers" in c for c in clauses)
+    assert any("drilling activity" in c for c in clauses)

@@ -11,9 +11,12 @@ except in two cases where the text ties it to one speaker unambiguously:
   that continues an unbroken run of sentences each holding only statements of one speaker
   and naming no one else (a role noun only when the text tied that role to the speaker).
 
-(A third case, "they" after "the two leaders" of the sentence before, is read where "they" is:
-`parley.authoring.speakers`.) Such a statement is drafted with its speaker and a note that begins with `FLAGGED`, saying
-why: a reviewer sees it, and `parley draft-eval` counts it apart from silent guesses.
+(A third case, "they" after "the two leaders" of the sentence before, is read where "they"
+is: `parley.authoring.speakers`.) Such a statement is drafted with its speaker and a note that
+begins with `FLAGGED`, saying why: a reviewer sees it, and `parley draft-eval` counts it apart
+from silent guesses. An indefinite role of a state ("a South African spokesperson") that
+neither rule ties to a person speaks for that state (drafted, not flagged: its speaker is
+named in the attribution itself).
 """
 
 from __future__ import annotations
@@ -52,6 +55,9 @@ def resolve_chains(reading: Reading, entries: list[dict]) -> None:
         found = _titled(reading, sents, entry, roles[0]) if roles else None
         if found is None:
             found = _chain(reading, sents, entries, entry, roles[0] if roles else None, tied)
+        if found is None and roles and roles[0].party and _indefinite(reading, roles[0]):
+            _speaks_for(entry, roles[0].party)  # "a South African spokesperson": no one named
+            continue
         if found is None:
             continue
         person, basis = found
@@ -78,6 +84,23 @@ def _subject_roles(reading: Reading, lo: int, hi: int) -> list:
             if NEAR_VERB.fullmatch(RELATIVE.sub("", text[r.end : verb.start()]))
         ]
     return [r for r in found if r.office and not r.plural]
+
+
+def _indefinite(reading: Reading, role) -> bool:
+    """Whether the role phrase is indefinite and of a state ("a South African spokesperson"):
+    a person the text does not name, who speaks for the state. (Of an organisation, "a Foreign
+    Ministry mediator", it stays for review: which ministry is often the reader's guess.)"""
+    before = reading.text[max(0, role.start - 6) : role.start]
+    party = reading.registry.entities.get(role.party)
+    indefinite = re.search(r"\b(?:an?|one)\s+$", before) is not None
+    return indefinite and party is not None and party.kind == "state"
+
+
+def _speaks_for(entry: dict, party: str) -> None:
+    rest = {k: v for k, v in entry.items() if k not in ("why", "candidates", "note")}
+    entry.clear()
+    note = "drafted: an unnamed speaker, given to whom the text says they speak for; check it"
+    entry.update({"speaker": party, **rest, "note": note})
 
 
 def _flag(entry: dict, person: str, basis: str) -> None:

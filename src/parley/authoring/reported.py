@@ -263,8 +263,9 @@ def _accused(text: str, s: int, t: int, quotes) -> list[Found]:
         passive = re.match(r"\s+by\s+(.{1,40}?)\s+(?:of|for)\s+", text[verb.end() : t])
         active = re.match(r"\s+(?:[\w’'-]+\s+){0,4}?(?:of|for)\s+", text[verb.end() : t])
         m = passive or active
-        if m is None:
-            continue
+        unnamed = not passive and not verb.group().endswith("ing")  # not "have been blaming"
+        if m is None or (unnamed and NOT_SPOKEN.search(text, s, verb.start())):
+            continue  # "companies that were accused of …": no accuser named
         start = verb.end() + m.end()
         end = to_clause_end(text, start, t)
         if len(text[start:end].split()) < 2:

@@ -174,8 +174,8 @@ def _qualifiers(reading: Reading, adjectives, lo: int, ns: int, ne: int, hi: int
             continue
         if f.start < ns:
             first = min(first, f.start)
-    for m in re.finditer(r"[A-Z][a-z]+", text[lo:ns]):
-        state = adjectives.get(m.group())
+    for m in re.finditer(r"[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?", text[lo:ns]):
+        state = adjectives.get(m.group()) or adjectives.get(m.group().split()[-1])
         if state:
             states.append((ns - lo - m.end(), state))
             first = min(first, lo + m.start())
@@ -234,6 +234,12 @@ def _held(holding, reading: Reading) -> bool:
     return not (holding.end and iso[: len(holding.end)] > holding.end)
 
 
+# a verb right after a role phrase: the phrase is a clause's subject, not an apposition
+CLAUSE_VERB = re.compile(
+    r"\s+(?:was|is|were|are|has|have|had|will|would|said|says|told|tells|added|stressed)\b"
+)
+
+
 def titled_people(reading: Reading) -> dict[str, tuple[Role, ...]]:
     """person -> the role phrases the text gives them as a title ("Iraqi President Jalal
     Talabani", "U.S. Ambassador Ryan Crocker") or an apposition ("Ryan Crocker, the US envoy
@@ -256,6 +262,8 @@ def titled_people(reading: Reading) -> dict[str, tuple[Role, ...]]:
                 r",\s*(?:the\s+|an?\s+)?", text[f.end : role.start]
             )
             after = after and not named  # "X, Greek Prime Minister Y": the title is Y's
+            # "… with Powell and Rice, a South African spokesperson was quoted": a new subject
+            after = after and not CLAUSE_VERB.match(text, role.end)
             if before or after:
                 out.setdefault(f.entity, []).append(role)
     result = {k: tuple(v) for k, v in out.items()}
