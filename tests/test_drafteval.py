@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 from seedsets import CORPUS
 
@@ -155,3 +156,41 @@ def test_flagged_resolutions_are_counted_apart_never_as_silent(tmp_path):
     wrong = compare(gold, draft, registry, {})
     assert wrong.counts["flagged_wrong"] == 1 and wrong.counts["misattributions"] == 0
     assert wrong.scores["quotation_speakers"].correct == 1  # it still lowers precision
+
+
+def test_agreement_of_an_annotator_with_themself_is_complete():
+    scores = _json(CORPUS, "--against", str(CORPUS))
+    for name in ("mentions", "quotations", "quotation_speakers", "reported", "reported_speakers"):
+        assert scores["total"][name]["recall"] == 1.0 and scores["total"][name]["precision"] == 1.0
+
+
+def test_agreement_counts_another_speaker_and_a_left_out_statement(tmp_path):
+    other = tmp_path / "other"
+    shutil.copytree(CORPUS / "annotations", other / "annotations")
+    path = sorted((other / "annotations").glob("*.yaml"))[0]
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    quoted = [s for s in doc["statements"] if not s.get("paraphrase")]
+    speakers = {s["speaker"] for s in doc["statements"]}
+    assert len(quoted) >= 2 and len(speakers) >= 2
+    quoted[0]["speaker"] = next(p for p in sorted(speakers) if p != quoted[0]["speaker"])
+    doc["statements"].remove(quoted[1])
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    total = _json(CORPUS, "--against", str(other))["total"]
+    gold_quotes = sum(
+        not s.get("paraphrase", False)
+        for f in sorted((CORPUS / "annotations").glob("*.yaml"))
+        for s in yaml.safe_load(f.read_text(encoding="utf-8"))["statements"]
+    )
+    q = total["quotation_speakers"]
+    assert (q["gold"], q["drafted"]) == (gold_quotes, gold_quotes - 1)
+    assert q["found"] == gold_quotes - 2 and q["correct"] == gold_quotes - 2
+
+
+def test_agreement_with_a_folder_of_other_articles_is_one_line(tmp_path):
+    (tmp_path / "other" / "annotations").mkdir(parents=True)
+    (tmp_path / "other" / "annotations" / "999-none.yaml").write_text("x: 1\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        main, ["draft-eval", str(CORPUS), "--against", str(tmp_path / "other")]
+    )
+    assert result.exit_code == 2 and "none of its annotations" in result.output
+    assert "Traceback" not in result.output

@@ -25,15 +25,19 @@ def draft(article: Path, seeds: Path, date: dt.date | None = None) -> Drafted:
     return draft_article(article, load_registry(seeds / "registry"), date, seeds)
 
 
-def draft_eval(gold: Path, fmt: str = "table", per_article: bool = False) -> str:
+def draft_eval(
+    gold: Path, fmt: str = "table", per_article: bool = False, against: Path | None = None
+) -> str:
     """Draft every hand-annotated article of the corpus folder `gold` (articles/,
     annotations/, registry/) with its gold date and registry, load each draft with the real
     loader, and score it against the hand annotation (`authoring.drafteval`): the scores as
-    a text table, Markdown or JSON (`authoring.drafttable.FORMATS`)."""
-    from parley.authoring.drafteval import evaluate  # lazy: start-up speed
+    a text table, Markdown or JSON (`authoring.drafttable.FORMATS`). With `against` (another
+    annotator's corpus folder), score those annotations instead of drafts: agreement."""
+    from parley.authoring.drafteval import agreement, evaluate  # lazy: start-up speed
     from parley.authoring.drafttable import render
 
-    return render(evaluate(gold), fmt, per_article)
+    scored = agreement(gold, against) if against is not None else evaluate(gold)
+    return render(scored, fmt, per_article)
 
 
 def import_brat(

@@ -274,6 +274,30 @@ def evaluate(gold_dir: Path) -> Evaluation:
     return Evaluation(str(gold_dir), results)
 
 
+def agreement(gold_dir: Path, other_dir: Path) -> Evaluation:
+    """Score another annotator's files (the corpus folder `other_dir`: annotations/, its own
+    registry/ or the gold's) against the gold of the same articles, as if they were drafts:
+    inter-annotator agreement on the drafter's measures (recall and precision swap when the
+    two folders do)."""
+    folder = other_dir / "annotations"
+    if not folder.is_dir() or not annotation_files(other_dir):
+        raise UsageError(f"{other_dir}: no annotations in {folder} — pass a corpus folder")
+    registry = load_registry(gold_dir / "registry")
+    theirs = load_registry(other_dir / "registry") if (other_dir / "registry").is_dir() else None
+    articles = gold_dir / "articles"
+    results = []
+    gold_files = {p.stem: p for p in annotation_files(gold_dir)}
+    for path in annotation_files(other_dir):
+        if path.stem not in gold_files:
+            continue
+        gold = load_annotations(gold_files[path.stem], articles, registry)
+        other = load_annotations(path, articles, theirs or registry, allow_draft=True)
+        results.append(compare(gold, other, registry, {}))
+    if not results:
+        raise UsageError(f"{other_dir}: none of its annotations is of an article of {gold_dir}")
+    return Evaluation(f"{gold_dir} against {other_dir}", results)
+
+
 def _one(gold, path: Path, articles: Path, registry, gold_dir: Path, tmp: Path):
     text = draft_article(articles / f"{path.stem}.txt", registry, gold.article.date, gold_dir)
     drafted = tmp / path.name

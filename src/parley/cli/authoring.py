@@ -56,12 +56,19 @@ def draft_command(
     help="Output format.",
 )
 @click.option("--per-article", is_flag=True, help="Add one row (or object) per article.")
+@click.option(
+    "--against",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    help="Another annotator's corpus folder (annotations/ of some of GOLD's articles, and "
+    "registry/ if it has its own): score those instead of drafts, for inter-annotator "
+    "agreement (the 'drafted' column is then theirs).",
+)
 @handle_errors
-def draft_eval_command(gold: Path, fmt: str, per_article: bool) -> None:
+def draft_eval_command(gold: Path, fmt: str, per_article: bool, against: Path | None) -> None:
     """Score `parley draft` against the hand annotations of GOLD (a corpus folder like seeds/:
     articles/, annotations/, registry/): precision and recall of mentions, quotations,
     reported speech, their speakers, meetings and outlets; silent misattributions."""
-    click.echo(api.draft_eval(gold, fmt, per_article), nl=False)
+    click.echo(api.draft_eval(gold, fmt, per_article, against), nl=False)
 
 
 @click.command("import-brat")
