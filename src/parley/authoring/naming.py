@@ -8,8 +8,8 @@ without such a verb stays a scare quote.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
+from parley.authoring.clauses import Found
 from parley.authoring.reported import ANY_VERB
 from parley.authoring.subjects import after_opening, subject_span
 
@@ -29,22 +29,10 @@ PARTICIPLE = re.compile(
 PASSIVE = re.compile(r"\b(?:is|are|was|were|be|been|being|not|never|so)\s+$")
 
 
-@dataclass(frozen=True)
-class Named:
-    """A named fragment [start, end), its attribution [a_start, a_end) and where the words
-    naming its speaker lie [who_start, who_end)."""
-
-    start: int
-    end: int
-    a_start: int
-    a_end: int
-    who_start: int
-    who_end: int
-
-
-def named_fragments(text: str, s: int, t: int) -> list[Named]:
-    """The named fragments of the sentence [s, t), in text order."""
-    out: list[Named] = []
+def named_fragments(text: str, s: int, t: int) -> list[Found]:
+    """The named fragments of the sentence [s, t), in text order: each a `Found` (the
+    fragment, its attribution, where the words naming its speaker lie)."""
+    out: list[Found] = []
     opening = after_opening(text, s, t)
     lead = PARTICIPLE.match(text, _skip_space(text, s))
     if lead and _short(lead.group(1)):
@@ -53,7 +41,7 @@ def named_fragments(text: str, s: int, t: int) -> list[Named]:
             lo = comma.end()
             verb = ANY_VERB.search(text, lo, t)
             hi = verb.start() if verb else min(t, lo + 60)
-            out.append(Named(*lead.span(1), s, lead.end(1), lo, hi))
+            out.append(Found(*lead.span(1), s, lead.end(1), lo, hi))
     for m in FINITE.finditer(text, opening, t):
         if not _short(m.group(1)) or PASSIVE.search(text, s, m.start()):
             continue
@@ -61,7 +49,7 @@ def named_fragments(text: str, s: int, t: int) -> list[Named]:
             continue
         a_start, lo, hi = subject_span(text, s, m.start(), ANY_VERB)
         verb_end = m.start() + len(m.group().split()[0])
-        out.append(Named(*m.span(1), min(a_start, lo), verb_end, lo, hi))
+        out.append(Found(*m.span(1), min(a_start, lo), verb_end, lo, hi))
     return out
 
 
