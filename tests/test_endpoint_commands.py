@@ -154,3 +154,12 @@ def test_unreachable_and_empty_endpoints(args, tmp_path, kg_dir):
 def test_help_states_the_limit(command):
     result = _run([command, "--help"])
     assert f"{MAX_REMOTE_TRIPLES:,} triples" in " ".join(result.stdout.split())
+
+
+@pytest.mark.parametrize("server", SERVERS)
+def test_stats_same_counts(server, request, kg_dir):
+    local, remote = _both(request, server, kg_dir, ["stats"])
+    assert local.exit_code == 0, local.output
+    assert remote.exit_code == 0, remote.output
+    assert remote.stdout == local.stdout
+    assert "/registry" in local.stdout

@@ -24,9 +24,12 @@ if TYPE_CHECKING:
 __all__ = ["BuildResult", "ReasonResult", "build", "load_corpus", "reason", "stats", "validate"]
 
 
-def stats(kg: Path) -> list[GraphStats]:
-    """Per-graph counts of the built graph in `kg/`."""
-    return graph_stats(open_store(kg).dataset)
+def stats(kg: Path, endpoint: str | None = None) -> list[GraphStats]:
+    """Per-graph counts of the built graph in `kg/` (on the build's Oxigraph store, or
+    Oxigraph in memory without one), or of the graphs loaded into `endpoint`."""
+    if endpoint is not None:
+        return graph_stats(open_store(kg, backend="endpoint", endpoint=endpoint))
+    return graph_stats(open_store(kg, backend="oxigraph"))
 
 
 def validate(kg: Path, endpoint: str | None = None) -> ValidationReport:
