@@ -52,7 +52,7 @@ bench-quick: $(STAMP)
 docs: $(STAMP)
 	$(BIN)/python scripts/competency_doc.py
 
-## Score `parley draft` on tests/data/corpus, eval/dev, eval/dev2, eval/dev3, eval/dev4, eval/dev5, eval/dev6, eval/dev7, eval/dev8 and eval/heldout (those that exist)
+## Score `parley draft` on tests/data/corpus, eval/dev, eval/dev2, eval/dev3, eval/dev4, eval/dev5, eval/dev6, eval/dev7, eval/dev8, eval/dev9 and eval/heldout (those that exist)
 ## and rewrite the figures in docs/drafting.md.
 draft-eval: $(STAMP)
 	$(BIN)/python bench/draft_eval.py

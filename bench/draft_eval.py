@@ -1,5 +1,5 @@
 """Score `parley draft` on the corpus folders that exist (the fixture copy of the five seed
-articles, tests/data/corpus; the development sets eval/dev to eval/dev8; the held-out set
+articles, tests/data/corpus; the development sets eval/dev to eval/dev9; the held-out set
 eval/heldout, skipped while it is absent) with `parley draft-eval` (the same
 `parley.api.draft_eval`), and write each folder's figures into its block of docs/drafting.md
 (between `<!-- results:NAME:start -->` and `…:end -->`).
@@ -56,6 +56,11 @@ CORPORA = {
     "dev8": (
         "eval/dev8",
         "the eighth development set (eval/dev8/SOURCES.md): ten more articles about other "
+        "meetings, held out and measured once (figures below), then used for tuning",
+    ),
+    "dev9": (
+        "eval/dev9",
+        "the ninth development set (eval/dev9/SOURCES.md): twenty more articles about other "
         "meetings, held out and measured once (figures below), then used for tuning",
     ),
     "heldout": ("eval/heldout", "the held-out set, never used for tuning"),
