@@ -1839,3 +1839,52 @@ def test_accused_without_an_accuser_is_no_ones_statement(registry, tmp_path):
     clauses = {s.quote.exact for s in loaded.statements}
     assert not any("forcing workers" in c for c in clauses)
     assert any("drilling activity" in c for c in clauses)
+
+
+def test_thanked_congratulated_and_conveyed_report_their_object(registry, tmp_path):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "Qomi thanked Iraq for hosting the talks on the border.\n\n"
+        "Crocker congratulated the Iraqi government on the signing of the “historic” accord.\n\n"
+        "Qomi conveyed his regards to the Iraqi prime minister.\n"
+    )
+    _, loaded, _ = _draft(tmp_path, registry, text, "984-thanked")
+    reported = {s.quote.exact: s.speaker for s in loaded.statements if s.paraphrase}
+    assert reported["Iraq for hosting the talks on the border"] == "hassan-kazemi-qomi"
+    assert reported["his regards to the Iraqi prime minister"] == "hassan-kazemi-qomi"
+    assert any(q.startswith("the Iraqi government on the signing") for q in reported)
+    assert _speakers(loaded)["historic"] == "ryan-crocker"
+
+
+def test_a_persons_statement_then_it_then_a_bare_quotation_are_that_persons(registry, tmp_path):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "The agenda of the talks with Crocker included the border, Qomi said on Monday.\n\n"
+        "“They discussed the security of the border at great length,” Qomi’s statement said.\n\n"
+        "“They also discussed the return of the refugees to their homes,” it continued.\n\n"
+        "“Together, the two envoys are fulfilling their governments’ instructions.”\n"
+    )
+    _, loaded, _ = _draft(tmp_path, registry, text, "985-statement-chain")
+    speakers, notes = _speakers(loaded), _notes(loaded)
+    first = "They discussed the security of the border at great length"
+    second = "They also discussed the return of the refugees to their homes"
+    bare = "Together, the two envoys are fulfilling their governments’ instructions."
+    assert speakers[first] == speakers[second] == "hassan-kazemi-qomi"
+    assert not notes[second].startswith(FLAG)  # named in the sentence before
+    assert speakers[bare] == "hassan-kazemi-qomi"  # named in the window of its mark
+
+
+def test_a_bare_quotation_beyond_the_window_continues_a_run_flagged(registry, tmp_path):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "Qomi met Crocker and Zebari in Baghdad on Monday.\n\n"
+        "“We discussed the security of the border at great length,” Qomi said.\n\n"
+        "“We also discussed the return of the refugees to their homes,” he added.\n\n"
+        "“The refugees will be able to go home before the winter,” he said.\n\n"
+        "“Together, we are fulfilling the instructions of our governments.”\n"
+    )
+    _, loaded, _ = _draft(tmp_path, registry, text, "986-bare-run")
+    bare = "Together, we are fulfilling the instructions of our governments."
+    # the run of Qomi's statements ends at the sentence that names Crocker and Zebari
+    assert _speakers(loaded)[bare] == "hassan-kazemi-qomi"
+    assert _notes(loaded)[bare].startswith(FLAG)

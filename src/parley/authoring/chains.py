@@ -43,7 +43,16 @@ def resolve_chains(reading: Reading, entries: list[dict]) -> None:
     sents = sentences(reading.text)
     tied: dict[str, str] = {}  # office -> the person a title rule gave it to
     for entry in entries:
-        if "why" not in entry or entry.get("_attr") is None:
+        if "why" not in entry:
+            continue
+        if entry.get("_attr") is None:  # a quotation with no attributing words at all
+            found = (
+                _chain(reading, sents, entries, entry, None, tied)
+                if _alone(reading, entry)
+                else None
+            )
+            if found is not None:
+                _flag(entry, *found)
             continue
         lo, hi = entry["_attr"]
         if reading.agents_in(lo, hi, ("person",)):
@@ -84,6 +93,16 @@ def _subject_roles(reading: Reading, lo: int, hi: int) -> list:
             if NEAR_VERB.fullmatch(RELATIVE.sub("", text[r.end : verb.start()]))
         ]
     return [r for r in found if r.office and not r.plural]
+
+
+def _alone(reading: Reading, entry: dict) -> bool:
+    """Whether the statement is a quotation that is its whole sentence (nothing but marks
+    around it): the next words of whoever spoke just before, if anyone's."""
+    quote = entry["quote"] if isinstance(entry["quote"], str) else entry["quote"]["quote"]
+    s, t = entry["_sent"]
+    text = reading.text
+    rest = text[s : entry["_start"]] + text[entry["_start"] + len(quote) : t]
+    return not entry.get("paraphrase") and re.fullmatch(r"[\s“”\"‘’'.,!?…]*", rest) is not None
 
 
 def _indefinite(reading: Reading, role) -> bool:
@@ -166,9 +185,11 @@ def _chain(reading: Reading, sents, entries, entry: dict, role, tied) -> tuple[s
         who = {e["speaker"] for e in own}
         if len(who) != 1 or (speaker is not None and who != {speaker}):
             break  # the run of one speaker ends here
+        if set(named_people(reading, *sents[j])) - who:
+            if speaker is None:
+                return None  # the sentence right before names another person
+            break  # an earlier sentence names another: the run is the sentences after it
         speaker = next(iter(who))
-        if set(named_people(reading, *sents[j])) - {speaker}:
-            return None
         back = i - j
     if speaker is None or here - {speaker}:
         return None

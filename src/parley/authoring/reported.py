@@ -67,6 +67,7 @@ STANCE = re.compile(
     r"\b(?:has |have |had )?(?:denounced|condemned|rejected|welcomed|praised|critici[sz]ed"
     r"|call(?:ed|s) for|urged|urges|demanded|demands|blamed|blames|press(?:ed|es|ing) for"
     r"|dismissed|denied|hailed|heralded|expressed|referred to"
+    r"|thanked|thanks|congratulated|congratulates|conveyed|conveys|commended|lauded"
     r"|(?P<as>described|assessed|characteri[sz]ed))\b"
 )
 APPEAL = re.compile(

@@ -40,6 +40,10 @@ PAIR = re.compile(
 QUOTED_AS = re.compile(
     r"\b(?:quoted|quoting|cited|citing|reported|reporting)\s+(?:quoted\s+)?(.{1,60}?)\s+as\s*$"
 )
+# what a person writes or says in their own name ("Toner's statement said")
+OWN_WORDS = (
+    r"(?:(?:written|official|brief|short)\s+)?(?:statement|remarks|message|letter|tweet|post)\b"
+)
 # the offices that speak for a person's or a state's government
 OFFICE = r"(?:office|government|administration|aides?|camp|presidency|cabinet)\b"
 
@@ -225,6 +229,9 @@ def _last_resort(reading: Reading, lo: int, hi: int, roles) -> Who | None:
     for r in roles:
         if r.party:
             return Who(r.party, r.start)
+    for f in reading.agents_in(lo, hi, ("person",)):  # "Toner's statement said": his words
+        if re.match(rf"['’]s\s+{OWN_WORDS}", reading.text[f.end : hi]):
+            return Who(f.entity, f.start)
     for f in reading.agents_in(lo, hi, ("person",)):  # "Netanyahu's office said": his state
         office = re.match(rf"['’]s\s+{OFFICE}", reading.text[f.end : hi])
         nationality = reading.registry.entities[f.entity].attr("nationality")
@@ -246,7 +253,8 @@ def _last_resort(reading: Reading, lo: int, hi: int, roles) -> Who | None:
 def _group_before(reading: Reading, pos: int) -> Who | None:
     """What "it" or "they" stands for as a speaker: the first state or organisation named
     earlier in the sentence, not inside a quotation; else the one that speaks in the sentence
-    before ("…, the Chinese foreign ministry said. “…,” it said")."""
+    before ("…, the Chinese foreign ministry said. “…,” it said"), or the person whose
+    statement speaks there ("Toner's statement said. “…,” it continued")."""
     here, before = _around(reading, pos)
     text, kinds = reading.text, ("state", "organisation")
     for f in reading.agents_in(here, pos, kinds):
@@ -255,7 +263,13 @@ def _group_before(reading: Reading, pos: int) -> Who | None:
             return Who(f.entity, f.start)
     lo, hi = before or (pos, pos)
     spoke = [f for f in reading.agents_in(lo, hi, kinds) if SPEECH.match(text, f.end + 1)]
-    return Who(spoke[-1].entity, pos) if spoke else None
+    if spoke:
+        return Who(spoke[-1].entity, pos)
+    for f in reading.agents_in(lo, hi, ("person",)):  # "X's statement said. “…,” it continued"
+        words = re.match(rf"['’]s\s+{OWN_WORDS}\s*", text[f.end : hi])
+        if words and SPEECH.match(text, f.end + words.end()):
+            return Who(f.entity, pos)
+    return None
 
 
 def _joint_before(reading: Reading, pos: int) -> Who | None:
