@@ -1888,3 +1888,28 @@ def test_a_bare_quotation_beyond_the_window_continues_a_run_flagged(registry, tm
     # the run of Qomi's statements ends at the sentence that names Crocker and Zebari
     assert _speakers(loaded)[bare] == "hassan-kazemi-qomi"
     assert _notes(loaded)[bare].startswith(FLAG)
+
+
+def test_the_minister_is_the_minister_the_text_titled_before(registry, tmp_path):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "Iranian Foreign Minister Manouchehr Mottaki arrived in Baghdad on Monday for talks.\n\n"
+        "Upon arrival, the Iranian minister affirmed that he was bearing “a message from the "
+        "president to the Iraqi government.”\n"
+    )
+    _, loaded, _ = _draft(tmp_path, registry, text, "987-minister")
+    speakers = _speakers(loaded)
+    assert speakers["a message from the president to the Iraqi government."] == (
+        "manouchehr-mottaki"
+    )
+
+
+def test_a_participle_opening_is_not_the_subject(registry, tmp_path):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "Iraqi officials said Ryan Crocker and Hassan Kazemi Qomi met on Monday.\n\n"
+        "Referring to the accord signed in the Iranian capital of Tehran, the US ambassador "
+        'said "we are surpassing the agenda" of the accord.\n'
+    )
+    _, loaded, _ = _draft(tmp_path, registry, text, "988-referring")
+    assert _speakers(loaded)["we are surpassing the agenda"] == "ryan-crocker"

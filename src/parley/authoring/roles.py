@@ -47,8 +47,13 @@ OFFICE_NOUNS = {
     "mediator": ("mediator",),
     "secretary-general": ("secretary general", "secretary-general"),
     "foreign-secretary": ("foreign secretary",),  # a minister in one state, a diplomat in another
+    # "the minister", "the Iranian minister": whichever minister the text titled before
+    "minister": ("minister", "ministers"),
 }
-PLURAL = re.compile(r"(?:ambassadors|envoys)$")
+PLURAL = re.compile(r"(?:ambassadors|envoys|ministers)$")
+# the offices a bare "minister" may stand for (not a prime minister: "the minister" after
+# "Prime Minister X" is someone else)
+MINISTERS = frozenset({"minister", "foreign-minister", "defence-minister"})
 GROUP_NOUNS = (
     r"officials?|sources?|diplomats?|authorities|government|ministry|military|delegations?"
     r"|side|embassy|spokesmen|negotiators?|representatives?|leaders?|forces"
@@ -112,6 +117,8 @@ def _find_roles(reading: Reading):
             continue
         noun = m.group()
         office = _office_of(noun)
+        if office == "minister" and not _bare_minister(text, m.start(), adjectives):
+            continue  # "the interior minister": a portfolio no office noun names
         before = _clause_before(text, m.start())
         if NOT_CURRENT.search(text[before : m.start()]):
             continue
@@ -124,6 +131,16 @@ def _find_roles(reading: Reading):
         if _someones(reading, before, m.start()):
             people = frozenset()
         yield Role(start, m.end(), office, party, people, plural)
+
+
+def _bare_minister(text: str, ns: int, adjectives) -> bool:
+    """Whether "minister" at `ns` stands alone ("the minister", "the Iranian minister",
+    "Iran's minister"), not after a portfolio ("the interior minister", "Finance Minister")."""
+    before = re.search(r"([\w’'-]+)\s+$", text[max(0, ns - 40) : ns])
+    if before is None:
+        return True
+    word = before.group(1)
+    return word.lower() in ("the", "a", "an") or word in adjectives or word.endswith(("'s", "’s"))
 
 
 def _someones(reading: Reading, lo: int, ns: int) -> bool:
@@ -272,9 +289,10 @@ def titled_people(reading: Reading) -> dict[str, tuple[Role, ...]]:
 
 
 def same_post(role, title) -> bool:
-    return title.office == role.office and (
-        role.party is None or title.party is None or title.party == role.party
+    office = title.office == role.office or (
+        role.office == "minister" and title.office in MINISTERS
     )
+    return office and (role.party is None or title.party is None or title.party == role.party)
 
 
 def titled_holder(reading: Reading, role: Role) -> str | None:

@@ -22,7 +22,8 @@ DATELINE = re.compile(
 LEAD = re.compile(
     r"(?:While|Whereas|Although|Though|After|Before|When|As|Since|Because|If|Once|Unlike"
     r"|Despite|According|Following|Prior|Ahead|In|On|At|During|Earlier|Later|Meanwhile"
-    r"|However|But|Also|Asked|Speaking|Addressing|Last|This|Yesterday|Today|Separately)\b"
+    r"|However|But|Also|Asked|Speaking|Addressing|Last|This|Yesterday|Today|Separately|Upon"
+    r"|[A-Z][a-z]+ing)\b"  # "Referring to …, the Peruvian president said"
 )
 # a clause boundary inside a sentence, before a new subject
 BOUNDARY = re.compile(
