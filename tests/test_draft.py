@@ -1913,3 +1913,19 @@ def test_a_participle_opening_is_not_the_subject(registry, tmp_path):
     )
     _, loaded, _ = _draft(tmp_path, registry, text, "988-referring")
     assert _speakers(loaded)["we are surpassing the agenda"] == "ryan-crocker"
+
+
+def test_two_people_with_appositions_joined_by_and_speak_together(registry, tmp_path):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "The US ambassador in Iraq, Ryan Crocker, and his Iranian counterpart, Hassan Kazemi "
+        'Qomi, said that they discussed a number of files, including "the security of the '
+        'border and the refugees".\n'
+    )
+    _, loaded, _ = _draft(tmp_path, registry, text, "989-joint-apposition")
+    said = [
+        s
+        for s in loaded.statements
+        if s.quote.exact == "the security of the border and the refugees"
+    ]
+    assert sorted(s.speaker for s in said) == ["hassan-kazemi-qomi", "ryan-crocker"]

@@ -56,7 +56,10 @@ TITLE_WORDS = (
     r"|secretary|envoy|ambassador|spokesman|spokeswoman|spokesperson"
 )
 # between two people named together: "X and Y", "X and Irish premier Y"
-JOINED = re.compile(rf"\s+and\s+(?:his\s+|her\s+)?(?:(?:[A-Z][\w.’'-]*|{TITLE_WORDS})\s+){{0,3}}")
+JOINED = re.compile(
+    rf",?\s+and\s+(?:his\s+|her\s+)?(?:(?:[A-Z][\w.’'-]*|{TITLE_WORDS})\s+){{0,3}}?"
+    rf"(?:(?:[A-Z][\w.’'-]*|{TITLE_WORDS}),\s+)?"  # "…, and his Iraqi counterpart, Y"
+)
 
 
 @dataclass(frozen=True)

@@ -69,6 +69,8 @@ def subject_start(text: str, s: int, verb: int) -> int:
             break
         if re.match(r",\s*(?:which|who)\b", m.group()) and "," in text[m.end() : verb]:
             continue  # "Qomi, who heads the delegation, said": an insertion in the subject
+        if re.match(r",\s*and\b", m.group()) and len(LOWER.findall(text, cut, m.start())) < 2:
+            continue  # "The Minister …, X, and his Iraqi counterpart, Y, said": one subject
         cut = m.end()
     for m in list(re.finditer(r"\s(?:and|but)\s+", text[cut:verb])):
         clause = len(LOWER.findall(text, cut, cut + m.start())) >= 2  # not "X and Y said"
