@@ -1929,3 +1929,15 @@ def test_two_people_with_appositions_joined_by_and_speak_together(registry, tmp_
         if s.quote.exact == "the security of the border and the refugees"
     ]
     assert sorted(s.speaker for s in said) == ["hassan-kazemi-qomi", "ryan-crocker"]
+
+
+def test_a_fragment_in_single_curly_marks_in_a_reported_clause_is_a_quotation(registry, tmp_path):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "Qomi said the talks with the Americans made ‘good progress’ but did not elaborate.\n\n"
+        "Crocker said the Iraqi government’s plan was useful for the region.\n"
+    )
+    _, loaded, _ = _draft(tmp_path, registry, text, "990-single-marks")
+    speakers = _speakers(loaded)
+    assert speakers["good progress"] == "hassan-kazemi-qomi"
+    assert not any(q.startswith("s plan") for q in speakers)  # an apostrophe opens nothing

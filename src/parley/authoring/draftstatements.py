@@ -114,6 +114,9 @@ def _quote_end(text: str, i: int, width: int = 1) -> tuple[int, int]:
 
 
 UNKNOWN = "its attributing words name no one the registry knows"
+# a short quoted fragment in a reported clause: in double marks, or in single curly ones
+# (‘good progress’; the closing ’ not followed by a letter, so no apostrophe ends it)
+FRAGMENT = re.compile(r"[“\"]([^”\"\n]+?)(?:[”\"]|$)|‘([^‘’\n]+?)’(?!\w)")
 # "the statement said", "the document also states": a statement named before
 DOCUMENT_NOUN = re.compile(r"\b(?:statement|document|communiqu[eé]|declaration)\b")
 DOCUMENT = re.compile(
@@ -319,10 +322,11 @@ def _reported(reading: Reading, s: int, t: int, quotes, before=(0, 0, [])) -> li
             entry = _statement(reading, one, found.start, found.end, True, attribution, (s, t))
             out.append({**entry, "_end": found.end, "_attribution": attribution})
         # the clause may stop before the closing mark ("was “important and very good.”")
-        for m in re.finditer(r"[“\"]([^”\"\n]+?)(?:[”\"]|$)", text[found.start : found.end]):
-            if 1 <= len(m.group(1).split()) < MIN_QUOTE_WORDS:
-                qs = found.start + m.start(1)
-                qe = qs + len(m.group(1))
+        for m in FRAGMENT.finditer(text[found.start : found.end]):
+            words = m.group(m.lastindex)
+            if 1 <= len(words.split()) < MIN_QUOTE_WORDS:
+                qs = found.start + m.start(m.lastindex)
+                qe = qs + len(words)
                 for one in every:
                     out.append(_statement(reading, one, qs, qe, False, attribution, (s, t)))
     return out
