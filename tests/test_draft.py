@@ -1941,3 +1941,27 @@ def test_a_fragment_in_single_curly_marks_in_a_reported_clause_is_a_quotation(re
     speakers = _speakers(loaded)
     assert speakers["good progress"] == "hassan-kazemi-qomi"
     assert not any(q.startswith("s plan") for q in speakers)  # an apostrophe opens nothing
+
+
+def test_a_quotation_an_unknown_subject_speaks_is_not_the_person_named_before(registry, tmp_path):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "Ryan Crocker and Hassan Kazemi Qomi are meeting in Baghdad on Monday.\n\n"
+        'The head of Iraqi diplomacy stated that the meeting will be used to "take stock of '
+        'what has been accomplished in the talks".\n'
+    )
+    _, loaded, doc = _draft(tmp_path, registry, text, "991-unknown-subject")
+    assert "take stock of what has been accomplished in the talks" not in _speakers(loaded)
+    unresolved = {u["quote"] for u in doc["unrecognised"]["statements"]}
+    assert "take stock of what has been accomplished in the talks" in unresolved
+
+
+def test_a_date_inside_an_opening_adverbial_does_not_end_it(registry, tmp_path):
+    text = (
+        "Envoys meet in Baghdad\n\n"
+        "Iraqi officials said Ryan Crocker and Hassan Kazemi Qomi met on Monday.\n\n"
+        "Referring to the accord signed on Oct. 26, 1998 in the Iranian capital of Tehran, the "
+        'US ambassador said "we are surpassing the agenda" of the accord.\n'
+    )
+    _, loaded, _ = _draft(tmp_path, registry, text, "992-date-comma")
+    assert _speakers(loaded)["we are surpassing the agenda"] == "ryan-crocker"

@@ -163,6 +163,13 @@ def draft_statements(reading: Reading) -> tuple[list[dict], list[dict]]:
             continue
         if who is None:
             who, attribution = _signed(reading, qe)
+        unknown = who is None and not _attributed_after(reading, qe)
+        if unknown and (verb := _unknown_speaker(reading, sent, qs)):
+            # "The head of European diplomacy stated that … “…”": someone the registry does
+            # not know speaks; not the person named before
+            hint = antecedent(reading, verb[0])
+            who = Who(None, None, (hint.speaker,) if hint.speaker else hint.candidates, UNKNOWN)
+            attribution = verb
         runs_on = who is None and previous is not None
         runs_on = runs_on and _runs_on(reading, previous[1], line, qs, qe)
         if runs_on and previous[2] and not reading.text[line : qs - 1].strip():
@@ -201,6 +208,16 @@ def _named(reading: Reading, sents, reported: list[dict], skip) -> list[dict]:
                 attribution = (n.a_start, n.a_end)
                 out.append(_statement(reading, who, n.start, n.end, False, attribution, (s, t)))
     return out
+
+
+def _unknown_speaker(reading: Reading, sent, qs: int) -> tuple[int, int] | None:
+    """(start, end) of the sentence's words up to its last speech verb before the quotation
+    at `qs`, when words stand before that verb (a subject the registry does not know)."""
+    s, _ = sent
+    verbs = list(SPEECH.finditer(reading.text, s, qs))
+    if not verbs or not reading.text[s : verbs[-1].start()].strip(" ,"):
+        return None
+    return s, verbs[-1].end()
 
 
 def _headline(reading: Reading) -> list[tuple[int, int]]:

@@ -52,9 +52,10 @@ def after_opening(text: str, s: int, verb: int) -> int:
     head = DATELINE.match(text, s)
     s = head.end() if head else s
     if LEAD.match(text, s):
-        comma = text.find(",", s, verb)
-        if comma != -1:
-            return comma + 1
+        # the adverbial's comma: not one inside a date ("on Oct. 26, 1998 in Brasilia,")
+        comma = re.compile(r",(?!\s*\d{4}\b)").search(text, s, verb)
+        if comma is not None:
+            return comma.end()
     return s
 
 
