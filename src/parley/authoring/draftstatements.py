@@ -12,7 +12,7 @@ from parley.authoring.articlehead import title_span
 from parley.authoring.chains import FLAGGED, resolve_chains
 from parley.authoring.dates import date_in
 from parley.authoring.naming import named_fragments
-from parley.authoring.quotespeaker import quote_speaker
+from parley.authoring.quotespeaker import quote_speaker, unknown_speaker
 from parley.authoring.reading import Reading
 from parley.authoring.reported import reported_in
 from parley.authoring.spans import evidence, sentence_at, sentences
@@ -164,7 +164,7 @@ def draft_statements(reading: Reading) -> tuple[list[dict], list[dict]]:
         if who is None:
             who, attribution = _signed(reading, qe)
         unknown = who is None and not _attributed_after(reading, qe)
-        if unknown and (verb := _unknown_speaker(reading, sent, qs)):
+        if unknown and (verb := unknown_speaker(reading, sent, qs)):
             # "The head of European diplomacy stated that … “…”": someone the registry does
             # not know speaks; not the person named before
             hint = antecedent(reading, verb[0])
@@ -208,16 +208,6 @@ def _named(reading: Reading, sents, reported: list[dict], skip) -> list[dict]:
                 attribution = (n.a_start, n.a_end)
                 out.append(_statement(reading, who, n.start, n.end, False, attribution, (s, t)))
     return out
-
-
-def _unknown_speaker(reading: Reading, sent, qs: int) -> tuple[int, int] | None:
-    """(start, end) of the sentence's words up to its last speech verb before the quotation
-    at `qs`, when words stand before that verb (a subject the registry does not know)."""
-    s, _ = sent
-    verbs = list(SPEECH.finditer(reading.text, s, qs))
-    if not verbs or not reading.text[s : verbs[-1].start()].strip(" ,"):
-        return None
-    return s, verbs[-1].end()
 
 
 def _headline(reading: Reading) -> list[tuple[int, int]]:

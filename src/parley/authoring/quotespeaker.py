@@ -69,3 +69,13 @@ def quote_speaker(reading: Reading, qs: int, qe: int, sent) -> tuple[Who | None,
         if who is not None and who.speaker is not None:
             return who, None
     return None, None
+
+
+def unknown_speaker(reading: Reading, sent, qs: int) -> tuple[int, int] | None:
+    """(start, end) of the sentence's words up to its last speech verb before the quotation
+    at `qs`, when words stand before that verb (a subject the registry does not know)."""
+    s, _ = sent
+    verbs = list(SPEECH.finditer(reading.text, s, qs))
+    if not verbs or not reading.text[s : verbs[-1].start()].strip(" ,"):
+        return None
+    return s, verbs[-1].end()
