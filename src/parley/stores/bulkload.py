@@ -82,9 +82,17 @@ def bulk_load(
         progress(todo.size)
     files = [BulkFile(f["name"], f["quads"], tuple(f["blank_graphs"])) for f in manifest["files"]]
     graphs: dict[str, int] = manifest["counts"]
+    names = {str(folder / f.name) for f in files}
     states = {} if rewritten else _states(isql, folder)
-    if rewritten or set(states) != {str(folder / f.name) for f in files}:
+    if rewritten or set(states) != names:
         _clear_and_register(isql, folder, list(graphs))
+        registered = _states(isql, folder)
+        if set(registered) != names:
+            missing = sorted(names - set(registered)) or sorted(registered)
+            raise UsageError(
+                f"{Path(missing[0]).name}: Virtuoso's ld_dir did not register it as written in "
+                f"{folder} — Virtuoso must run on this machine and see the same folder"
+            )
         states = {}
     done = sum(1 for state, _ in states.values() if state == "2")
     _reset_unfinished(isql, folder, files, states)
@@ -245,17 +253,20 @@ def _clear_and_register(isql: Isql, folder: Path, graphs: list[str]) -> None:
     """Clear the graphs to load, then register the files: registered files mean cleared
     graphs. An error of `ld_dir` (the folder not in DirsAllowed) comes back as Virtuoso says."""
     where = f"ll_file LIKE {quote(str(folder) + '/parley-%')}"
-    _clear(isql, [], then=f"DELETE FROM DB.DBA.load_list WHERE {where};")
-    register = f"ld_dir({quote(str(folder))}, {quote(PATTERN)}, {quote(GRAPH_PREFIX)});"
-    try:
-        _clear(isql, graphs, then=register)
+    try:  # file_dirlist: refused, as ld_dir would be, when DirsAllowed does not list the folder
+        _clear(
+            isql,
+            [],
+            then=f"file_dirlist({quote(str(folder))}, 1);\n"
+            f"DELETE FROM DB.DBA.load_list WHERE {where};",
+        )
     except UsageError as exc:
-        if "DirsAllowed" in str(exc) or "FA0" in str(exc) or "access" in str(exc).lower():
-            raise UsageError(
-                f"{exc} — add {folder} to DirsAllowed in [Parameters] of virtuoso.ini and "
-                "restart Virtuoso, or give a --bulk-dir that it lists"
-            ) from None
-        raise
+        raise UsageError(
+            f"{exc} — add {folder} to DirsAllowed in [Parameters] of virtuoso.ini and "
+            "restart Virtuoso, or give a --bulk-dir that it lists"
+        ) from None
+    register = f"ld_dir({quote(str(folder))}, {quote(PATTERN)}, {quote(GRAPH_PREFIX)});"
+    _clear(isql, graphs, then=register)
 
 
 def _reset_unfinished(isql: Isql, folder: Path, files: list[BulkFile], states: dict) -> None:
