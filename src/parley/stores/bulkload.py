@@ -64,10 +64,10 @@ def bulk_load(
     per_file: int = PER_FILE,
     resume: bool = False,
     loaders: int | None = None,
-    max_files: int | None = None,
 ) -> LoadResult:
-    """Load the planned files through Virtuoso's bulk loader (see above). `max_files`: each
-    loader stops after that many files (for tests: a load cut off part-way)."""
+    """Load the planned files through Virtuoso's bulk loader (see above): `loaders` sessions
+    of `rdf_loader_run()` (None: one per core; 0: none, the files only written and registered,
+    which tests use to stop a load part-way)."""
     started = time.perf_counter()
     isql = Isql.of(isql_address)
     endpoint = Endpoint.connect(endpoint_url)
@@ -96,7 +96,7 @@ def bulk_load(
         states = {}
     done = sum(1 for state, _ in states.values() if state == "2")
     _reset_unfinished(isql, folder, files, states)
-    _run_loaders(isql, loaders or os.cpu_count() or 1, max_files)
+    _run_loaders(isql, os.cpu_count() or 1 if loaders is None else loaders)
     states = _states(isql, folder)
     errors = [f"{Path(f).name}: {err}" for f, (_, err) in sorted(states.items()) if err]
     if errors:
@@ -283,8 +283,8 @@ def _reset_unfinished(isql: Isql, folder: Path, files: list[BulkFile], states: d
     isql.run("\n".join(["log_enable(3,1);", *statements]))
 
 
-def _run_loaders(isql: Isql, loaders: int, max_files: int | None) -> None:
+def _run_loaders(isql: Isql, loaders: int) -> None:
     """`rdf_loader_run()` in `loaders` sessions at once, then a checkpoint."""
-    limit = "" if max_files is None else str(int(max_files))
-    run_parallel(isql, [f"rdf_loader_run({limit});"] * max(1, loaders))
-    isql.run("checkpoint;")
+    if loaders > 0:
+        run_parallel(isql, ["rdf_loader_run();"] * loaders)
+        isql.run("checkpoint;")
