@@ -89,7 +89,8 @@ class Isql:
     def rows(self, sql: str) -> list[list[str]]:
         """The rows that `sql` printed as `ROW|a|b…` lines, split on `|`."""
         out = self.run(sql)
-        return [line[len(ROW) :].split("|") for line in out.splitlines() if line.startswith(ROW)]
+        lines = (line.rstrip() for line in out.splitlines())
+        return [line[len(ROW) :].split("|") for line in lines if line.startswith(ROW)]
 
     def hide(self, text: str) -> str:
         return redact(text, secrets_of(self.credentials))
