@@ -20,6 +20,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -225,13 +226,17 @@ def test_parley_load_killed_then_resumed(env, kg_dir, tmp_path):
         os.kill(process.pid, signal.SIGKILL)
     finally:
         process.wait(timeout=30)
+    assert process.returncode == -signal.SIGKILL, "killed mid-load, not finished"
     done = done_files(env, folder)
+    time.sleep(2)  # its isql sessions died with it, and Virtuoso stopped their loaders
+    later = Counter(state for state, _ in bulkload._states(Isql.of(env.isql), folder).values())
+    assert later["2"] == done and later["1"] > 0  # files taken by the killed loaders
     resumed = subprocess.run(
         [*command, "--resume"], env=environ, capture_output=True, text=True, check=False
     )
     assert resumed.returncode == 0, resumed.stderr
     found = [int(n) for n in re.findall(r"resumed after (\d+)", resumed.stdout)]
-    assert found == ([done] if done else []) or done == len(list(folder.glob("*.nq.gz")))
+    assert found == [done] and 0 < done < len(list(folder.glob("*.nq.gz")))
     local = read_graphs(sources(kg_dir))
     assert select_state(env.endpoint(), list(local)) == expected_select_state(local)
 
