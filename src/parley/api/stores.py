@@ -9,12 +9,13 @@ from typing import TYPE_CHECKING
 from parley.model.progress import Progress, silent
 from parley.stores.hosts import is_loopback
 from parley.stores.loadmethods import METHODS as LOAD_METHODS
+from parley.stores.loadmethods import QUADS_PER_FILE
 
 if TYPE_CHECKING:
     from parley.stores.load import LoadResult
     from parley.stores.serve import Server
 
-__all__ = ["LOAD_METHODS", "is_loopback", "load", "serve"]
+__all__ = ["LOAD_METHODS", "QUADS_PER_FILE", "is_loopback", "load", "serve"]
 
 
 def load(

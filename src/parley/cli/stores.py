@@ -11,6 +11,7 @@ import click
 from parley import api
 from parley.cli.common import EXIT_DATA, handle_errors, kg_option, progress_bars
 from parley.cli.querying import allow_service_option
+from parley.stores.loadmethods import QUADS_PER_FILE
 
 
 @click.command("load")
@@ -62,7 +63,7 @@ from parley.cli.querying import allow_service_option
 @click.option(
     "--quads-per-file",
     type=click.IntRange(1),
-    default=2_000_000,
+    default=QUADS_PER_FILE,
     show_default=True,
     help="virtuoso-bulk: quads per N-Quads file (several files load in parallel).",
 )

@@ -41,8 +41,8 @@ from parley.stores.chunks import Cutter, Unit
 from parley.stores.endpoint import Endpoint, Unavailable
 from parley.stores.isql import ROW, Isql, quote, run_parallel
 from parley.stores.load import GraphCount, LoadPlan, LoadResult, _units
+from parley.stores.loadmethods import QUADS_PER_FILE as PER_FILE
 
-PER_FILE = 2_000_000  # quads per file: several files, so that the loaders run in parallel
 MANIFEST = "parley-bulk.json"
 PATTERN = "parley-*.nq.gz"
 VERSION = 1

@@ -9,3 +9,5 @@ METHODS = {
     "virtuoso-bulk": "gzipped N-Quads files in --bulk-dir, loaded by Virtuoso's own bulk "
     "loader through isql-vt (--isql; same machine, the folder in DirsAllowed)",
 }
+
+QUADS_PER_FILE = 2_000_000  # virtuoso-bulk: quads per file (several files: parallel loaders)
