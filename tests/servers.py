@@ -38,6 +38,7 @@ class Server:
     store_url: str
     credentials: Credentials | None
     pid: int
+    isql: str = ""  # Virtuoso's SQL port, HOST:PORT (for isql-vt)
 
     def endpoint(self) -> Endpoint:
         return Endpoint(self.query_url, self.store_url, self.credentials, timeout=120)
@@ -169,7 +170,7 @@ MaxStaticCursorRows = 5000
 CheckpointAuditTrail = 0
 AllowOSCalls = 0
 SchedulerInterval = 10
-DirsAllowed = {dir}
+DirsAllowed = {dirs}
 ThreadCleanupInterval = 0
 ThreadThreshold = 10
 ResourcesCleanupInterval = 0
@@ -237,8 +238,9 @@ def virtuoso_binaries() -> tuple[str, str] | None:
 
 
 @contextlib.contextmanager
-def start_virtuoso(folder: Path):
-    """Virtuoso 7 with its own virtuoso.ini, listening on 127.0.0.1 only.
+def start_virtuoso(folder: Path, allow: tuple[Path, ...] = ()):
+    """Virtuoso 7 with its own virtuoso.ini, listening on 127.0.0.1 only; it reads files in
+    `folder` and in the folders `allow`s (DirsAllowed: for its bulk loader).
 
     SPARQL at /sparql; graph store at /sparql-graph-crud-auth with digest auth for the `dba`
     user, whose password is set to a fresh random one.
@@ -249,7 +251,10 @@ def start_virtuoso(folder: Path):
     binary, isql = binaries
     sql_port, http_port = free_port(), free_port()
     ini = folder / "virtuoso.ini"
-    ini.write_text(VIRTUOSO_INI.format(dir=folder, sql_port=sql_port, http_port=http_port))
+    dirs = ", ".join(str(d) for d in (folder, *allow))
+    ini.write_text(
+        VIRTUOSO_INI.format(dir=folder, dirs=dirs, sql_port=sql_port, http_port=http_port)
+    )
     log = folder / "virtuoso.log"
     with (folder / "stdout.log").open("wb") as out:
         process = subprocess.Popen(
@@ -280,6 +285,7 @@ def start_virtuoso(folder: Path):
             f"{base}/sparql-graph-crud-auth",
             Credentials("dba", password, "test"),
             process.pid,
+            f"127.0.0.1:{sql_port}",
         )
     finally:
         stop_pid(process)

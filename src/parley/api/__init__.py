@@ -15,10 +15,11 @@ from parley.api.querying import (
     run_query,
     run_sparql,
 )
-from parley.api.stores import is_loopback, load, serve
+from parley.api.stores import LOAD_METHODS, is_loopback, load, serve
 from parley.validate.report import ValidationReport
 
 __all__ = [
+    "LOAD_METHODS",
     "Answer",
     "BuildResult",
     "QueryResult",

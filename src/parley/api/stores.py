@@ -8,12 +8,14 @@ from typing import TYPE_CHECKING
 
 from parley.model.progress import Progress, silent
 from parley.stores.hosts import is_loopback
+from parley.stores.loadmethods import METHODS as LOAD_METHODS
+from parley.stores.loadmethods import QUADS_PER_FILE
 
 if TYPE_CHECKING:
     from parley.stores.load import LoadResult
     from parley.stores.serve import Server
 
-__all__ = ["is_loopback", "load", "serve"]
+__all__ = ["LOAD_METHODS", "QUADS_PER_FILE", "is_loopback", "load", "serve"]
 
 
 def load(
@@ -28,16 +30,25 @@ def load(
     progress: Progress = silent,
     method: str = "auto",
     resume: bool = False,
+    bulk_dir: Path | None = None,
+    isql: str | None = None,
+    per_file: int | None = None,
 ) -> LoadResult:
     """Every named graph of kg/ (and the ontology) into the store at `endpoint`, replacing
     each graph, streamed from the files in chunks (Oxigraph's bulk loader, or the Graph Store
     Protocol), with the triple counts verified; `resume` continues an interrupted load from
-    its checkpoint under the cache folder (see `stores.load`)."""
+    its checkpoint under the cache folder (see `stores.load`). `virtuoso-bulk` writes gzipped
+    N-Quads files into `bulk_dir` and has Virtuoso's bulk loader read them, through isql-vt
+    at `isql` (HOST:PORT), `per_file` quads a file (see `stores.bulkload`)."""
     from parley.builder.caches import cache_root
     from parley.stores import load as loading  # lazy: the HTTP client, for start-up speed
     from parley.stores.retry import RetryPolicy
 
     todo = loading.load_plan(kg)
+    if method == "virtuoso-bulk" or bulk_dir is not None or isql is not None:
+        return _bulk(
+            todo, endpoint, dry_run, prune, progress, method, resume, bulk_dir, isql, per_file
+        )
     with progress("loading", todo.size) as update:
         return loading.load_graphs(
             todo,
@@ -52,6 +63,27 @@ def load(
             method=method,
             resume=resume,
             checkpoints=cache_root() / "load",
+        )
+
+
+def _bulk(todo, endpoint, dry_run, prune, progress, method, resume, bulk_dir, isql, per_file):
+    from parley.model.errors import UsageError
+    from parley.stores import bulkload
+
+    if method != "virtuoso-bulk" or bulk_dir is None or isql is None or dry_run:
+        raise UsageError(
+            "--bulk-dir and --isql go together with --method virtuoso-bulk (and not --dry-run)"
+        )
+    with progress("writing files", todo.size) as update:
+        return bulkload.bulk_load(
+            todo,
+            endpoint,
+            bulk_dir,
+            isql,
+            prune=prune,
+            progress=update,
+            per_file=per_file or bulkload.PER_FILE,
+            resume=resume,
         )
 
 

@@ -11,6 +11,7 @@ import click
 from parley import api
 from parley.cli.common import EXIT_DATA, handle_errors, kg_option, progress_bars
 from parley.cli.querying import allow_service_option
+from parley.stores.loadmethods import QUADS_PER_FILE
 
 
 @click.command("load")
@@ -40,12 +41,31 @@ from parley.cli.querying import allow_service_option
 )
 @click.option(
     "--method",
-    type=click.Choice(["auto", "oxigraph", "gsp"]),
+    type=click.Choice(list(api.LOAD_METHODS)),
     default="auto",
     show_default=True,
-    help="oxigraph: chunks of N-Quads into Oxigraph's bulk loader (/store); gsp: graph by "
-    "graph with the Graph Store Protocol (any store); auto: oxigraph when the server is "
-    "Oxigraph and --graph-store is its /store.",
+    help="; ".join(f"{name}: {text}" for name, text in api.LOAD_METHODS.items()) + ".",
+)
+@click.option(
+    "--bulk-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="virtuoso-bulk: the folder the N-Quads files are written to; Virtuoso on this machine "
+    "must read it (listed in DirsAllowed of virtuoso.ini).",
+)
+@click.option(
+    "--isql",
+    metavar="HOST:PORT",
+    default=None,
+    help="virtuoso-bulk: Virtuoso's SQL port (ServerPort in [Parameters], 1111 by default), "
+    "reached with isql-vt.",
+)
+@click.option(
+    "--quads-per-file",
+    type=click.IntRange(1),
+    default=QUADS_PER_FILE,
+    show_default=True,
+    help="virtuoso-bulk: quads per N-Quads file (several files load in parallel).",
 )
 @click.option(
     "--resume",
@@ -76,6 +96,9 @@ def load_command(
     prune: bool,
     batch_size: int,
     method: str,
+    bulk_dir: Path | None,
+    isql: str | None,
+    quads_per_file: int,
     resume: bool,
     retries: int,
     timeout: float,
@@ -102,6 +125,9 @@ def load_command(
         progress=progress_bars(),
         method=method,
         resume=resume,
+        bulk_dir=bulk_dir,
+        isql=isql,
+        per_file=quads_per_file,
     )
     for g in result.graphs:
         remote = "" if result.dry_run else f" -> {g.remote} in the store"
@@ -123,7 +149,8 @@ def load_command(
                 err=True,
             )
         sys.exit(EXIT_DATA)
-    notes = [f"{result.units} chunks by {result.method}"]
+    unit = "files" if result.method == "virtuoso-bulk" else "chunks"
+    notes = [f"{result.units} {unit} by {result.method}"]
     if result.resumed:
         notes.append(f"resumed after {result.resumed}")
     elif resume:

@@ -11,6 +11,7 @@ Two ways to send them (`--method`):
 - `gsp`, any SPARQL 1.1 Graph Store Protocol store (Virtuoso, Fuseki, GraphDB): each graph's
   first unit is PUT (which replaces the graph), the rest POSTed.
 
+A third, `virtuoso-bulk`, writes files for Virtuoso's own bulk loader (`stores.bulkload`).
 Either way a graph is cleared before its first triples go in, so loading twice changes
 nothing. A load is not atomic, and stops part-way when the server keeps failing: every unit
 can be sent again without changing the result (ground triples only, or a graph PUT whole), so
@@ -35,11 +36,12 @@ from parley.model.layout import GRAPH_PREFIX, QuadStream, Source, kg_sources, st
 from parley.stores.checkpoint import Checkpoint, identity
 from parley.stores.chunks import Cutter, Part, Unit, batches
 from parley.stores.endpoint import Endpoint, Unavailable
+from parley.stores.loadmethods import METHODS as LOAD_METHODS
 from parley.stores.retry import RetryPolicy
 
 TRIPLES_PER_REQUEST = 100_000  # triples per unit: a chunk of N-Quads, or a part of one graph
 BULK_FROM = 10_000  # quads: Oxigraph's bulk loader costs ~0.1 s a request; a transaction less
-METHODS = ("auto", "oxigraph", "gsp")
+METHODS = tuple(LOAD_METHODS)
 
 
 @dataclass(frozen=True)
@@ -228,6 +230,8 @@ class Sender:
         """`method`, or for `auto` the bulk path when the server answers as Oxigraph."""
         if method not in METHODS:
             raise UsageError(f"--method: '{method}' is not one of {', '.join(METHODS)}")
+        if method == "virtuoso-bulk":
+            raise UsageError("--method virtuoso-bulk needs --bulk-dir DIR and --isql HOST:PORT")
         if method == "gsp":
             return cls(endpoint, "gsp")
         update = oxigraph_update_url(endpoint.store_url)
