@@ -166,6 +166,10 @@ ALLOWED = {
     ("builder/crossvalidate.py", "write"): "BoundaryQuads: N-Quads files in a scratch_folder()",
     ("builder/spool.py", "add"): "appends to an unlinked TemporaryFile (a spool, no output)",
     ("seeds/seedfile.py", "read_seed"): "opens a seed file read-only (O_RDONLY|O_NONBLOCK)",
+    ("stores/bulkload.py", "_writable"): "an empty probe file in --bulk-dir, removed at once",
+    ("stores/bulkload.py", "_open"): "the loader's staging files in --bulk-dir: parley-bulk.json "
+    "is removed before they are written and written last (atomically), so --resume rewrites "
+    "files a kill left half-written",
 }
 WRITE_CALLS = {"write_text", "write_bytes", "copyfile", "copy", "copy2", "copytree", "move"}
 
