@@ -17,6 +17,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -32,6 +33,7 @@ from test_load_stream import plan_of, sources, tricky_kg  # noqa: F401 - a fixtu
 from parley.cli.main import main
 from parley.model.layout import read_graphs
 from parley.stores import bulkload
+from parley.stores import isql as isql_module
 from parley.stores.endpoint import Unavailable
 from parley.stores.isql import Isql
 
@@ -285,3 +287,19 @@ def test_wrong_password(env, kg_dir, monkeypatch):
     result = CliRunner().invoke(main, args_of(env, kg_dir, env.allowed / "x"), env=env_vars)
     one_line_error(result, "wrong password", "PARLEY_ENDPOINT_PASSWORD")
     assert "not-the-password" not in result.output
+
+
+def test_a_port_that_says_nothing_is_one_line_not_a_hang(env, kg_dir, monkeypatch):
+    """--isql at a port that accepts and never answers (the HTTP port by mistake, say)."""
+    monkeypatch.setattr(isql_module, "LOGIN_SECONDS", 2.0)
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(1)
+    try:
+        args = args_of(env, kg_dir, env.allowed / "never-made")
+        args[args.index("--isql") + 1] = f"127.0.0.1:{silent.getsockname()[1]}"
+        result = run(args, env)
+    finally:
+        silent.close()
+    one_line_error(result, "no Virtuoso answered", "ServerPort")
+    assert not (env.allowed / "never-made").exists()  # nothing made when nothing loads

@@ -15,6 +15,7 @@ from seedsets import CORPUS
 
 from parley.builder.corpus import load_corpus
 from parley.builder.mapper import map_corpus
+from parley.builder.store import store_path
 from parley.cli.main import main
 from parley.model.iris import PARLEY
 from parley.model.kgio import trig_bytes
@@ -117,3 +118,17 @@ def test_cli_stats_lists_every_graph_of_a_build(tmp_path):
     assert [g.rsplit("/", 1)[-1] for g in graphs if "/article/" in g] == articles
     assert any(g.endswith("/registry") for g in graphs)
     assert "facts with evidence" in result.output
+
+
+def test_a_corrupt_build_store_is_passed_over_not_a_traceback(tmp_path):
+    kg = tmp_path / "kg"
+    assert (
+        CliRunner().invoke(main, ["build", "--seeds", str(CORPUS), "--kg", str(kg)]).exit_code == 0
+    )
+    before = CliRunner().invoke(main, ["stats", "--kg", str(kg)])
+    current = store_path(kg) / "CURRENT"
+    assert before.exit_code == 0 and current.exists()
+    current.write_text("garbage\n", encoding="utf-8")
+    after = CliRunner().invoke(main, ["stats", "--kg", str(kg)])
+    assert after.exit_code == 0, after.output
+    assert after.output == before.output  # counted from kg/'s files instead

@@ -47,5 +47,5 @@ def open_built_store(kg: Path) -> tuple[ox.Store, str] | None:
             if state.get("files", {}).get(name) != stamp:
                 return None
         return open_disk_store_read_only(str(store_path(kg))), hashlib.sha256(raw).hexdigest()
-    except (OSError, ValueError):
+    except (OSError, ValueError, RuntimeError):  # RuntimeError: RocksDB found it corrupt
         return None

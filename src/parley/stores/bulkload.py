@@ -74,8 +74,8 @@ def bulk_load(
     started = time.perf_counter()
     isql = Isql.of(isql_address)
     endpoint = Endpoint.connect(endpoint_url)
-    folder = _writable(bulk_dir)
     isql.run("SELECT 1;")  # reachable, and the password right, before anything is written
+    folder = _writable(bulk_dir)  # (so a mistyped --bulk-dir is not made when nothing loads)
     ident = _identity(todo, folder, per_file)
     manifest = _read_manifest(folder) if resume else None
     rewritten = manifest is None or manifest.get("identity") != ident

@@ -24,6 +24,7 @@ from parley.stores.endpoint import Unavailable
 BINARY = "isql-vt"
 CONNECTED = "Connected to"
 PROMPT = "Enter password for"
+LOGIN_SECONDS = 30.0  # how long isql may take to connect and log in
 ROW = "ROW|"  # the prefix of each row that `rows` reads: SELECT concat('ROW|', …)
 
 
@@ -108,9 +109,31 @@ class Session:
         self.process.stdin.flush()
         out = self.process.stdout
         asked, seen = False, []
+        # a port that is not Virtuoso's SQL port may accept and say nothing: stop waiting
+        expired = threading.Event()
+
+        def expire() -> None:
+            expired.set()
+            self._stop()
+
+        timer = threading.Timer(LOGIN_SECONDS, expire)
+        timer.start()
+        try:
+            self._await_login(out, asked, seen, expired)
+        finally:
+            timer.cancel()
+
+    def _await_login(self, out, asked: bool, seen: list[str], expired: threading.Event) -> None:
         while True:
             line = out.readline()
             seen.append(line)
+            if not line and expired.is_set():
+                self.process.wait()
+                raise Unavailable(
+                    f"--isql {self.isql.address}: no Virtuoso answered there within "
+                    f"{LOGIN_SECONDS:.0f} s — is it the SQL port ([Parameters] ServerPort, "
+                    "1111 by default), not the HTTP port?"
+                )
             if not line:  # isql ended before connecting
                 self.process.wait()
                 self._refused("".join(seen))
