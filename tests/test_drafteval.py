@@ -194,3 +194,22 @@ def test_agreement_with_a_folder_of_other_articles_is_one_line(tmp_path):
     )
     assert result.exit_code == 2 and "none of its annotations" in result.output
     assert "Traceback" not in result.output
+
+
+def test_agreement_lists_the_files_it_could_not_score(tmp_path):
+    other = tmp_path / "other"
+    shutil.copytree(CORPUS / "annotations", other / "annotations")
+    first = sorted((other / "annotations").glob("*.yaml"))[0]
+    first.rename(first.with_name("renamed-" + first.name))
+    scores = _json(CORPUS, "--against", str(other))
+    assert scores["skipped"] == ["renamed-" + first.name]
+    assert scores["articles"] == len(list((CORPUS / "annotations").glob("*.yaml"))) - 1
+    table = CliRunner().invoke(main, ["draft-eval", str(CORPUS), "--against", str(other)])
+    assert "renamed-" + first.name in table.output and "skipped file" in table.output
+
+
+def test_agreement_with_a_gold_that_is_no_corpus_is_one_line(tmp_path):
+    result = CliRunner().invoke(
+        main, ["draft-eval", str(tmp_path / "nothing"), "--against", str(CORPUS)]
+    )
+    assert result.exit_code == 2 and "GOLD is a corpus folder" in result.output

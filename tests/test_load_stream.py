@@ -32,9 +32,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from click.testing import CliRunner
 from faultproxy import DropAfter, DropBefore, FaultProxy, Late, Pass
 from storecheck import expected_select_state, expected_state, select_state, store_state
 
+from parley.cli.main import main
 from parley.model.errors import UsageError
 from parley.model.layout import QuadStream, kg_sources, read_graphs
 from parley.stores import load
@@ -405,3 +407,31 @@ def test_the_first_chunk_leaves_before_the_input_is_read_to_its_end():
 
     first = next(Cutter(1000, one_graph=False).cut(endless()))
     assert first.size == 1000 and first.parts[0].first
+
+
+@pytest.mark.parametrize(
+    ("extra", "words"),
+    [
+        (["--bulk-dir", "b"], "go with --method virtuoso-bulk"),
+        (["--method", "virtuoso-bulk", "--isql", "127.0.0.1:1111"], "needs --bulk-dir DIR"),
+        (
+            [
+                "--method",
+                "virtuoso-bulk",
+                "--isql",
+                "127.0.0.1:1111",
+                "--bulk-dir",
+                "b",
+                "--dry-run",
+            ],
+            "--dry-run is not supported",
+        ),
+    ],
+)
+def test_bulk_options_misused_are_one_line(extra, words, tmp_path):
+    kg = Path(__file__).resolve().parents[1] / "kg"
+    args = ["load", "--kg", str(kg), "--endpoint", "http://127.0.0.1:9/sparql", *extra]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2, result.output
+    assert words in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "b").exists() and not Path("b").exists()

@@ -70,9 +70,17 @@ def _bulk(todo, endpoint, dry_run, prune, progress, method, resume, bulk_dir, is
     from parley.model.errors import UsageError
     from parley.stores import bulkload
 
-    if method != "virtuoso-bulk" or bulk_dir is None or isql is None or dry_run:
+    if method != "virtuoso-bulk":
+        raise UsageError("--bulk-dir and --isql go with --method virtuoso-bulk — add it")
+    if bulk_dir is None or isql is None:
         raise UsageError(
-            "--bulk-dir and --isql go together with --method virtuoso-bulk (and not --dry-run)"
+            "--method virtuoso-bulk needs --bulk-dir DIR (a folder in Virtuoso's DirsAllowed) "
+            "and --isql HOST:PORT (its SQL port)"
+        )
+    if dry_run:
+        raise UsageError(
+            "--dry-run is not supported with --method virtuoso-bulk — run `parley load "
+            "--dry-run` without it to count the graphs"
         )
     with progress("writing files", todo.size) as update:
         return bulkload.bulk_load(

@@ -98,6 +98,7 @@ class Evaluation:
 
     corpus: str
     articles: list[ArticleScores]
+    skipped: list[str] = field(default_factory=list)  # files of another annotator not scored
 
 
 def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
@@ -275,27 +276,34 @@ def evaluate(gold_dir: Path) -> Evaluation:
 
 
 def agreement(gold_dir: Path, other_dir: Path) -> Evaluation:
-    """Score another annotator's files (the corpus folder `other_dir`: annotations/, its own
-    registry/ or the gold's) against the gold of the same articles, as if they were drafts:
-    inter-annotator agreement on the drafter's measures (recall and precision swap when the
-    two folders do)."""
+    """Score another annotator's files (the corpus folder `other_dir`: annotations/, and a
+    registry/ of its own, which then replaces the gold's) against the gold of the same
+    articles, as if they were drafts: inter-annotator agreement on the drafter's measures
+    (recall and precision swap when the two folders do). Files named after no article of the
+    gold are listed in `skipped`."""
     folder = other_dir / "annotations"
+    if not (gold_dir / "annotations").is_dir():
+        raise UsageError(
+            f"{gold_dir}: no annotations/ folder — GOLD is a corpus folder (articles/, "
+            "annotations/, registry/)"
+        )
     if not folder.is_dir() or not annotation_files(other_dir):
         raise UsageError(f"{other_dir}: no annotations in {folder} — pass a corpus folder")
     registry = load_registry(gold_dir / "registry")
     theirs = load_registry(other_dir / "registry") if (other_dir / "registry").is_dir() else None
     articles = gold_dir / "articles"
-    results = []
+    results, skipped = [], []
     gold_files = {p.stem: p for p in annotation_files(gold_dir)}
     for path in annotation_files(other_dir):
         if path.stem not in gold_files:
+            skipped.append(path.name)  # named after no article of the gold
             continue
         gold = load_annotations(gold_files[path.stem], articles, registry)
         other = load_annotations(path, articles, theirs or registry, allow_draft=True)
         results.append(compare(gold, other, registry, {}))
     if not results:
         raise UsageError(f"{other_dir}: none of its annotations is of an article of {gold_dir}")
-    return Evaluation(f"{gold_dir} against {other_dir}", results)
+    return Evaluation(f"{gold_dir} against {other_dir}", results, skipped)
 
 
 def _one(gold, path: Path, articles: Path, registry, gold_dir: Path, tmp: Path):

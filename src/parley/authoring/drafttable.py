@@ -42,6 +42,9 @@ def _rows(evaluation: Evaluation, per_article: bool) -> list[list[list[str]]]:
         head.append([doc, str(s.gold), str(s.predicted), f"{s.recall:.2f}", f"{s.precision:.2f}"])
     tallies = [["count", "statements"]] + [[doc, str(counts[name])] for name, doc in COUNTS]
     tables = [head, tallies]
+    if evaluation.skipped:
+        why = "not scored: named after no article of the gold"
+        tables.append([["skipped file", "why"], *([name, why] for name in evaluation.skipped)])
     if per_article:
         names = [name for name, _ in MEASURES] + [name for name, _ in COUNTS[:4]]
         rows = [["article", *names]]
@@ -90,6 +93,8 @@ def as_json(evaluation: Evaluation, per_article: bool = False) -> dict:
         "total": {name: score(s) for name, s in total(evaluation.articles).items()},
         "counts": total_counts(evaluation.articles),
     }
+    if evaluation.skipped:
+        out["skipped"] = list(evaluation.skipped)
     if per_article:
         out["per_article"] = [
             {

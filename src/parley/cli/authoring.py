@@ -59,9 +59,10 @@ def draft_command(
 @click.option(
     "--against",
     type=click.Path(path_type=Path, file_okay=False, exists=True),
-    help="Another annotator's corpus folder (annotations/ of some of GOLD's articles, and "
-    "registry/ if it has its own): score those instead of drafts, for inter-annotator "
-    "agreement (the 'drafted' column is then theirs).",
+    help="Another annotator's corpus folder (annotations/ of some of GOLD's articles; a "
+    "registry/ of its own replaces GOLD's, so copy GOLD's and add to it): score those "
+    "instead of drafts, for inter-annotator agreement (the 'drafted' column is then theirs; "
+    "files named after no article of GOLD are listed as skipped).",
 )
 @handle_errors
 def draft_eval_command(gold: Path, fmt: str, per_article: bool, against: Path | None) -> None:

@@ -83,7 +83,8 @@ def stats_command(kg: Path, endpoint: str | None) -> None:
     for s in api.stats(kg, endpoint):
         classes = ", ".join(f"{k} {v}" for k, v in sorted(s.classes.items()))
         share = f"{s.facts_with_evidence}/{s.facts}" if s.facts else "-"
-        click.echo(f"{s.graph}\n  quads {s.quads}; facts with evidence {share}; {classes}")
+        parts = [f"quads {s.quads}", f"facts with evidence {share}", classes]
+        click.echo(f"{s.graph}\n  " + "; ".join(p for p in parts if p))
 
 
 @click.command("validate")

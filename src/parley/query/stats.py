@@ -57,7 +57,7 @@ class GraphStats:
 
 def graph_stats(store: Store) -> list[GraphStats]:
     """One `GraphStats` per non-empty Parley graph of `store` (any backend: rdflib, Oxigraph,
-    a SPARQL endpoint), sorted by graph name: counted by the engine in three grouped queries,
+    a SPARQL endpoint), sorted by graph name: counted by the engine in four grouped queries,
     never by reading the graph into Python."""
     quads = _per_graph(store, QUADS)
     classes: dict[str, dict[str, int]] = {}
