@@ -213,3 +213,22 @@ def test_agreement_with_a_gold_that_is_no_corpus_is_one_line(tmp_path):
         main, ["draft-eval", str(tmp_path / "nothing"), "--against", str(CORPUS)]
     )
     assert result.exit_code == 2 and "GOLD is a corpus folder" in result.output
+
+
+def test_a_per_article_cell_shows_no_figure_where_it_is_undefined():
+    from parley.authoring.drafteval import (
+        COUNTS,
+        MEASURES,
+        UNFLAGGED,
+        ArticleScores,
+        Evaluation,
+        Score,
+    )
+    from parley.authoring.drafttable import render
+
+    scores = {name: Score(2, 2, 2, 2) for name, _ in (*MEASURES, *UNFLAGGED)}
+    scores["meetings"] = Score(gold=0, predicted=1)  # recall 0/0: undefined
+    scores["outlet"] = Score(gold=1, predicted=0)  # precision 0/0: undefined
+    article = ArticleScores("900-x", scores, {name: 0 for name, _ in COUNTS})
+    row = render(Evaluation("c", [article]), "markdown", per_article=True).splitlines()[-1]
+    assert "R – / P 0.00" in row and "R 0.00 / P –" in row and "R 1.00 / P 1.00" in row

@@ -28,9 +28,13 @@ def render(evaluation: Evaluation, fmt: str = "table", per_article: bool = False
 
 
 def _cell(score: Score) -> str:
-    return (
-        f"R {score.recall:.2f} / P {score.precision:.2f}" if score.gold or score.predicted else "–"
-    )
+    """ "R … / P …", each "–" where it is undefined (no gold: no recall; nothing drafted: no
+    precision)."""
+    if not score.gold and not score.predicted:
+        return "–"
+    recall = f"{score.recall:.2f}" if score.gold else "–"
+    precision = f"{score.precision:.2f}" if score.predicted else "–"
+    return f"R {recall} / P {precision}"
 
 
 def _rows(evaluation: Evaluation, per_article: bool) -> list[list[list[str]]]:
