@@ -65,7 +65,7 @@ def resolve_chains(reading: Reading, entries: list[dict]) -> None:
         if found is None:
             found = _chain(reading, sents, entries, entry, roles[0] if roles else None, tied)
         if found is None and roles and roles[0].party and _indefinite(reading, roles[0]):
-            _speaks_for(entry, roles[0].party)  # "a South African spokesperson": no one named
+            _resolve(entry, roles[0].party, UNNAMED)  # "a South African spokesperson"
             continue
         if found is None:
             continue
@@ -115,17 +115,18 @@ def _indefinite(reading: Reading, role) -> bool:
     return indefinite and party is not None and party.kind == "state"
 
 
-def _speaks_for(entry: dict, party: str) -> None:
+UNNAMED = "drafted: an unnamed speaker, given to whom the text says they speak for; check it"
+
+
+def _resolve(entry: dict, speaker: str, note: str) -> None:
+    """The unresolved `entry` given its speaker (in place), with `note` for the reviewer."""
     rest = {k: v for k, v in entry.items() if k not in ("why", "candidates", "note")}
     entry.clear()
-    note = "drafted: an unnamed speaker, given to whom the text says they speak for; check it"
-    entry.update({"speaker": party, **rest, "note": note})
+    entry.update({"speaker": speaker, **rest, "note": note})
 
 
 def _flag(entry: dict, person: str, basis: str) -> None:
-    rest = {k: v for k, v in entry.items() if k not in ("why", "candidates", "note")}
-    entry.clear()
-    entry.update({"speaker": person, **rest, "note": f"{FLAGGED} {basis}"})
+    _resolve(entry, person, f"{FLAGGED} {basis}")
 
 
 def _titled(reading: Reading, sents, entry: dict, role) -> tuple[str, str] | None:

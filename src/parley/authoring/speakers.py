@@ -167,9 +167,6 @@ def agent(reading: Reading, lo: int, hi: int, anchor: int | None = None) -> Who 
     return pick if isinstance(pick, Who) else _by_role(reading, pick)
 
 
-_PAIR_WORDS = re.compile(r"\b(?:[Bb]oth|[Tt]he (?:two|three|four))\b")
-
-
 def label_of(reading: Reading, ident: str) -> str:
     """The registry label of `ident` (the id itself when unknown)."""
     entity = reading.registry.entities.get(ident)
@@ -288,11 +285,9 @@ def _joint_before(reading: Reading, pos: int) -> Who | None:
     if people:
         return None
     # "the two leaders said …. In a joint statement, they said …": the pair's people
-    for m in reversed([m for m in _PAIR_WORDS.finditer(reading.text, lo, pos)]):
-        pair = PAIR.match(reading.text, m.start())
-        if pair is None:
-            continue
-        who = _pair(reading, m.start(), NUMBERS.get(pair.group("n") or "two", 2))
+    for pair in reversed(list(PAIR.finditer(reading.text, lo, pos))):
+        start = pair.start() + len(pair.group()) - len(pair.group().lstrip())
+        who = _pair(reading, start, NUMBERS.get(pair.group("n") or "two", 2))
         if who.speaker is None:
             return None
         named = " and ".join(label_of(reading, p) for p in (who.speaker, *who.also))
