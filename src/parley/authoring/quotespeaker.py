@@ -1,29 +1,16 @@
 """Who speaks a direct quotation: the words around it in its sentence ("“…,” he said",
-"Crocker said: “…”", "X “discussed …” according to Z"), read by the speaker rules of
-`speakers`."""
+"Crocker said: “…”"), read by the speaker rules of `speakers`. (A quotation inside a
+reported clause, "X “discussed …” according to Z" among them, is its clause's speaker's:
+`draftstatements`.)"""
 
 from __future__ import annotations
 
 import re
 
 from parley.authoring.reading import Reading
-from parley.authoring.reported import ACCORDING, ANY_VERB, SPEECH, SPEECH_VERBS
+from parley.authoring.reported import ANY_VERB, SPEECH, SPEECH_VERBS
 from parley.authoring.speakers import Who, agent
 from parley.authoring.subjects import after_opening, subject_span
-
-
-def _according_after(reading: Reading, sent, qs: int, qe: int) -> tuple[Who, tuple] | None:
-    """ "X and Y “discussed …” according to the statement from Z": Z, when no verb before
-    the quotation speaks (X "urged" Y to “…”, according to Z: X's words)."""
-    text = reading.text
-    s, t = sent
-    if ANY_VERB.search(text, s, qs):
-        return None
-    m = ACCORDING.search(text, qe, t)
-    if m is None or not re.fullmatch(r"[”\"’'.,\s]*", text[qe : m.start()]):
-        return None
-    who = agent(reading, m.end(), t)
-    return (who, (m.start(), t)) if who is not None else None
 
 
 def quote_speaker(reading: Reading, qs: int, qe: int, sent) -> tuple[Who | None, tuple | None]:
@@ -61,8 +48,7 @@ def quote_speaker(reading: Reading, qs: int, qe: int, sent) -> tuple[Who | None,
         if who is not None:
             start = a_start if a_start > lo else (who.start if who.start is not None else s)
             return who, (start, verb.end())
-    elif according := _according_after(reading, sent, qs, qe):
-        return according
+
     elif text[s:qs].strip():
         # "the NCRI gave the names of … who “…”": the subject of the sentence
         who = agent(reading, after_opening(text, s, qs), qs)
