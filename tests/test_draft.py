@@ -1818,8 +1818,8 @@ def test_the_unnamed_spokesperson_stays_unresolved(registry, tmp_path):
 def test_accused_without_an_accuser_is_no_ones_statement(registry, tmp_path):
     text = (
         "Envoys meet in Baghdad\n\n"
-        "An Iraqi government foundation will pay damages in place of companies that were accused of "
-        "forcing workers to work for them.\n\n"
+        "An Iraqi government foundation will pay damages in place of companies that were "
+        "accused of forcing workers to work for them.\n\n"
         "Both Qomi and Crocker have been criticizing Iraq for its drilling activity on the "
         "border.\n"
     )
